@@ -1,0 +1,421 @@
+#!/usr/bin/env python3
+"""Build, serve and test wwe-outbound-bridge.
+
+    python build.py                 assemble the offline static site in dist/
+    python build.py serve [--port N] build if needed, serve dist/ on 127.0.0.1
+    python build.py test [ARGS...]  set up a venv + Chromium, build, run pytest ARGS
+
+Only the standard library is used here, so the first command works on a fresh
+machine. Every step prints what it does; every missing tool is reported as one
+line that says how to get it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+import zipfile
+from pathlib import Path
+
+from wwe_testing.provision import ProvisionError
+
+ROOT = Path(__file__).resolve().parent
+DIST = ROOT / "dist"
+CACHE = ROOT / ".cache"
+WEB = ROOT / "web"
+NODE_PYODIDE = ROOT / "node_modules" / "pyodide"
+
+PYODIDE_VERSION = "314.0.7"
+# What loadPyodide() fetches to boot; nothing else from the npm package is shipped.
+PYODIDE_RUNTIME_FILES = (
+    "pyodide.mjs",
+    "pyodide.asm.mjs",
+    "pyodide.asm.wasm",
+    "python_stdlib.zip",
+)
+# Pure wheels from PyPI for Python 3.14 (the Python inside Pyodide 314), pinned by
+# version and by the sha256 of the exact file PyPI serves. Pyodide's own lock file
+# lists other hashes for these (its rebuilt copies), so our lock is written anew.
+PINNED_WHEELS = {
+    "micropip": (
+        "0.11.1",
+        "micropip-0.11.1-py3-none-any.whl",
+        "768de165adb8e66906039d8fec4127a57f522dfdf8e6fbff877a4616941ecfd3",
+    ),
+    "packaging": (
+        "26.1",
+        "packaging-26.1-py3-none-any.whl",
+        "5d9c0669c6285e491e0ced2eee587eaf67b670d94a19e94e3984a481aba6802f",
+    ),
+}
+OWN_DIST_NAME = "wwe-outbound-bridge"
+OWN_IMPORT_NAME = "bridge"
+# Fixed timestamp inside our wheel so that an unchanged tree gives identical bytes,
+# hence the same build id and no cache invalidation for users.
+WHEEL_DATE = (2020, 1, 1, 0, 0, 0)
+# Files under web/ that are never shipped.
+WEB_EXCLUDE_SUFFIXES = (".md",)
+
+
+class BuildError(Exception):
+    """A build step failed; the message says what to do about it."""
+
+
+def step(message: str) -> None:
+    print(f"[build] {message}", flush=True)
+
+
+# --------------------------------------------------------------------------- tools
+
+
+def require_tool(name: str, how: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        raise BuildError(f"'{name}' was not found on PATH: {how}")
+    return path
+
+
+def run(cmd: list[str], **kwargs: object) -> None:
+    step("$ " + " ".join(cmd))
+    result = subprocess.run(cmd, cwd=ROOT, **kwargs)  # type: ignore[call-overload]
+    if result.returncode != 0:
+        raise BuildError(f"command failed with exit code {result.returncode}: {' '.join(cmd)}")
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# ----------------------------------------------------------------------- npm step
+
+
+def ensure_pyodide_npm() -> Path:
+    """Install node_modules/pyodide with `npm ci` unless the pinned version is there."""
+    installed = NODE_PYODIDE / "package.json"
+    if installed.exists():
+        version = json.loads(installed.read_text())["version"]
+        if version == PYODIDE_VERSION:
+            step(f"pyodide {PYODIDE_VERSION} already in node_modules")
+            return NODE_PYODIDE
+        step(f"node_modules has pyodide {version}, want {PYODIDE_VERSION}: reinstalling")
+    how = "install Node.js and npm (Debian: apt-get install -y nodejs npm; or https://nodejs.org)"
+    require_tool("node", how)
+    npm = require_tool("npm", how)
+    run([npm, "ci", "--no-audit", "--no-fund"])
+    version = json.loads(installed.read_text())["version"]
+    if version != PYODIDE_VERSION:
+        raise BuildError(
+            f"package-lock.json resolves pyodide {version}, build.py pins {PYODIDE_VERSION}: "
+            "make them agree (npm install --save-exact pyodide@" + PYODIDE_VERSION + ")"
+        )
+    return NODE_PYODIDE
+
+
+# --------------------------------------------------------------------- wheel steps
+
+
+def verify_sha256(path: Path, expected: str) -> None:
+    """Fail with a clear message unless *path* has the pinned sha256."""
+    actual = sha256_file(path)
+    if actual != expected:
+        raise BuildError(
+            f"sha256 mismatch for {path.name}: expected {expected}, got {actual}. "
+            "The file is not the one build.py pins; delete it and rebuild, or update "
+            "PINNED_WHEELS only after checking the new file on PyPI."
+        )
+
+
+def fetch_pinned_wheels() -> dict[str, Path]:
+    """Download the pinned PyPI wheels once into .cache/wheels and check their hashes."""
+    cache = CACHE / "wheels"
+    cache.mkdir(parents=True, exist_ok=True)
+    found: dict[str, Path] = {}
+    for name, (version, file_name, sha) in PINNED_WHEELS.items():
+        target = cache / file_name
+        origin = "cached"
+        if not target.exists():
+            step(f"downloading {name}=={version} from PyPI")
+            pip_download(f"{name}=={version}", cache)
+            origin = "downloaded"
+        if not target.exists():
+            raise BuildError(f"pip did not produce {file_name}; is {name}=={version} a pure wheel?")
+        verify_sha256(target, sha)
+        step(f"{file_name}: sha256 ok ({origin})")
+        found[name] = target
+    return found
+
+
+def pip_download(requirement: str, dest: Path) -> None:
+    check = subprocess.run([sys.executable, "-m", "pip", "--version"], capture_output=True)
+    if check.returncode != 0:
+        raise BuildError(
+            f"pip is not available for {sys.executable}: python -m ensurepip --upgrade "
+            "(Debian: apt-get install -y python3-pip)"
+        )
+    run(
+        [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet",
+         "--python-version", "3.14", "--only-binary=:all:", "--dest", str(dest), requirement]
+    )
+
+
+def project_metadata() -> dict[str, object]:
+    with (ROOT / "pyproject.toml").open("rb") as fh:
+        return tomllib.load(fh)["project"]  # type: ignore[no-any-return]
+
+
+def _record_hash(data: bytes) -> str:
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
+    return "sha256=" + digest.decode()
+
+
+def build_own_wheel(out_dir: Path) -> Path:
+    """Write the browser wheel: the `bridge` package only, byte-for-byte reproducible.
+
+    Host-side code (build tools, the pytest plugin) stays out: the browser never
+    downloads what it does not run.
+    """
+    meta = project_metadata()
+    version = str(meta["version"])
+    stem = f"{OWN_DIST_NAME.replace('-', '_')}-{version}"
+    dist_info = f"{stem}.dist-info"
+    files: list[tuple[str, bytes]] = []
+    package_dir = ROOT / OWN_IMPORT_NAME
+    for path in sorted(package_dir.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix in (".py", ".typed"):
+            files.append((path.relative_to(ROOT).as_posix(), path.read_bytes()))
+    metadata = (
+        "Metadata-Version: 2.1\n"
+        f"Name: {OWN_DIST_NAME}\nVersion: {version}\n"
+        f"Summary: {meta['description']}\nRequires-Python: {meta['requires-python']}\n"
+    )
+    wheel = "Wheel-Version: 1.0\nGenerator: wwe-outbound-bridge build.py\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    files += [(f"{dist_info}/METADATA", metadata.encode()), (f"{dist_info}/WHEEL", wheel.encode())]
+    record = "".join(f"{name},{_record_hash(data)},{len(data)}\n" for name, data in files)
+    record += f"{dist_info}/RECORD,,\n"
+    files.append((f"{dist_info}/RECORD", record.encode()))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / f"{stem}-py3-none-any.whl"
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in files:
+            info = zipfile.ZipInfo(name, date_time=WHEEL_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, data)
+    step(f"built {target.name} ({len(files)} files)")
+    return target
+
+
+def lock_entry(name: str, version: str, wheel: Path, imports: list[str]) -> dict[str, object]:
+    return {
+        "name": name,
+        "version": version,
+        "file_name": wheel.name,
+        "install_dir": "site",
+        "package_type": "package",
+        "sha256": sha256_file(wheel),
+        "imports": imports,
+        "depends": [],
+        "unvendored_tests": False,
+        "tool": {},
+    }
+
+
+def write_lock(stage: Path, pinned: dict[str, Path], own: Path) -> None:
+    """Write our pyodide-lock.json: upstream `info`, and only the packages we ship."""
+    upstream = json.loads((NODE_PYODIDE / "pyodide-lock.json").read_text())
+    packages = {
+        name: lock_entry(name, PINNED_WHEELS[name][0], pinned[name], [name]) for name in pinned
+    }
+    packages["packaging"]["imports"] = ["packaging"]
+    packages["micropip"]["depends"] = ["packaging"]
+    packages[OWN_DIST_NAME] = lock_entry(
+        OWN_DIST_NAME, str(project_metadata()["version"]), own, [OWN_IMPORT_NAME]
+    )
+    lock = {"info": upstream["info"], "packages": packages}
+    (stage / "pyodide-lock.json").write_text(json.dumps(lock, indent=2, sort_keys=True) + "\n")
+
+
+# ----------------------------------------------------------------------- site steps
+
+
+def sync_file(src: Path, dst: Path) -> bool:
+    """Copy src to dst unless an identical-looking copy is there. Returns True if copied."""
+    if dst.exists() and dst.stat().st_size == src.stat().st_size and dst.stat().st_mtime >= src.stat().st_mtime:
+        return False
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(src, dst)
+    return True
+
+
+def copy_runtime(node_pyodide: Path) -> Path:
+    runtime = DIST / "pyodide" / PYODIDE_VERSION
+    copied = [name for name in PYODIDE_RUNTIME_FILES if sync_file(node_pyodide / name, runtime / name)]
+    step(f"pyodide runtime in {runtime.relative_to(ROOT)} ({len(copied)} copied, "
+         f"{len(PYODIDE_RUNTIME_FILES) - len(copied)} unchanged)")
+    return runtime
+
+
+def web_assets() -> list[Path]:
+    return sorted(
+        p for p in WEB.rglob("*")
+        if p.is_file() and p.suffix != ".html" and p.suffix not in WEB_EXCLUDE_SUFFIXES
+    )
+
+
+def web_pages() -> list[Path]:
+    return sorted(WEB.rglob("*.html"))
+
+
+def stage_build(pinned: dict[str, Path]) -> Path:
+    """Assemble wheels, lock and web assets in a staging folder (named later by content)."""
+    stage = CACHE / "stage"
+    if stage.exists():
+        shutil.rmtree(stage)
+    stage.mkdir(parents=True)
+    own = build_own_wheel(stage)
+    for wheel in pinned.values():
+        shutil.copy2(wheel, stage / wheel.name)
+    write_lock(stage, pinned, own)
+    for asset in web_assets():
+        target = stage / asset.relative_to(WEB)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(asset, target)
+    return stage
+
+
+def content_id(folder: Path) -> str:
+    """A short hash of every file name and byte in *folder*: the build id."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(sha256_file(path).encode())
+    return digest.hexdigest()[:12]
+
+
+def install_build(stage: Path, build_id: str) -> Path:
+    """Move the staged folder to dist/b/<build id>; older builds are removed."""
+    builds = DIST / "b"
+    target = builds / build_id
+    if target.exists():
+        step(f"build {build_id} unchanged")
+        shutil.rmtree(stage)
+    else:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        stage.rename(target)
+        step(f"installed build {build_id}")
+    for old in builds.iterdir():
+        if old.name != build_id:
+            shutil.rmtree(old)
+    return target
+
+
+def render_pages(build_id: str) -> list[Path]:
+    """Write each web/**/*.html to dist/ with asset and runtime paths filled in.
+
+    HTML is the only thing served without long-term caching; everything it refers
+    to lives under a content-named folder, so a new build is seen on the next load.
+    """
+    written = []
+    for page in web_pages():
+        rel = page.relative_to(WEB)
+        up = "../" * (len(rel.parts) - 1)
+        html = page.read_text()
+        html = html.replace("{{ASSETS}}", f"{up}b/{build_id}")
+        html = html.replace("{{PYODIDE}}", f"{up}pyodide/{PYODIDE_VERSION}")
+        target = DIST / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(html)
+        written.append(target)
+    step(f"rendered {len(written)} page(s)")
+    return written
+
+
+def write_build_info(build_id: str) -> None:
+    info = {
+        "build": build_id,
+        "pyodide": PYODIDE_VERSION,
+        "version": project_metadata()["version"],
+        "wheels": {name: pin[1] for name, pin in PINNED_WHEELS.items()},
+    }
+    (DIST / "build-info.json").write_text(json.dumps(info, indent=2) + "\n")
+    (DIST / "wheels").mkdir(exist_ok=True)
+
+
+def build() -> str:
+    """Run every build step; returns the build id."""
+    started = time.perf_counter()
+    node_pyodide = ensure_pyodide_npm()
+    pinned = fetch_pinned_wheels()
+    copy_runtime(node_pyodide)
+    stage = stage_build(pinned)
+    build_id = content_id(stage)
+    install_build(stage, build_id)
+    render_pages(build_id)
+    write_build_info(build_id)
+    step(f"dist/ ready (build {build_id}) in {time.perf_counter() - started:.1f} s")
+    return build_id
+
+
+# ---------------------------------------------------------------------- commands
+
+
+def cmd_serve(port: int) -> None:
+    build()
+    from wwe_testing.server import serve_forever
+
+    serve_forever(DIST, port)
+
+
+def cmd_test(pytest_args: list[str]) -> int:
+    from wwe_testing import provision
+
+    python = provision.ensure_test_venv(ROOT)
+    if Path(python).resolve() != Path(sys.executable).resolve():
+        # Re-run inside the venv so the tests see the installed dependencies.
+        return subprocess.call([python, str(ROOT / "build.py"), "test", *pytest_args])
+    provision.ensure_test_dependencies(ROOT)
+    os.environ["CHROMIUM_PATH"] = provision.ensure_chromium()
+    build()
+    step("$ pytest " + " ".join(pytest_args))
+    return subprocess.call([sys.executable, "-m", "pytest", *pytest_args], cwd=ROOT)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="build.py", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command")
+    serve = sub.add_parser("serve", help="build if needed, then serve dist/ on 127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000, help="port (0 picks a free one)")
+    sub.add_parser("test", help="install test dependencies, build, run pytest", add_help=False)
+    if argv[:1] == ["test"]:
+        args, rest = parser.parse_args(argv[:1]), argv[1:]
+    else:
+        args, rest = parser.parse_args(argv), []
+    try:
+        if args.command == "serve":
+            cmd_serve(args.port)
+            return 0
+        if args.command == "test":
+            return cmd_test(rest)
+        build()
+        return 0
+    except (BuildError, ProvisionError) as exc:
+        print(f"[build] error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

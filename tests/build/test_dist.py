@@ -1,0 +1,148 @@
+"""build.py: a complete, pinned, reproducible and incremental dist/."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import urllib.request
+import zipfile
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+import bridge
+from wwe_testing.server import serving
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def built(build_module: ModuleType) -> str:
+    """Build (a no-op when `build.py test` just did) and return the build id."""
+    return build_module.build()  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="module")
+def build_dir(root: Path, built: str) -> Path:
+    return root / "dist" / "b" / built
+
+
+def test_every_file_the_lock_names_exists_with_its_hash(build_dir: Path, build_module: ModuleType) -> None:
+    lock = json.loads((build_dir / "pyodide-lock.json").read_text())
+    assert set(lock["packages"]) == {"micropip", "packaging", "wwe-outbound-bridge"}
+    for name, entry in lock["packages"].items():
+        wheel = build_dir / entry["file_name"]
+        assert wheel.exists(), name
+        assert sha256(wheel) == entry["sha256"], name
+    for name, (version, file_name, pinned) in build_module.PINNED_WHEELS.items():
+        assert lock["packages"][name]["version"] == version
+        assert lock["packages"][name]["file_name"] == file_name
+        assert lock["packages"][name]["sha256"] == pinned
+    assert lock["info"]["python"].startswith("3.14")
+
+
+def test_runtime_is_the_pinned_pyodide(root: Path, build_module: ModuleType, built: str) -> None:
+    runtime = root / "dist" / "pyodide" / build_module.PYODIDE_VERSION
+    shipped = sorted(p.name for p in runtime.iterdir())
+    assert shipped == sorted(build_module.PYODIDE_RUNTIME_FILES)
+    for name in shipped:
+        assert sha256(runtime / name) == sha256(root / "node_modules" / "pyodide" / name)
+    package = json.loads((root / "node_modules/pyodide/package.json").read_text())
+    assert package["version"] == build_module.PYODIDE_VERSION
+    assert json.loads((root / "package.json").read_text())["dependencies"]["pyodide"] == build_module.PYODIDE_VERSION
+
+
+def test_pages_reference_only_files_that_exist(root: Path, built: str) -> None:
+    dist = root / "dist"
+    pages = list(dist.glob("**/*.html"))
+    assert dist / "index.html" in pages
+    for page in pages:
+        html = page.read_text()
+        assert "{{" not in html, f"unfilled placeholder in {page}"
+        for ref in re.findall(r'(?:src|href|data-[a-z-]+-url)="([^"#?:]+)"', html):
+            assert (page.parent / ref).exists(), f"{page.name} refers to missing {ref}"
+        assert f"b/{built}" in html
+
+
+def test_own_wheel_holds_only_the_bridge_package(build_dir: Path) -> None:
+    wheel = next(build_dir.glob("wwe_outbound_bridge-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "bridge/__init__.py" in names and "bridge/py.typed" in names
+    assert all(n.startswith(("bridge/", "wwe_outbound_bridge-")) for n in names), names
+    metadata = zipfile.ZipFile(wheel).read(f"wwe_outbound_bridge-{bridge.__version__}.dist-info/METADATA")
+    assert f"Version: {bridge.__version__}".encode() in metadata
+
+
+def test_second_build_changes_nothing(root: Path, build_module: ModuleType, built: str, capsys) -> None:  # type: ignore[no-untyped-def]
+    before = {p: p.stat().st_mtime_ns for p in (root / "dist" / "b").rglob("*")}
+    assert build_module.build() == built
+    after = {p: p.stat().st_mtime_ns for p in (root / "dist" / "b").rglob("*")}
+    assert before == after
+    out = capsys.readouterr().out
+    assert f"build {built} unchanged" in out and "0 copied" in out and "downloading" not in out
+
+
+def test_content_change_gives_a_new_build_id(build_module: ModuleType, tmp_path: Path) -> None:
+    (tmp_path / "a.js").write_text("one")
+    first = build_module.content_id(tmp_path)
+    (tmp_path / "a.js").write_text("two")
+    assert build_module.content_id(tmp_path) != first
+
+
+def test_hash_mismatch_fails_with_a_clear_error(build_module: ModuleType, tmp_path: Path) -> None:
+    wheel = tmp_path / "micropip-0.11.1-py3-none-any.whl"
+    wheel.write_bytes(b"tampered")
+    with pytest.raises(build_module.BuildError, match=r"sha256 mismatch for micropip-0\.11\.1-py3-none-any\.whl: expected 768de1"):
+        build_module.verify_sha256(wheel, build_module.PINNED_WHEELS["micropip"][2])
+
+
+def test_missing_tool_is_one_clear_line(build_module: ModuleType) -> None:
+    with pytest.raises(build_module.BuildError) as info:
+        build_module.require_tool("no-such-tool-xyz", "install it with: apt-get install -y xyz")
+    assert str(info.value) == "'no-such-tool-xyz' was not found on PATH: install it with: apt-get install -y xyz"
+
+
+def test_server_sends_mime_types_and_cache_headers(root: Path, built: str) -> None:
+    dist = root / "dist"
+    with serving(dist) as (server, _):
+        def head(path: str) -> tuple[str, str]:
+            with urllib.request.urlopen(server.url + path) as response:
+                return response.headers["Content-Type"], response.headers["Cache-Control"]
+
+        assert head("pyodide/314.0.7/pyodide.asm.wasm") == ("application/wasm", "public, max-age=31536000, immutable")
+        assert head("pyodide/314.0.7/pyodide.mjs")[0].startswith("text/javascript")
+        assert head(f"b/{built}/pyodide-lock.json")[0] == "application/json"
+        assert head("index.html") == ("text/html; charset=utf-8", "no-cache")
+    assert server.server_address[0] == "127.0.0.1"
+
+
+def test_versions_agree(build_module: ModuleType) -> None:
+    assert build_module.project_metadata()["version"] == bridge.__version__
+
+
+def test_serve_command_prints_a_working_url(root: Path, built: str) -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, str(root / "build.py"), "serve", "--port", "0"],
+        cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        url = None
+        for line in proc.stdout:
+            match = re.search(r"Open (http://127\.0\.0\.1:\d+/\S*)", line)
+            if match:
+                url = match.group(1)
+                break
+        assert url, "serve printed no URL"
+        with urllib.request.urlopen(url) as response:
+            assert b"data-bridge-state" in response.read()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

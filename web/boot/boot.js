@@ -1,0 +1,254 @@
+/**
+ * The one boot sequence every page shares: download the runtime, start the
+ * interpreter, install packages from our lock file, import `bridge`.
+ *
+ * Progress and state are reported through callbacks and through
+ * `document.documentElement.dataset.bridgeState` ("loading" → "ready" | "error"),
+ * which tests and embedding pages wait on. The Pyodide instance is published as
+ * `window.pyodide` as soon as it exists.
+ */
+
+/** The stages, in order, with the label a person sees. */
+export const STAGES = Object.freeze([
+  { id: "download", label: "Download Python runtime" },
+  { id: "interpreter", label: "Start interpreter" },
+  { id: "packages", label: "Install packages" },
+  { id: "bridge", label: "Import bridge" },
+]);
+
+/**
+ * The large files loadPyodide() fetches itself. We count their bytes as they
+ * arrive (see watchDownloads) instead of prefetching them: Chromium does not keep
+ * a 10 MB wasm in the memory cache of a private window, so a prefetch would
+ * download it twice.
+ */
+const RUNTIME_DOWNLOADS = ["pyodide.asm.wasm", "python_stdlib.zip"];
+const STAGE_TIMEOUT_MS = 120_000;
+
+/** A boot failure, tagged with the stage it happened in. */
+export class BootError extends Error {
+  constructor(stage, message, options) {
+    super(message, options);
+    this.name = "BootError";
+    this.stage = stage;
+  }
+}
+
+/**
+ * Where this page's runtime and build assets live, from the `<html>` data attributes
+ * that build.py fills in.
+ * @param {Document} doc
+ * @returns {{pyodideURL: string, assetsURL: string}}
+ */
+export function runtimeConfig(doc = document) {
+  const data = doc.documentElement.dataset;
+  if (!data.pyodideUrl || !data.assetsUrl) {
+    throw new BootError("download", "page is missing data-pyodide-url/data-assets-url: was it built with build.py?");
+  }
+  return {
+    pyodideURL: new URL(data.pyodideUrl, doc.baseURI).href,
+    assetsURL: new URL(data.assetsUrl, doc.baseURI).href,
+  };
+}
+
+/** @param {"loading"|"ready"|"error"} state */
+export function setBridgeState(state) {
+  document.documentElement.dataset.bridgeState = state;
+}
+
+async function fetchOk(url, init) {
+  let response;
+  try {
+    response = await fetch(url, init);
+  } catch (err) {
+    throw new Error(`could not fetch ${url}: ${err.message}`, { cause: err });
+  }
+  if (!response.ok) {
+    throw new Error(`GET ${url} failed: ${response.status} ${response.statusText}`.trim());
+  }
+  return response;
+}
+
+/**
+ * Count the bytes of the runtime files while loadPyodide() downloads them.
+ *
+ * Pyodide fetches them with the global fetch() and exposes no progress hook, so
+ * for the duration of loadPyodide() fetch is wrapped: matching responses are
+ * passed through a byte-counting stream (headers and status kept, so streaming
+ * wasm compilation still works); every other request is untouched. A failed
+ * download rejects `done` at once: Pyodide itself only logs a failed wasm fetch
+ * and would otherwise never settle.
+ */
+function watchDownloads(urls, onBytes) {
+  const original = globalThis.fetch;
+  const pending = new Map(urls.map((u) => [u, Promise.withResolvers()]));
+  let loaded = 0;
+  let total = 0;
+  globalThis.fetch = async (input, init) => {
+    const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url, document.baseURI).href;
+    const waiter = pending.get(url);
+    let response;
+    try {
+      response = await original(input, init);
+    } catch (err) {
+      waiter?.reject(new Error(`could not fetch ${url}: ${err.message}`, { cause: err }));
+      throw err;
+    }
+    if (!waiter) return response;
+    if (!response.ok || !response.body) {
+      waiter.reject(new Error(`GET ${url} failed: ${response.status} ${response.statusText}`.trim()));
+      return response;
+    }
+    total += Number(response.headers.get("Content-Length") || 0);
+    const counter = new TransformStream({
+      transform(chunk, controller) {
+        loaded += chunk.byteLength;
+        onBytes(loaded, total);
+        controller.enqueue(chunk);
+      },
+      flush() {
+        waiter.resolve();
+      },
+    });
+    const { status, statusText, headers } = response;
+    return new Response(response.body.pipeThrough(counter), { status, statusText, headers });
+  };
+  return {
+    done: Promise.all([...pending.values()].map((w) => w.promise)).then(() => loaded),
+    restore: () => {
+      globalThis.fetch = original;
+    },
+  };
+}
+
+function withTimeout(promise, stage, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new BootError(stage, `${what} did not finish within ${STAGE_TIMEOUT_MS / 1000} s`)), STAGE_TIMEOUT_MS);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Packages named plus everything they depend on, per the lock file. */
+export function resolvePackages(lock, names) {
+  const out = new Set();
+  const visit = (name) => {
+    const entry = lock.packages[name];
+    if (!entry) throw new BootError("packages", `package "${name}" is not in this build's pyodide-lock.json`);
+    if (out.has(name)) return;
+    out.add(name);
+    for (const dep of entry.depends) visit(dep);
+  };
+  names.forEach(visit);
+  return [...out];
+}
+
+async function sha256Hex(buffer) {
+  const digest = await crypto.subtle.digest("SHA-256", buffer);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * Say why a wheel did not install. Pyodide only reports "Failed to fetch" or an
+ * integrity error without the URL; a person needs the URL, the status, and
+ * whether the file is the one the lock file names.
+ */
+async function diagnoseWheel(lock, name, assetsURL) {
+  const url = new URL(lock.packages[name].file_name, assetsURL).href;
+  try {
+    const response = await fetchOk(url, { cache: "no-store" });
+    if (globalThis.crypto?.subtle) {
+      const actual = await sha256Hex(await response.arrayBuffer());
+      if (actual !== lock.packages[name].sha256) {
+        return `${url} does not match the sha256 in pyodide-lock.json (stale or corrupted file: deploy dist/ as a whole)`;
+      }
+    }
+    return null;
+  } catch (err) {
+    return err.message;
+  }
+}
+
+async function installPackages(pyodide, lock, packages, assetsURL) {
+  const errors = [];
+  // loadPackage resolves even when a wheel fails to download or fails its
+  // integrity check: the failure only reaches errorCallback. Treat any as fatal.
+  await pyodide.loadPackage(packages, {
+    messageCallback: () => {},
+    errorCallback: (msg) => errors.push(msg),
+  });
+  const missing = resolvePackages(lock, packages).filter((name) => !(name in pyodide.loadedPackages));
+  if (errors.length || missing.length) {
+    const reasons = (await Promise.all(missing.map((n) => diagnoseWheel(lock, n, assetsURL)))).filter(Boolean);
+    const detail = reasons.length ? reasons.join("; ") : errors.join(" ") || `not installed: ${missing.join(", ")}`;
+    throw new BootError("packages", `could not install ${missing.join(", ") || packages.join(", ")}: ${detail}`);
+  }
+}
+
+/**
+ * Boot Pyodide with our packages and import `bridge`.
+ *
+ * @param {object} options
+ * @param {string[]} [options.packages] lock-file package names to install
+ * @param {(stage: string, status: "active"|"done"|"error", info: object) => void} [options.onStage]
+ * @param {(stage: string, fraction: number, info: object) => void} [options.onProgress]
+ * @returns {Promise<{pyodide: object, bridge: object, timings: object}>}
+ */
+export async function boot({ packages = ["wwe-outbound-bridge"], onStage = () => {}, onProgress = () => {} } = {}) {
+  setBridgeState("loading");
+  const timings = {};
+  const info = { timings, bytes: 0 };
+  window.bridgeBoot = info;
+  let current = "download";
+  const run = async (stage, fn) => {
+    current = stage;
+    onStage(stage, "active", {});
+    const t0 = performance.now();
+    const result = await fn();
+    timings[stage] = performance.now() - t0;
+    onStage(stage, "done", { ms: timings[stage] });
+    return result;
+  };
+  try {
+    const config = runtimeConfig();
+    onStage("download", "active", {});
+    const t0 = performance.now();
+    const [lock, { loadPyodide }] = await Promise.all([
+      fetchOk(new URL("pyodide-lock.json", config.assetsURL)).then((r) => r.json()),
+      import(new URL("pyodide.mjs", config.pyodideURL).href),
+    ]);
+    resolvePackages(lock, packages); // an unknown package fails now, not after the download
+    const watch = watchDownloads(
+      RUNTIME_DOWNLOADS.map((f) => new URL(f, config.pyodideURL).href),
+      (loaded, total) => onProgress("download", total ? Math.min(loaded / total, 1) : 0, { loaded, total }),
+    );
+    let pyodide;
+    try {
+      const starting = loadPyodide({
+        indexURL: config.pyodideURL,
+        lockFileContents: lock,
+        packageBaseUrl: config.assetsURL,
+      });
+      starting.catch(() => {}); // reported through the await below
+      // A start-up failure during the download must not wait for the download.
+      const downloaded = Promise.race([watch.done, starting.then(() => watch.done)]);
+      info.bytes = await withTimeout(downloaded, "download", "the runtime download");
+      timings.download = performance.now() - t0;
+      onStage("download", "done", { ms: timings.download });
+      pyodide = await run("interpreter", () => withTimeout(starting, "interpreter", "starting Python"));
+    } finally {
+      watch.restore();
+    }
+    window.pyodide = pyodide;
+    await run("packages", () => installPackages(pyodide, lock, packages, config.assetsURL));
+    const bridge = await run("bridge", () => pyodide.pyimport("bridge"));
+    setBridgeState("ready");
+    return { pyodide, bridge, timings };
+  } catch (err) {
+    const error = err instanceof BootError ? err : new BootError(current, err?.message ?? String(err), { cause: err });
+    info.error = { stage: error.stage, message: error.message };
+    onStage(error.stage, "error", { error });
+    setBridgeState("error");
+    throw error;
+  }
+}
