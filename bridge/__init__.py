@@ -1,8 +1,79 @@
 """wwe-outbound-bridge: a typed async Python API over Genesys WWE outbound.
 
-Nothing runs on import: the page's client is created when first used.
+Nothing runs on import. ``bridge.outbound`` is the page's client, created on
+first use (in Pyodide, inside a WWE custom view booted by our pages).
+
+Examples
+--------
+>>> from bridge import outbound                                   # doctest: +SKIP
+>>> [f.label for f in await outbound.get_record_fields(iid)]      # doctest: +SKIP
 """
+
+from __future__ import annotations
+
+from typing import Any
+
+from .call_results import DEFAULT_CALL_RESULTS, CallResult, CallResults
+from .campaigns import Campaign, PreviewRecord
+from .chained import ChainedRecord
+from .errors import (
+    ArgumentTypeError,
+    ArgumentValueError,
+    BridgeError,
+    BridgeTimeoutError,
+    FieldProblem,
+    FieldValidationError,
+    MalformedResponseError,
+    NotInWWEError,
+    OutboundError,
+)
+from .events import Event
+from .fields import Field, FieldType, ValueType
+from .outbound import DEFAULT_TIMEOUT, Outbound
+from .record import RecordEditor
+from .schedule import CallbackType, format_reschedule, to_record_time
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+__all__ = [
+    "DEFAULT_CALL_RESULTS",
+    "DEFAULT_TIMEOUT",
+    "ArgumentTypeError",
+    "ArgumentValueError",
+    "BridgeError",
+    "BridgeTimeoutError",
+    "CallResult",
+    "CallResults",
+    "CallbackType",
+    "Campaign",
+    "ChainedRecord",
+    "Event",
+    "Field",
+    "FieldProblem",
+    "FieldType",
+    "FieldValidationError",
+    "MalformedResponseError",
+    "NotInWWEError",
+    "Outbound",
+    "OutboundError",
+    "PreviewRecord",
+    "RecordEditor",
+    "ValueType",
+    "__version__",
+    "format_reschedule",
+    "outbound",
+    "to_record_time",
+]
+
+_default: Outbound | None = None
+
+
+def __getattr__(name: str) -> Any:
+    # `bridge.outbound` is made on first access, not on import: importing bridge
+    # must work anywhere (CPython tests, a page without WWE).
+    global _default
+    if name == "outbound":
+        if _default is None:
+            _default = Outbound()
+        return _default
+    raise AttributeError(f"module 'bridge' has no attribute {name!r}")

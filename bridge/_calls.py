@@ -1,0 +1,68 @@
+"""The one callback → awaitable adapter every outbound method goes through."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Sequence
+from typing import Any
+
+from .errors import BridgeTimeoutError, OutboundError
+from .host import Host, SettleKind
+
+# What the vendor client passes to `failed` when WWE does not answer in 10 s.
+WWE_CLIENT_TIMEOUT = "Request timeout"
+
+
+class Calls:
+    """Pending calls by id; resolves each future once, whatever the host does.
+
+    Guarantees: the first answer wins and later or duplicate ones are ignored;
+    a call that times out or is cancelled is removed here and cancelled in the
+    host, so nothing keeps its future alive.
+    """
+
+    def __init__(self, host: Host) -> None:
+        self._host = host
+        self._ids = itertools.count(1)
+        self._pending: dict[int, tuple[str, asyncio.Future[Any], float]] = {}
+        host.bind(self._settle)
+
+    @property
+    def pending(self) -> int:
+        """How many calls are waiting for an answer."""
+        return len(self._pending)
+
+    async def call(self, method: str, args: Sequence[Any], timeout: float) -> Any:
+        """Call *method* and return the payload WWE passed to ``succeeded``."""
+        call_id = next(self._ids)
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._pending[call_id] = (method, future, timeout)
+        try:
+            self._host.start(call_id, method, args, timeout)
+            try:
+                async with asyncio.timeout(timeout):
+                    return await future
+            except TimeoutError as exc:
+                if isinstance(exc, BridgeTimeoutError):
+                    raise
+                raise BridgeTimeoutError(method, timeout) from None
+        finally:
+            if self._pending.pop(call_id, None) is not None:
+                self._host.cancel(call_id)
+
+    def _settle(self, call_id: int, kind: SettleKind, payload: Any) -> None:
+        entry = self._pending.pop(call_id, None)
+        if entry is None:
+            return  # late, duplicate, or for a call we gave up on
+        method, future, timeout = entry
+        if future.done():
+            return
+        if kind == "ok":
+            future.set_result(payload)
+        elif kind == "timeout":
+            future.set_exception(BridgeTimeoutError(method, timeout))
+        elif payload == WWE_CLIENT_TIMEOUT:
+            future.set_exception(BridgeTimeoutError(method, None))
+        else:
+            future.set_exception(OutboundError.from_payload(method, payload))

@@ -1,0 +1,116 @@
+"""Call results: the codes `setCallResult`/`getCallResult` speak, with their names."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import ArgumentTypeError, ArgumentValueError, MalformedResponseError
+
+# The reference's sample answer of getListOfCallResults, verbatim. It is only the
+# default: the list WWE returns at run time wins (deployments configure their own).
+DEFAULT_CALL_RESULTS: Mapping[str, int] = {
+    "OK": 0, "GENERAL_ERROR": 3, "SYSTEM_ERROR": 4, "BUSY": 6, "NO_ANSWER": 7,
+    "SIT_DETECTED": 8, "ANSWERING_MACHINE": 9, "ALL_TRUNKS_BUSY": 10, "SIT_INVALID_NUM": 11,
+    "SIT_VACANT": 12, "SIT_OPERINTERCEPT": 13, "SIT_UNKNOWN": 14, "SIT_NO_CIRCUIT": 15,
+    "SIT_REORDER": 16, "FAXDETECTED": 17, "ABANDONED": 21, "DROPPED": 26,
+    "DROPPED_NO_ANSWER": 27, "UNKNOWN": 28, "SILENCE": 32, "ANSWER": 33, "NUTONE": 34,
+    "NO_DIAL_TONE": 35, "NO_PROGRESS": 36, "NO_RINGBACK": 37, "NO_ESTABLISHED": 38,
+    "PAGER_DETECTED": 39, "WRONG_PARTY": 40, "DIAL_ERROR": 41, "CALL_DROP_ERROR": 42,
+    "SWITCH_ERROR": 43, "NO_FREE_PORT_ERROR": 44, "TRANSFER_ERROR": 45, "STALE": 46,
+    "AGENT_CALLBACK_ERROR": 47, "GROUP_CALLBACK_ERROR": 48, "DO_NOT_CALL": 51,
+    "CANCEL_RECORD": 52, "WRONG_NUMBER": 53,
+}
+
+
+@dataclass(frozen=True)
+class CallResult:
+    """One call result: WWE's name and OCS's numeric code.
+
+    Examples
+    --------
+    >>> CallResult("NO_ANSWER", 7).label
+    'No answer'
+    """
+
+    name: str
+    code: int
+
+    @property
+    def label(self) -> str:
+        """The name made readable: ``ANSWERING_MACHINE`` → ``Answering machine``."""
+        text = self.name.replace("_", " ").strip().lower()
+        return text[:1].upper() + text[1:] if text else str(self.code)
+
+
+class CallResults(Mapping[str, CallResult]):
+    """The call results WWE offers, by name, with lookup by code.
+
+    Examples
+    --------
+    >>> results = CallResults.default()
+    >>> results["BUSY"].code, results.by_code(7).name
+    (6, 'NO_ANSWER')
+    """
+
+    def __init__(self, mapping: Mapping[str, int]) -> None:
+        self._by_name = {name: CallResult(name, code) for name, code in mapping.items()}
+        self._by_code = {r.code: r for r in self._by_name.values()}
+
+    @classmethod
+    def default(cls) -> CallResults:
+        """The reference's list, used until WWE's own list has been fetched."""
+        return cls(DEFAULT_CALL_RESULTS)
+
+    @classmethod
+    def from_wwe(cls, data: Any, method: str = "getListOfCallResults") -> CallResults:
+        if not isinstance(data, Mapping):
+            raise MalformedResponseError(method, f"expected an object of name → code, got {type(data).__name__}", data)
+        mapping = {}
+        for name, code in data.items():
+            if isinstance(code, bool) or not isinstance(code, (int, float)) or int(code) != code:
+                raise MalformedResponseError(method, f"call result {name!r} has a non-integer code {code!r}", data)
+            mapping[str(name)] = int(code)
+        return cls(mapping)
+
+    def __getitem__(self, name: str) -> CallResult:
+        return self._by_name[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_name)
+
+    def __len__(self) -> int:
+        return len(self._by_name)
+
+    def by_code(self, code: int) -> CallResult | None:
+        return self._by_code.get(code)
+
+    def describe(self, code: int) -> CallResult:
+        """The result for *code*; an unlisted code gets its number as name."""
+        return self._by_code.get(code) or CallResult(str(code), code)
+
+    def resolve(self, value: str | int | CallResult) -> CallResult:
+        """A known result from a name, a code, a numeric string or a `CallResult`.
+
+        Raises
+        ------
+        ArgumentValueError
+            If it is not in this list.
+        """
+        if isinstance(value, CallResult):
+            value = value.code
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise ArgumentTypeError(f"call_result must be a name, a code or a CallResult, not {type(value).__name__}")
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            value = int(value)
+        if isinstance(value, int):
+            found = self._by_code.get(value)
+        else:
+            found = self._by_name.get(value.strip().upper())
+        if found is None:
+            sample = ", ".join(list(self._by_name)[:6])
+            raise ArgumentValueError(
+                f"unknown call result {value!r}: use a name or code from get_list_of_call_results() (e.g. {sample}, …)"
+            )
+        return found

@@ -1,0 +1,127 @@
+"""The one exception hierarchy of the bridge.
+
+Every error raised by `bridge` is a `BridgeError`; bad arguments are also
+`TypeError`/`ValueError`, a timeout is also a `TimeoutError`, so callers can
+catch what they know.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+class BridgeError(Exception):
+    """Root of every error raised by `bridge`."""
+
+
+class ArgumentTypeError(BridgeError, TypeError):
+    """An argument has the wrong type; nothing was sent to WWE."""
+
+
+class ArgumentValueError(BridgeError, ValueError):
+    """An argument has a value WWE would reject; nothing was sent to WWE."""
+
+
+class NotInWWEError(BridgeError):
+    """The page has no `genesys.wwe.service`: it is not running as a WWE custom view."""
+
+
+class OutboundError(BridgeError):
+    """WWE answered an outbound request with a failure.
+
+    Attributes
+    ----------
+    method : str
+        The outbound method, e.g. ``"setCallResult"``.
+    error_message : str
+        WWE's ``errorMessage`` (or the bare string the client passed to ``failed``).
+    payload : Any
+        Everything WWE sent, as plain Python data.
+    """
+
+    def __init__(self, method: str, error_message: str, payload: Any = None) -> None:
+        self.method = method
+        self.error_message = error_message
+        self.payload = payload
+        super().__init__(f"outbound.{method} failed: {error_message}")
+
+    @classmethod
+    def from_payload(cls, method: str, payload: Any) -> OutboundError:
+        """Build the error from what the client passed to ``failed``.
+
+        WWE's failure message carries ``errorMessage``; the vendor client passes a
+        bare string for its own failures (``"Request timeout"``).
+        """
+        if isinstance(payload, str):
+            message = payload
+        elif isinstance(payload, dict) and payload.get("errorMessage") is not None:
+            message = str(payload["errorMessage"])
+        else:
+            message = f"WWE reported a failure without an errorMessage: {payload!r}"
+        return cls(method, message, payload)
+
+
+class BridgeTimeoutError(BridgeError, TimeoutError):
+    """No answer from WWE in time.
+
+    Attributes
+    ----------
+    method : str
+        The outbound method that was not answered.
+    timeout : float | None
+        Our timeout in seconds, or None when WWE's client timed out first
+        (it fails with ``"Request timeout"`` after 10 s).
+    """
+
+    def __init__(self, method: str, timeout: float | None) -> None:
+        self.method = method
+        self.timeout = timeout
+        waited = f"within {timeout:g} s" if timeout is not None else "before the WWE client timed out"
+        super().__init__(
+            f"outbound.{method}: WWE did not answer {waited}. Is WWE still connected? "
+            "Retry, or pass a longer timeout=."
+        )
+
+
+class MalformedResponseError(BridgeError):
+    """WWE answered, but not with data of the documented shape.
+
+    Attributes
+    ----------
+    method : str
+    payload : Any
+        What arrived.
+    """
+
+    def __init__(self, method: str, problem: str, payload: Any = None) -> None:
+        self.method = method
+        self.payload = payload
+        super().__init__(f"outbound.{method} returned unexpected data: {problem}")
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """One field that cannot be sent as it is, and why."""
+
+    name: str
+    label: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.message}"
+
+
+class FieldValidationError(BridgeError, ValueError):
+    """Record fields that WWE would reject; nothing was sent.
+
+    Attributes
+    ----------
+    problems : tuple[FieldProblem, ...]
+        Every bad field with the reason, in field order.
+    """
+
+    def __init__(self, problems: list[FieldProblem] | tuple[FieldProblem, ...]) -> None:
+        self.problems = tuple(problems)
+        lines = "; ".join(str(p) for p in self.problems)
+        super().__init__(f"{len(self.problems)} field(s) cannot be saved: {lines}")

@@ -1,0 +1,289 @@
+"""`Outbound`: the 17 methods of `genesys.wwe.service.outbound` as async Python."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from . import _args
+from ._calls import Calls
+from .call_results import CallResult, CallResults
+from .campaigns import Campaign, PreviewRecord, campaigns_from_wwe
+from .chained import ChainedRecord, chained_from_wwe
+from .errors import ArgumentTypeError, ArgumentValueError, BridgeError, MalformedResponseError
+from .events import Event
+from .fields import Field, fields_from_wwe
+from .host import Host
+from .record import RecordEditor, validate_record_data
+from .schedule import CallbackType, format_reschedule
+from .schedule import callback_type as check_callback_type
+
+DEFAULT_TIMEOUT = 10.0  # seconds; the vendor client's own request timeout
+_MISSING: Any = object()
+
+
+def _data(method: str, payload: Any, required: bool = True) -> Any:
+    """Unwrap WWE's envelope: the client passes the whole message; results are in `data`."""
+    if isinstance(payload, Mapping) and "data" in payload:
+        return payload["data"]
+    if required:
+        raise MalformedResponseError(method, "the answer has no `data`", payload)
+    return _MISSING
+
+
+class Outbound:
+    """Async client for WWE's outbound service.
+
+    Parameters
+    ----------
+    host : Host | None
+        How to reach WWE. None: the page's `genesys.wwe.service` (in Pyodide).
+        In CPython pass a `bridge.testing.FakeHost`.
+    timeout : float
+        Default seconds to wait for each answer (per call: ``timeout=``).
+
+    Examples
+    --------
+    >>> from bridge import outbound                          # doctest: +SKIP
+    >>> fields = await outbound.get_record_fields(iid)       # doctest: +SKIP
+    """
+
+    def __init__(self, host: Host | None = None, *, timeout: float = DEFAULT_TIMEOUT) -> None:
+        if host is None:
+            from ._pyodide import PyodideHost  # the one module that touches js/pyodide
+
+            host = PyodideHost()
+        self._host = host
+        self._timeout = _args.timeout(timeout, DEFAULT_TIMEOUT)
+        self._calls = Calls(host)
+        self._call_results: CallResults | None = None
+
+    async def _call(self, method: str, args: Sequence[Any] = (), timeout: float | None = None) -> Any:
+        return await self._calls.call(method, list(args), _args.timeout(timeout, self._timeout))
+
+    async def _action(self, method: str, args: Sequence[Any], timeout: float | None) -> None:
+        await self._call(method, args, timeout)
+
+    # -- campaigns and preview ------------------------------------------------
+
+    async def get_campaigns(self, *, timeout: float | None = None) -> list[Campaign]:
+        """The outbound campaigns (loaded or active) of the current agent."""
+        payload = await self._call("getCampaigns", (), timeout)
+        return campaigns_from_wwe(_data("getCampaigns", payload))
+
+    async def get_preview_record(self, campaign_name: str, *, timeout: float | None = None) -> PreviewRecord:
+        """Ask Outbound Contact Server for a preview record of *campaign_name*."""
+        payload = await self._call("getPreviewRecord", [_args.campaign_name(campaign_name)], timeout)
+        return PreviewRecord.from_wwe(_data("getPreviewRecord", payload))
+
+    async def call_preview_record(self, interaction_id: str, record_handle: int, *, timeout: float | None = None) -> None:
+        """Dial the record *record_handle* of the preview interaction's chain."""
+        args = [_args.interaction_id(interaction_id), _args.record_handle(record_handle)]
+        await self._action("callPreviewRecord", args, timeout)
+
+    async def reject_preview_record(self, interaction_id: str, *, timeout: float | None = None) -> None:
+        """Reject a (pull, push or direct push) preview record: it goes back to the campaign."""
+        await self._action("rejectPreviewRecord", [_args.interaction_id(interaction_id)], timeout)
+
+    async def cancel_preview_record(self, interaction_id: str, *, timeout: float | None = None) -> None:
+        """Cancel a preview record: it is not called in this campaign."""
+        await self._action("cancelPreviewRecord", [_args.interaction_id(interaction_id)], timeout)
+
+    async def start_direct_push_preview(self, *, timeout: float | None = None) -> None:
+        """Ask OCS to start sending direct push preview records to this agent."""
+        await self._action("startDirectPushPreview", [], timeout)
+
+    async def stop_direct_push_preview(self, *, timeout: float | None = None) -> None:
+        """Ask OCS to stop sending direct push preview records."""
+        await self._action("stopDirectPushPreview", [], timeout)
+
+    # -- call results ---------------------------------------------------------
+
+    async def get_list_of_call_results(self, *, timeout: float | None = None) -> CallResults:
+        """The call results available in WWE (also used to check `set_call_result`)."""
+        payload = await self._call("getListOfCallResults", (), timeout)
+        self._call_results = CallResults.from_wwe(_data("getListOfCallResults", payload))
+        return self._call_results
+
+    async def _known_call_results(self, timeout: float | None) -> CallResults:
+        if self._call_results is None:
+            try:
+                await self.get_list_of_call_results(timeout=timeout)
+            except BridgeError:
+                return CallResults.default()  # still check against the reference's list
+        assert self._call_results is not None
+        return self._call_results
+
+    async def set_call_result(
+        self, interaction_id: str, call_result: str | int | CallResult, *, timeout: float | None = None
+    ) -> CallResult:
+        """Set the call result of the interaction's record (by name, code or `CallResult`).
+
+        WWE refuses it while Do Not Call is set. Returns the result that was set.
+        """
+        iid = _args.interaction_id(interaction_id)
+        if isinstance(call_result, bool) or not isinstance(call_result, (str, int, CallResult)):
+            raise ArgumentTypeError(f"call_result must be a name, a code or a CallResult, not {call_result!r}")
+        result = (await self._known_call_results(timeout)).resolve(call_result)
+        # The reference types callResult "string" yet says it "must be a number":
+        # WWE reads it as a number, so the code is sent as one.
+        await self._action("setCallResult", [iid, result.code], timeout)
+        return result
+
+    async def get_call_result(self, interaction_id: str, *, timeout: float | None = None) -> CallResult | None:
+        """The call result already set on the record, or None."""
+        payload = await self._call("getCallResult", [_args.interaction_id(interaction_id)], timeout)
+        code = _data("getCallResult", payload)
+        if code is None or code == "":
+            return None
+        if isinstance(code, bool) or not isinstance(code, (int, str)) or not str(code).lstrip("-").isdigit():
+            raise MalformedResponseError("getCallResult", f"the call result is not a code: {code!r}", payload)
+        return (self._call_results or CallResults.default()).describe(int(code))
+
+    async def set_do_not_call(self, interaction_id: str, *, timeout: float | None = None) -> None:
+        """Mark the interaction's record Do Not Call."""
+        await self._action("setDoNotCall", [_args.interaction_id(interaction_id)], timeout)
+
+    async def remove_do_not_call(self, interaction_id: str, *, timeout: float | None = None) -> None:
+        """Remove Do Not Call from the interaction's record."""
+        await self._action("removeDoNotCall", [_args.interaction_id(interaction_id)], timeout)
+
+    # -- scheduling -----------------------------------------------------------
+
+    async def reschedule_record(
+        self,
+        interaction_id: str,
+        record_handle: int,
+        when: datetime | str,
+        callback_type: str | CallbackType,
+        *,
+        tz_offset: int | None = None,
+        timeout: float | None = None,
+    ) -> str:
+        """Schedule a callback for the record, in the record's time zone.
+
+        Parameters
+        ----------
+        when : datetime | str
+            Timezone-aware: converted to the record's zone (its ``GSW_TZ_OFFSET``,
+            read from the chained records unless *tz_offset* is given). Naive: taken
+            as already in the record's time. str: ``MM/DD/YYYY HH:MM`` record time.
+        callback_type : str
+            ``"CAMPAIGN"`` or ``"PERSONAL"``.
+
+        Returns
+        -------
+        str
+            The ``rescheduleDate`` that was sent.
+        """
+        iid = _args.interaction_id(interaction_id)
+        handle = _args.record_handle(record_handle)
+        kind = check_callback_type(callback_type)
+        if isinstance(when, datetime) and when.utcoffset() is not None and tz_offset is None:
+            tz_offset = await self._record_tz_offset(iid, handle, timeout)
+        date = format_reschedule(when, tz_offset)
+        await self._action("rescheduleRecord", [iid, handle, date, kind.value], timeout)
+        return date
+
+    async def _record_tz_offset(self, iid: str, handle: int, timeout: float | None) -> int:
+        for record in await self.get_chained_records(iid, timeout=timeout):
+            if record.record_handle == handle:
+                if record.tz_offset is None:
+                    raise ArgumentValueError(f"record {handle} has no GSW_TZ_OFFSET: pass tz_offset= or a naive datetime")
+                return record.tz_offset
+        raise ArgumentValueError(f"record handle {handle} is not in the chain of interaction {iid!r}")
+
+    async def cancel_reschedule(self, interaction_id: str, *, timeout: float | None = None) -> None:
+        """Remove the schedule from the record."""
+        await self._action("cancelReschedule", [_args.interaction_id(interaction_id)], timeout)
+
+    # -- records --------------------------------------------------------------
+
+    async def get_chained_records(self, interaction_id: str, *, timeout: float | None = None) -> list[ChainedRecord]:
+        """Every record of the interaction's chain, flattened."""
+        payload = await self._call("getChainedRecords", [_args.interaction_id(interaction_id)], timeout)
+        return chained_from_wwe(_data("getChainedRecords", payload))
+
+    async def get_record_fields(self, interaction_id: str, *, timeout: float | None = None) -> list[Field]:
+        """The outbound fields of the interaction's record, with their metadata."""
+        payload = await self._call("getRecordFields", [_args.interaction_id(interaction_id)], timeout)
+        return fields_from_wwe(_data("getRecordFields", payload))
+
+    async def update_record_fields(
+        self,
+        interaction_id: str,
+        record_data: Mapping[str, Any] | RecordEditor,
+        *,
+        fields: Sequence[Field] | None = None,
+        timeout: float | None = None,
+    ) -> dict[str, Any]:
+        """Update record fields, validated first: a bad field is never sent.
+
+        Parameters
+        ----------
+        record_data : Mapping | RecordEditor
+            Field name → value (text or Python value), or an editor whose
+            `changes()` are sent. Values are converted to each field's valueType.
+        fields : Sequence[Field] | None
+            The record's fields to validate against; fetched when not given.
+
+        Returns
+        -------
+        dict
+            The ``recordData`` that was sent (empty: nothing to save, nothing sent).
+
+        Raises
+        ------
+        FieldValidationError
+            Every unknown, read-only, empty mandatory or ill-typed field, before any update.
+        """
+        iid = _args.interaction_id(interaction_id)
+        if isinstance(record_data, RecordEditor):
+            data = record_data.changes()
+        elif isinstance(record_data, Mapping):
+            if not record_data:
+                raise ArgumentValueError("record_data is empty: pass {field name: value}")
+            known = fields if fields is not None else await self.get_record_fields(iid, timeout=timeout)
+            data = validate_record_data(known, record_data)
+        else:
+            raise ArgumentTypeError(f"record_data must be a mapping or a RecordEditor, not {type(record_data).__name__}")
+        if data:
+            await self._action("updateRecordFields", [iid, data], timeout)
+        return data
+
+    # -- events ---------------------------------------------------------------
+
+    def subscribe(self, events: str | Sequence[str], handler: Callable[[Event], Any]) -> Callable[[], None]:
+        """Call *handler* with each WWE event of the named kinds (e.g. ``"outbound"``).
+
+        Several handlers may listen to the same events. Returns the function that
+        unsubscribes. An async handler is scheduled as a task.
+        """
+        names = [events] if isinstance(events, str) else list(events)
+        if not names or not all(isinstance(n, str) and n for n in names):
+            raise ArgumentValueError(f"events must be event names such as 'outbound', not {events!r}")
+
+        def deliver(message: Any) -> None:
+            result = handler(Event.from_wwe(message))
+            if asyncio.iscoroutine(result):
+                asyncio.ensure_future(result)
+
+        return self._host.listen(names, deliver)
+
+    async def events(self, events: str | Sequence[str] = "outbound") -> AsyncIterator[Event]:
+        """Iterate over WWE events as they arrive; leaving the loop unsubscribes.
+
+        Examples
+        --------
+        >>> async for event in outbound.events("outbound"):   # doctest: +SKIP
+        ...     print(event.event_type, event.interaction_id)
+        """
+        queue: asyncio.Queue[Event] = asyncio.Queue()
+        stop = self.subscribe(events, queue.put_nowait)
+        try:
+            while True:
+                yield await queue.get()
+        finally:
+            stop()
