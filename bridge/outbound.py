@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -272,18 +272,45 @@ class Outbound:
 
         return self._host.listen(names, deliver)
 
-    async def events(self, events: str | Sequence[str] = "outbound") -> AsyncIterator[Event]:
-        """Iterate over WWE events as they arrive; leaving the loop unsubscribes.
+    def events(self, events: str | Sequence[str] = "outbound") -> EventStream:
+        """WWE events as an async stream; closing it (or leaving ``async with``) unsubscribes.
 
         Examples
         --------
-        >>> async for event in outbound.events("outbound"):   # doctest: +SKIP
-        ...     print(event.event_type, event.interaction_id)
+        >>> async with outbound.events("outbound") as stream:    # doctest: +SKIP
+        ...     async for event in stream:
+        ...         print(event.event_type, event.interaction_id)
         """
-        queue: asyncio.Queue[Event] = asyncio.Queue()
-        stop = self.subscribe(events, queue.put_nowait)
-        try:
-            while True:
-                yield await queue.get()
-        finally:
-            stop()
+        return EventStream(self, events)
+
+
+class EventStream:
+    """Async iterator over events, subscribed from creation until `close`."""
+
+    def __init__(self, outbound: Outbound, events: str | Sequence[str]) -> None:
+        self._queue: asyncio.Queue[Event] = asyncio.Queue()
+        self._stop: Callable[[], None] | None = outbound.subscribe(events, self._queue.put_nowait)
+
+    def __aiter__(self) -> EventStream:
+        return self
+
+    async def __anext__(self) -> Event:
+        if self._stop is None:
+            raise StopAsyncIteration
+        return await self._queue.get()
+
+    async def __aenter__(self) -> EventStream:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Unsubscribe; iteration then ends. Safe to call twice."""
+        if self._stop is not None:
+            self._stop()
+            self._stop = None
+
+    def __del__(self) -> None:
+        # A loop left with `break` drops the stream: unsubscribe then at the latest.
+        self.close()

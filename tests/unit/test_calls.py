@@ -1,0 +1,191 @@
+"""The callback → awaitable adapter: first answer wins, nothing pinned, real exceptions."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import weakref
+
+import pytest
+
+from bridge import BridgeTimeoutError, MalformedResponseError, Outbound, OutboundError
+from bridge._calls import Calls
+from bridge.testing import FakeHost, envelope
+
+from .helpers import run
+
+
+def test_first_answer_wins_and_duplicates_are_ignored() -> None:
+    async def main() -> None:
+        host = FakeHost()
+        host.hold("getCallResult")
+        outbound = Outbound(host)
+        task = asyncio.ensure_future(outbound.get_call_result("1"))
+        await asyncio.sleep(0)
+        call = host.last("getCallResult")
+        call.answer(6)
+        call.answer(7)
+        call.fail("too late")
+        assert (await task).code == 6
+        assert outbound._calls.pending == 0
+        assert not call.cancelled  # settled normally: nothing to cancel in the host
+
+    run(main())
+
+
+def test_twice_answering_host() -> None:
+    async def main() -> None:
+        host = FakeHost({"getCallResult": 9})
+        host.twice("getCallResult")
+        outbound = Outbound(host)
+        assert (await outbound.get_call_result("1")).name == "ANSWERING_MACHINE"
+        await asyncio.sleep(0)
+        assert host.last("getCallResult").answers == 2
+
+    run(main())
+
+
+def test_timeout_releases_the_call_and_ignores_a_late_answer() -> None:
+    async def main() -> None:
+        host = FakeHost()
+        outbound = Outbound(host)
+        with pytest.raises(BridgeTimeoutError) as info:
+            await outbound.get_call_result("1", timeout=0.01)
+        assert isinstance(info.value, TimeoutError)
+        assert info.value.method == "getCallResult" and info.value.timeout == 0.01
+        assert "did not answer within 0.01 s" in str(info.value)
+        call = host.last("getCallResult")
+        assert call.cancelled and outbound._calls.pending == 0
+        call.answer(6)  # nothing happens: no error, no stray future
+
+    run(main())
+
+
+def test_cancellation_releases_the_call() -> None:
+    async def main() -> None:
+        host = FakeHost()
+        outbound = Outbound(host)
+        task = asyncio.ensure_future(outbound.get_record_fields("1"))
+        await asyncio.sleep(0)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert host.last("getRecordFields").cancelled
+        assert outbound._calls.pending == 0
+
+    run(main())
+
+
+def test_futures_are_collectable_after_timeout() -> None:
+    refs: list[weakref.ref[asyncio.Future[object]]] = []
+
+    async def main() -> None:
+        host = FakeHost()
+        calls = Calls(host)
+        original = asyncio.get_running_loop().create_future
+
+        def tracking_future() -> asyncio.Future[object]:
+            fut = original()
+            refs.append(weakref.ref(fut))
+            return fut
+
+        asyncio.get_running_loop().create_future = tracking_future  # type: ignore[method-assign]
+        for _ in range(20):
+            with pytest.raises(BridgeTimeoutError):
+                await calls.call("getCampaigns", [], 0.001)
+
+    run(main())
+    gc.collect()
+    assert refs and all(r() is None for r in refs)
+
+
+def test_failure_with_error_message() -> None:
+    async def main() -> None:
+        host = FakeHost()
+        host.hold("setDoNotCall")
+        outbound = Outbound(host)
+        task = asyncio.ensure_future(outbound.set_do_not_call("1"))
+        await asyncio.sleep(0)
+        host.last("setDoNotCall").fail("Interaction 1 has no active or completed call")
+        with pytest.raises(OutboundError) as info:
+            await task
+        error = info.value
+        assert error.method == "setDoNotCall"
+        assert error.error_message == "Interaction 1 has no active or completed call"
+        assert error.payload["errorMessage"] == error.error_message
+        assert str(error) == "outbound.setDoNotCall failed: Interaction 1 has no active or completed call"
+
+    run(main())
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ("Something broke", "Something broke"),
+        ({"request": "outbound.setDoNotCall"}, "WWE reported a failure without an errorMessage"),
+        (None, "WWE reported a failure without an errorMessage: None"),
+    ],
+)
+def test_failure_payload_shapes(payload: object, message: str) -> None:
+    async def main() -> None:
+        host = FakeHost()
+        host.hold("setDoNotCall")
+        outbound = Outbound(host)
+        task = asyncio.ensure_future(outbound.set_do_not_call("1"))
+        await asyncio.sleep(0)
+        host.last("setDoNotCall").settle("fail", payload)
+        with pytest.raises(OutboundError, match=message):
+            await task
+
+    run(main())
+
+
+def test_wwe_client_request_timeout_string_is_a_timeout() -> None:
+    async def main() -> None:
+        host = FakeHost()
+        host.hold("getCampaigns")
+        outbound = Outbound(host)
+        task = asyncio.ensure_future(outbound.get_campaigns())
+        await asyncio.sleep(0)
+        host.last("getCampaigns").settle("fail", "Request timeout")
+        with pytest.raises(BridgeTimeoutError) as info:
+            await task
+        assert info.value.timeout is None and "before the WWE client timed out" in str(info.value)
+
+    run(main())
+
+
+def test_host_side_timeout_kind() -> None:
+    async def main() -> None:
+        host = FakeHost()
+        host.hold("getCampaigns")
+        outbound = Outbound(host)
+        task = asyncio.ensure_future(outbound.get_campaigns(timeout=5))
+        await asyncio.sleep(0)
+        host.last("getCampaigns").settle("timeout", None)
+        with pytest.raises(BridgeTimeoutError, match="within 5 s"):
+            await task
+
+    run(main())
+
+
+@pytest.mark.parametrize("payload", [None, "x", {"request": "outbound.getRecordFields"}, {"data": "nope"}])
+def test_malformed_success_payload(payload: object) -> None:
+    async def main() -> None:
+        host = FakeHost()
+        host.hold("getRecordFields")
+        outbound = Outbound(host)
+        task = asyncio.ensure_future(outbound.get_record_fields("1"))
+        await asyncio.sleep(0)
+        host.last("getRecordFields").settle("ok", payload)
+        with pytest.raises(MalformedResponseError) as info:
+            await task
+        assert info.value.method == "getRecordFields"
+
+    run(main())
+
+
+def test_envelope_is_unwrapped() -> None:
+    assert envelope("getCallResult", data=6) == {
+        "request": "outbound.getCallResult", "data": 6, "userAgent": "WWE Server", "protocolVersion": 2,
+    }
