@@ -20,6 +20,7 @@ from bridge import (
     Outbound,
     RecordEditor,
 )
+from bridge._pyodide import IN_PYODIDE
 from bridge.testing import FakeFailure, FakeHost
 
 from .helpers import run, sample
@@ -256,6 +257,13 @@ def test_async_iteration_over_events() -> None:
     run(main())
 
 
-def test_default_client_outside_pyodide_says_what_to_do() -> None:
-    with pytest.raises(NotInWWEError, match="FakeHost"):
-        Outbound()
+def test_default_client_without_wwe_says_what_to_do() -> None:
+    if IN_PYODIDE:
+        # Inside Pyodide on a page with no WWE service client: the call says which script to load.
+        outbound = Outbound()
+        with pytest.raises(NotInWWEError, match="genesys.wwe.service is not in this page: load WWE's service client"):
+            run(outbound.get_campaigns())
+        assert outbound._calls.pending == 0
+    else:
+        with pytest.raises(NotInWWEError, match="FakeHost"):
+            Outbound()

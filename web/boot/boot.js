@@ -8,6 +8,8 @@
  * `window.pyodide` as soon as it exists.
  */
 
+import { createBridgeHost } from "../bridge/host.js";
+
 /** The stages, in order, with the label a person sees. */
 export const STAGES = Object.freeze([
   { id: "download", label: "Download Python runtime" },
@@ -241,6 +243,8 @@ export async function boot({ packages = ["wwe-outbound-bridge"], onStage = () =>
     }
     window.pyodide = pyodide;
     await run("packages", () => installPackages(pyodide, lock, packages, config.assetsURL));
+    // bridge's JS boundary (bridge/_pyodide.py) looks for this layer.
+    globalThis.wweBridgeHost ??= createBridgeHost();
     const bridge = await run("bridge", () => pyodide.pyimport("bridge"));
     setBridgeState("ready");
     return { pyodide, bridge, timings };
