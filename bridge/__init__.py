@@ -29,7 +29,7 @@ from .errors import (
 )
 from .events import Event
 from .fields import Field, FieldType, ValueType
-from .outbound import DEFAULT_TIMEOUT, Outbound
+from .client import DEFAULT_TIMEOUT, Outbound
 from .record import RecordEditor
 from .schedule import CallbackType, format_reschedule, to_record_time
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 from collections.abc import Coroutine
 from pathlib import Path
@@ -13,8 +14,18 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 
 
 def run(coro: Coroutine[Any, Any, T]) -> T:
-    """Run a coroutine to completion (asyncio.run works in Pyodide too, via JSPI)."""
-    return asyncio.run(coro)
+    """Run a coroutine to completion on a fresh event loop.
+
+    asyncio.run works in Pyodide too (via JSPI). In CPython, Playwright's sync API
+    keeps a loop running in the main thread once the e2e tests have started, so
+    the coroutine then gets a thread of its own.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def sample(name: str) -> Any:
