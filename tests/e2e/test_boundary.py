@@ -98,3 +98,4 @@ def test_ten_thousand_calls_leak_nothing(stub_page, root: Path) -> None:  # type
     assert report["alive"] == 0, report
     assert report["pending"] == 0, report
     assert report["after"] == report["before"], report
+    print("leak report:", report)

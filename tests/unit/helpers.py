@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import json
+import sys
 from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,6 +21,8 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
     keeps a loop running in the main thread once the e2e tests have started, so
     the coroutine then gets a thread of its own.
     """
+    if sys.platform == "emscripten":
+        return asyncio.run(coro)  # Pyodide runs it with stack switching, loop or not
     try:
         asyncio.get_running_loop()
     except RuntimeError:
