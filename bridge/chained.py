@@ -116,7 +116,7 @@ def chained_from_wwe(data: Any, method: str = "getChainedRecords") -> list[Chain
     """Flatten `getChainedRecords` data (``[{"records": [...]}, ...]``) to its records."""
     if not isinstance(data, list):
         raise MalformedResponseError(method, f"expected a list of chains, got {type(data).__name__}", data)
-    out = []
+    out: list[ChainedRecord] = []
     for chain in data:
         records = chain.get("records") if isinstance(chain, Mapping) else None
         if not isinstance(records, list):

@@ -156,7 +156,7 @@ def _parse_enum(field: Field, value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     key = str(value).strip() if isinstance(value, (str, int)) else None
-    if key in options:
+    if key is not None and key in options:
         return key
     # A person may pick the label; scripts may pass it too.
     by_label = [k for k, label in options.items() if label == key]

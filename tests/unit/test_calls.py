@@ -5,14 +5,39 @@ from __future__ import annotations
 import asyncio
 import gc
 import weakref
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import pytest
 
 from bridge import BridgeTimeoutError, MalformedResponseError, Outbound, OutboundError
 from bridge._calls import Calls
+from bridge.host import SettleKind
 from bridge.testing import FakeHost, envelope
 
 from .helpers import run
+
+
+def settled(method: str, start: Callable[[Outbound], Awaitable[Any]], kind: SettleKind, payload: Any) -> Any:
+    """Start a call with *start*, let the host answer it with (*kind*, *payload*), return the outcome.
+
+    Returns the result, or the exception raised, so each test asserts on it.
+    """
+
+    async def main() -> Any:
+        host = FakeHost()
+        host.hold(method)
+        outbound = Outbound(host)
+        task = asyncio.ensure_future(start(outbound))
+        await asyncio.sleep(0)
+        host.last(method).settle(kind, payload)
+        try:
+            return await task
+        except Exception as exc:  # noqa: BLE001 (handed to the test to check)
+            return exc
+
+    return run(main())
+
 
 
 def test_first_answer_wins_and_duplicates_are_ignored() -> None:
@@ -100,22 +125,13 @@ def test_futures_are_collectable_after_timeout() -> None:
 
 
 def test_failure_with_error_message() -> None:
-    async def main() -> None:
-        host = FakeHost()
-        host.hold("setDoNotCall")
-        outbound = Outbound(host)
-        task = asyncio.ensure_future(outbound.set_do_not_call("1"))
-        await asyncio.sleep(0)
-        host.last("setDoNotCall").fail("Interaction 1 has no active or completed call")
-        with pytest.raises(OutboundError) as info:
-            await task
-        error = info.value
-        assert error.method == "setDoNotCall"
-        assert error.error_message == "Interaction 1 has no active or completed call"
-        assert error.payload["errorMessage"] == error.error_message
-        assert str(error) == "outbound.setDoNotCall failed: Interaction 1 has no active or completed call"
-
-    run(main())
+    message = "Interaction 1 has no active or completed call"
+    error = settled("setDoNotCall", lambda o: o.set_do_not_call("1"), "fail",
+                    envelope("setDoNotCall", errorMessage=message))
+    assert isinstance(error, OutboundError)
+    assert (error.method, error.error_message) == ("setDoNotCall", message)
+    assert error.payload["errorMessage"] == message
+    assert str(error) == f"outbound.setDoNotCall failed: {message}"
 
 
 @pytest.mark.parametrize(
@@ -127,62 +143,25 @@ def test_failure_with_error_message() -> None:
     ],
 )
 def test_failure_payload_shapes(payload: object, message: str) -> None:
-    async def main() -> None:
-        host = FakeHost()
-        host.hold("setDoNotCall")
-        outbound = Outbound(host)
-        task = asyncio.ensure_future(outbound.set_do_not_call("1"))
-        await asyncio.sleep(0)
-        host.last("setDoNotCall").settle("fail", payload)
-        with pytest.raises(OutboundError, match=message):
-            await task
-
-    run(main())
+    error = settled("setDoNotCall", lambda o: o.set_do_not_call("1"), "fail", payload)
+    assert isinstance(error, OutboundError) and message in str(error)
 
 
 def test_wwe_client_request_timeout_string_is_a_timeout() -> None:
-    async def main() -> None:
-        host = FakeHost()
-        host.hold("getCampaigns")
-        outbound = Outbound(host)
-        task = asyncio.ensure_future(outbound.get_campaigns())
-        await asyncio.sleep(0)
-        host.last("getCampaigns").settle("fail", "Request timeout")
-        with pytest.raises(BridgeTimeoutError) as info:
-            await task
-        assert info.value.timeout is None and "before the WWE client timed out" in str(info.value)
-
-    run(main())
+    error = settled("getCampaigns", lambda o: o.get_campaigns(), "fail", "Request timeout")
+    assert isinstance(error, BridgeTimeoutError) and error.timeout is None
+    assert "before the WWE client timed out" in str(error)
 
 
 def test_host_side_timeout_kind() -> None:
-    async def main() -> None:
-        host = FakeHost()
-        host.hold("getCampaigns")
-        outbound = Outbound(host)
-        task = asyncio.ensure_future(outbound.get_campaigns(timeout=5))
-        await asyncio.sleep(0)
-        host.last("getCampaigns").settle("timeout", None)
-        with pytest.raises(BridgeTimeoutError, match="within 5 s"):
-            await task
-
-    run(main())
+    error = settled("getCampaigns", lambda o: o.get_campaigns(timeout=5), "timeout", None)
+    assert isinstance(error, BridgeTimeoutError) and "within 5 s" in str(error)
 
 
 @pytest.mark.parametrize("payload", [None, "x", {"request": "outbound.getRecordFields"}, {"data": "nope"}])
 def test_malformed_success_payload(payload: object) -> None:
-    async def main() -> None:
-        host = FakeHost()
-        host.hold("getRecordFields")
-        outbound = Outbound(host)
-        task = asyncio.ensure_future(outbound.get_record_fields("1"))
-        await asyncio.sleep(0)
-        host.last("getRecordFields").settle("ok", payload)
-        with pytest.raises(MalformedResponseError) as info:
-            await task
-        assert info.value.method == "getRecordFields"
-
-    run(main())
+    error = settled("getRecordFields", lambda o: o.get_record_fields("1"), "ok", payload)
+    assert isinstance(error, MalformedResponseError) and error.method == "getRecordFields"
 
 
 def test_envelope_is_unwrapped() -> None:
