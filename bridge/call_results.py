@@ -98,10 +98,9 @@ class CallResults(Mapping[str, CallResult]):
         ArgumentValueError
             If it is not in this list.
         """
+        check_call_result_type(value)
         if isinstance(value, CallResult):
             value = value.code
-        if isinstance(value, bool) or not isinstance(value, (str, int)):
-            raise ArgumentTypeError(f"call_result must be a name, a code or a CallResult, not {type(value).__name__}")
         if isinstance(value, str) and value.strip().lstrip("-").isdigit():
             value = int(value)
         if isinstance(value, int):
@@ -114,3 +113,9 @@ class CallResults(Mapping[str, CallResult]):
                 f"unknown call result {value!r}: use a name or code from get_list_of_call_results() (e.g. {sample}, …)"
             )
         return found
+
+
+def check_call_result_type(value: Any) -> None:
+    """Refuse anything but a name, a code or a `CallResult` (bool is not a code)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, CallResult)):
+        raise ArgumentTypeError(f"call_result must be a name, a code or a CallResult, not {value!r}")

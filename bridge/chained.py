@@ -65,10 +65,13 @@ class ChainedRecord:
     def chain_id(self) -> int | None:
         return _int(self.data.get("GSW_CHAIN_ID"))
 
+    def _text(self, key: str) -> str | None:
+        value = self.data.get(key)
+        return None if value is None else str(value)
+
     @property
     def phone(self) -> str | None:
-        value = self.data.get("GSW_PHONE")
-        return None if value is None else str(value)
+        return self._text("GSW_PHONE")
 
     @property
     def phone_type(self) -> int | None:
@@ -81,8 +84,7 @@ class ChainedRecord:
 
     @property
     def tz_name(self) -> str | None:
-        value = self.data.get("GSW_TZ_NAME")
-        return None if value is None else str(value)
+        return self._text("GSW_TZ_NAME")
 
     @property
     def tz_offset(self) -> int | None:

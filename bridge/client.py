@@ -9,7 +9,7 @@ from typing import Any
 
 from . import _args
 from ._calls import Calls
-from .call_results import CallResult, CallResults
+from .call_results import CallResult, CallResults, check_call_result_type
 from .campaigns import Campaign, PreviewRecord, campaigns_from_wwe
 from .chained import ChainedRecord, chained_from_wwe
 from .errors import ArgumentTypeError, ArgumentValueError, BridgeError, MalformedResponseError
@@ -124,8 +124,7 @@ class Outbound:
         WWE refuses it while Do Not Call is set. Returns the result that was set.
         """
         iid = _args.interaction_id(interaction_id)
-        if isinstance(call_result, bool) or not isinstance(call_result, (str, int, CallResult)):
-            raise ArgumentTypeError(f"call_result must be a name, a code or a CallResult, not {call_result!r}")
+        check_call_result_type(call_result)  # before fetching the list: a bad type sends nothing
         result = (await self._known_call_results(timeout)).resolve(call_result)
         # The reference types callResult "string" yet says it "must be a number":
         # WWE reads it as a number, so the code is sent as one.

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 from enum import StrEnum
 
 from .errors import ArgumentTypeError, ArgumentValueError
-from .values import DATE_FORMAT, DATE_HINT, FieldValueError, _parse_date
+from .values import DATE_FORMAT, DATE_HINT, FieldValueError, parse_date
 
 # OCS offsets run from UTC-12 to UTC+14.
 _MAX_OFFSET = 14 * 3600
@@ -71,7 +71,7 @@ def format_reschedule(when: datetime | str, tz_offset: int | None = None) -> str
     if isinstance(when, str):
         match = when.strip()
         try:
-            parsed = _parse_date(None, match)  # type: ignore[arg-type]
+            parsed = parse_date(match)
         except FieldValueError as exc:
             raise ArgumentValueError(f"reschedule date {when!r}: {exc.message}") from None
         if parsed.strftime(DATE_FORMAT) != match:

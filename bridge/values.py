@@ -102,6 +102,17 @@ def _parse_float(field: Field, value: Any) -> float:
 
 
 def _parse_date(field: Field, value: Any) -> datetime:
+    return parse_date(value)
+
+
+def parse_date(value: Any) -> datetime:
+    """A naive minute-precision datetime from ``MM/DD/YYYY HH:MM`` text (or a datetime).
+
+    Raises
+    ------
+    FieldValueError
+        Saying which format to use, or that the day is not in the calendar.
+    """
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             raise FieldValueError("record dates carry no time zone: use a naive datetime")
