@@ -1,6 +1,6 @@
 """The CPython core tests, run unchanged inside real Pyodide in Chromium.
 
-pytest and hypothesis (pure wheels for Python 3.14, pinned) are fetched once into
+pytest and hypothesis (pure wheels for Python 3.14, pinned with hashes) are fetched once into
 .cache/test-wheels and handed to the page through a Playwright route: they are
 test tools, never part of dist/.
 """
@@ -15,27 +15,20 @@ import pytest
 
 from .conftest import Site, wait_for_boot
 
-TEST_WHEELS = {
-    "pytest": "9.0.3",
-    "pluggy": "1.7.0",
-    "iniconfig": "2.3.1",
-    "hypothesis": "6.155.2",
-    "attrs": "26.1.0",
-    "sortedcontainers": "2.4.0",
-    "pygments": "2.21.0",
-}
+# Pure wheels for Python 3.14, pinned by version and sha256 (pip enforces --require-hashes).
+REQUIREMENTS = Path(__file__).resolve().parent.parent / "data" / "pyodide-test-requirements.txt"
 
 
 @pytest.fixture(scope="module")
 def test_wheels(root: Path) -> list[Path]:
     cache = root / ".cache" / "test-wheels"
     cache.mkdir(parents=True, exist_ok=True)
-    wanted = [f"{name}=={version}" for name, version in TEST_WHEELS.items()]
-    have = {p.name.split("-")[0].lower(): p for p in cache.glob("*.whl")}
-    if set(have) != set(TEST_WHEELS):
+    wanted = {line.split("==")[0] for line in REQUIREMENTS.read_text().splitlines() if line.strip()}
+    have = {p.name.split("-")[0].lower() for p in cache.glob("*.whl")}
+    if have != wanted:
         subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--python-version", "3.14",
-             "--only-binary=:all:", "--dest", str(cache), *wanted],
+            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--require-hashes",
+             "--python-version", "3.14", "--only-binary=:all:", "--dest", str(cache), "-r", str(REQUIREMENTS)],
             check=True,
         )
     return sorted(cache.glob("*.whl"))
