@@ -21,16 +21,13 @@ from .schedule import CallbackType, format_reschedule
 from .schedule import callback_type as check_callback_type
 
 DEFAULT_TIMEOUT = 10.0  # seconds; the vendor client's own request timeout
-_MISSING: Any = object()
 
 
-def _data(method: str, payload: Any, required: bool = True) -> Any:
+def _data(method: str, payload: Any) -> Any:
     """Unwrap WWE's envelope: the client passes the whole message; results are in `data`."""
     if isinstance(payload, Mapping) and "data" in payload:
         return payload["data"]
-    if required:
-        raise MalformedResponseError(method, "the answer has no `data`", payload)
-    return _MISSING
+    raise MalformedResponseError(method, "the answer has no `data`", payload)
 
 
 class Outbound:
@@ -63,48 +60,47 @@ class Outbound:
     async def _call(self, method: str, args: Sequence[Any] = (), timeout: float | None = None) -> Any:
         return await self._calls.call(method, list(args), _args.timeout(timeout, self._timeout))
 
-    async def _action(self, method: str, args: Sequence[Any], timeout: float | None) -> None:
-        await self._call(method, args, timeout)
+    async def _fetch(self, method: str, args: Sequence[Any], timeout: float | None) -> Any:
+        """Call a getter and return the `data` of its answer."""
+        return _data(method, await self._call(method, args, timeout))
 
     # -- campaigns and preview ------------------------------------------------
 
     async def get_campaigns(self, *, timeout: float | None = None) -> list[Campaign]:
         """The outbound campaigns (loaded or active) of the current agent."""
-        payload = await self._call("getCampaigns", (), timeout)
-        return campaigns_from_wwe(_data("getCampaigns", payload))
+        return campaigns_from_wwe(await self._fetch("getCampaigns", (), timeout))
 
     async def get_preview_record(self, campaign_name: str, *, timeout: float | None = None) -> PreviewRecord:
         """Ask Outbound Contact Server for a preview record of *campaign_name*."""
-        payload = await self._call("getPreviewRecord", [_args.campaign_name(campaign_name)], timeout)
-        return PreviewRecord.from_wwe(_data("getPreviewRecord", payload))
+        data = await self._fetch("getPreviewRecord", [_args.campaign_name(campaign_name)], timeout)
+        return PreviewRecord.from_wwe(data)
 
     async def call_preview_record(self, interaction_id: str, record_handle: int, *, timeout: float | None = None) -> None:
         """Dial the record *record_handle* of the preview interaction's chain."""
         args = [_args.interaction_id(interaction_id), _args.record_handle(record_handle)]
-        await self._action("callPreviewRecord", args, timeout)
+        await self._call("callPreviewRecord", args, timeout)
 
     async def reject_preview_record(self, interaction_id: str, *, timeout: float | None = None) -> None:
         """Reject a (pull, push or direct push) preview record: it goes back to the campaign."""
-        await self._action("rejectPreviewRecord", [_args.interaction_id(interaction_id)], timeout)
+        await self._call("rejectPreviewRecord", [_args.interaction_id(interaction_id)], timeout)
 
     async def cancel_preview_record(self, interaction_id: str, *, timeout: float | None = None) -> None:
         """Cancel a preview record: it is not called in this campaign."""
-        await self._action("cancelPreviewRecord", [_args.interaction_id(interaction_id)], timeout)
+        await self._call("cancelPreviewRecord", [_args.interaction_id(interaction_id)], timeout)
 
     async def start_direct_push_preview(self, *, timeout: float | None = None) -> None:
         """Ask OCS to start sending direct push preview records to this agent."""
-        await self._action("startDirectPushPreview", [], timeout)
+        await self._call("startDirectPushPreview", [], timeout)
 
     async def stop_direct_push_preview(self, *, timeout: float | None = None) -> None:
         """Ask OCS to stop sending direct push preview records."""
-        await self._action("stopDirectPushPreview", [], timeout)
+        await self._call("stopDirectPushPreview", [], timeout)
 
     # -- call results ---------------------------------------------------------
 
     async def get_list_of_call_results(self, *, timeout: float | None = None) -> CallResults:
         """The call results available in WWE (also used to check `set_call_result`)."""
-        payload = await self._call("getListOfCallResults", (), timeout)
-        self._call_results = CallResults.from_wwe(_data("getListOfCallResults", payload))
+        self._call_results = CallResults.from_wwe(await self._fetch("getListOfCallResults", (), timeout))
         return self._call_results
 
     async def _known_call_results(self, timeout: float | None) -> CallResults:
@@ -128,7 +124,7 @@ class Outbound:
         result = (await self._known_call_results(timeout)).resolve(call_result)
         # The reference types callResult "string" yet says it "must be a number":
         # WWE reads it as a number, so the code is sent as one.
-        await self._action("setCallResult", [iid, result.code], timeout)
+        await self._call("setCallResult", [iid, result.code], timeout)
         return result
 
     async def get_call_result(self, interaction_id: str, *, timeout: float | None = None) -> CallResult | None:
@@ -143,11 +139,11 @@ class Outbound:
 
     async def set_do_not_call(self, interaction_id: str, *, timeout: float | None = None) -> None:
         """Mark the interaction's record Do Not Call."""
-        await self._action("setDoNotCall", [_args.interaction_id(interaction_id)], timeout)
+        await self._call("setDoNotCall", [_args.interaction_id(interaction_id)], timeout)
 
     async def remove_do_not_call(self, interaction_id: str, *, timeout: float | None = None) -> None:
         """Remove Do Not Call from the interaction's record."""
-        await self._action("removeDoNotCall", [_args.interaction_id(interaction_id)], timeout)
+        await self._call("removeDoNotCall", [_args.interaction_id(interaction_id)], timeout)
 
     # -- scheduling -----------------------------------------------------------
 
@@ -183,7 +179,7 @@ class Outbound:
         if isinstance(when, datetime) and when.utcoffset() is not None and tz_offset is None:
             tz_offset = await self._record_tz_offset(iid, handle, timeout)
         date = format_reschedule(when, tz_offset)
-        await self._action("rescheduleRecord", [iid, handle, date, kind.value], timeout)
+        await self._call("rescheduleRecord", [iid, handle, date, kind.value], timeout)
         return date
 
     async def _record_tz_offset(self, iid: str, handle: int, timeout: float | None) -> int:
@@ -196,19 +192,19 @@ class Outbound:
 
     async def cancel_reschedule(self, interaction_id: str, *, timeout: float | None = None) -> None:
         """Remove the schedule from the record."""
-        await self._action("cancelReschedule", [_args.interaction_id(interaction_id)], timeout)
+        await self._call("cancelReschedule", [_args.interaction_id(interaction_id)], timeout)
 
     # -- records --------------------------------------------------------------
 
     async def get_chained_records(self, interaction_id: str, *, timeout: float | None = None) -> list[ChainedRecord]:
         """Every record of the interaction's chain, flattened."""
-        payload = await self._call("getChainedRecords", [_args.interaction_id(interaction_id)], timeout)
-        return chained_from_wwe(_data("getChainedRecords", payload))
+        data = await self._fetch("getChainedRecords", [_args.interaction_id(interaction_id)], timeout)
+        return chained_from_wwe(data)
 
     async def get_record_fields(self, interaction_id: str, *, timeout: float | None = None) -> list[Field]:
         """The outbound fields of the interaction's record, with their metadata."""
-        payload = await self._call("getRecordFields", [_args.interaction_id(interaction_id)], timeout)
-        return fields_from_wwe(_data("getRecordFields", payload))
+        data = await self._fetch("getRecordFields", [_args.interaction_id(interaction_id)], timeout)
+        return fields_from_wwe(data)
 
     async def update_record_fields(
         self,
@@ -249,7 +245,7 @@ class Outbound:
         else:
             raise ArgumentTypeError(f"record_data must be a mapping or a RecordEditor, not {type(record_data).__name__}")
         if data:
-            await self._action("updateRecordFields", [iid, data], timeout)
+            await self._call("updateRecordFields", [iid, data], timeout)
         return data
 
     # -- events ---------------------------------------------------------------

@@ -69,14 +69,14 @@ def format_reschedule(when: datetime | str, tz_offset: int | None = None) -> str
     '05/27/2021 10:30'
     """
     if isinstance(when, str):
-        match = when.strip()
+        text = when.strip()
         try:
-            parsed = parse_date(match)
+            parsed = parse_date(text)
         except FieldValueError as exc:
             raise ArgumentValueError(f"reschedule date {when!r}: {exc.message}") from None
-        if parsed.strftime(DATE_FORMAT) != match:
+        if parsed.strftime(DATE_FORMAT) != text:
             raise ArgumentValueError(f"reschedule date {when!r}: {DATE_HINT}")
-        return match
+        return text
     if not isinstance(when, datetime):
         raise ArgumentTypeError(f"when must be a datetime or an 'MM/DD/YYYY HH:MM' string, not {type(when).__name__}")
     return to_record_time(when, tz_offset).strftime(DATE_FORMAT)

@@ -99,7 +99,11 @@ class FakeHost:
         self._next_listener += 1
         key = self._next_listener
         self.listeners[key] = (list(events), deliver)
-        return lambda: self.listeners.pop(key, None) and None
+
+        def stop() -> None:
+            self.listeners.pop(key, None)
+
+        return stop
 
     # -- scripting ------------------------------------------------------------
 
