@@ -29,12 +29,13 @@
     data,
     subscriberCount: () => subscribers.size,
     emit: (event, payload) => {
-      for (const [ctx, { names, cb }] of subscribers) if (names.includes(event)) cb.call(ctx, { event, data: payload });
+      for (const [cb, { names, ctx }] of subscribers) if (names.includes(event)) cb.call(ctx, { event, data: payload });
     },
   };
   window.genesys = { wwe: { service: {
     outbound,
-    subscribe: (names, cb, ctx) => subscribers.set(ctx, { names, cb }),
-    unsubscribe: (ctx) => subscribers.delete(ctx),
+    // as the vendor's client: subscribe(names, callback, context), unsubscribe(callback)
+    subscribe: (names, cb, ctx) => subscribers.set(cb, { names: [names].flat(), ctx }),
+    unsubscribe: (cb) => subscribers.delete(cb),
   } } };
 })();

@@ -9,7 +9,7 @@ from .conftest import PageLog, Site, wait_for_boot
 
 
 def test_boot_page_reaches_ready_offline(page, page_log: PageLog, site: Site) -> None:
-    page.goto(site.url + "index.html")
+    page.goto(site.url + "boot.html")
     assert wait_for_boot(page) == "ready", page.inner_text("[data-boot-error]")
 
     assert page.evaluate("pyodide.runPython(\"import sys; '%d.%d' % sys.version_info[:2]\")") == "3.14"
@@ -31,7 +31,7 @@ def test_runtime_files_are_downloaded_once(page, page_log: PageLog, site: Site) 
     # The download stage prefetches with progress; loadPyodide must then hit the
     # HTTP cache, not download 12 MB a second time.
     site.requests.clear()
-    page.goto(site.url + "index.html")
+    page.goto(site.url + "boot.html")
     assert wait_for_boot(page) == "ready"
     assert page.evaluate("bridgeBoot.bytes") > 10_000_000
     for name in ("pyodide.asm.wasm", "python_stdlib.zip"):
@@ -44,7 +44,7 @@ def test_runtime_files_are_downloaded_once(page, page_log: PageLog, site: Site) 
 def test_corrupt_wheel_puts_page_in_error(page, site: Site) -> None:
     page.route("**/wwe_outbound_bridge-*.whl", lambda route: route.fulfill(
         status=200, body=b"this is not the wheel the lock file names", content_type="application/zip"))
-    page.goto(site.url + "index.html")
+    page.goto(site.url + "boot.html")
     assert wait_for_boot(page) == "error"
     message = page.locator("[data-boot-error]")
     assert message.is_visible()
@@ -56,14 +56,14 @@ def test_corrupt_wheel_puts_page_in_error(page, site: Site) -> None:
 
 def test_missing_wheel_puts_page_in_error(page, site: Site) -> None:
     page.route("**/wwe_outbound_bridge-*.whl", lambda route: route.fulfill(status=404, body=b"gone"))
-    page.goto(site.url + "index.html")
+    page.goto(site.url + "boot.html")
     assert wait_for_boot(page) == "error"
     text = page.inner_text("[data-boot-error]")
     assert "404" in text and "wwe_outbound_bridge" in text, text
 
 
 def test_micropip_and_packaging_load_from_the_build(page, page_log: PageLog, site: Site) -> None:
-    page.goto(site.url + "index.html")
+    page.goto(site.url + "boot.html")
     assert wait_for_boot(page) == "ready"
     errors = page.evaluate(
         """async () => {

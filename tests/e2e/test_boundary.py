@@ -17,7 +17,7 @@ from .conftest import BOOT_TIMEOUT_MS, Site, wait_for_boot
 @pytest.fixture
 def stub_page(page, site: Site, root: Path):  # type: ignore[no-untyped-def]
     page.add_init_script(path=str(root / "tests/data/stub_service.js"))
-    page.goto(site.url + "index.html")
+    page.goto(site.url + "boot.html")
     assert wait_for_boot(page) == "ready"
     return page
 
@@ -80,9 +80,11 @@ seen_a, seen_b = [], []
 stop_a = outbound.subscribe("outbound", lambda e: seen_a.append(e.event_type))
 stop_b = outbound.subscribe(["outbound"], lambda e: seen_b.append(e.event_type))
 """)
-    assert stub_page.evaluate("stubService.subscriberCount()") == 2
+    # one service subscription per event name, shared by both Python listeners
+    assert stub_page.evaluate("stubService.subscriberCount()") == 1
     stub_page.evaluate("stubService.emit('outbound', {eventType: 'PreviewRecord', interactionId: '9'})")
     py(stub_page, "stop_a()")
+    assert stub_page.evaluate("stubService.subscriberCount()") == 1
     stub_page.evaluate("stubService.emit('outbound', {eventType: 'ChainedRecord'})")
     assert py(stub_page, "[seen_a, seen_b]") == [["PreviewRecord"], ["PreviewRecord", "ChainedRecord"]]
     py(stub_page, "stop_b()")

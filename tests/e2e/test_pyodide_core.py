@@ -38,7 +38,7 @@ def test_core_suite_passes_inside_pyodide(page, site: Site, root: Path, test_whe
     by_name = {w.name: w for w in test_wheels}
     page.route("**/__test_wheels__/*", lambda route: route.fulfill(
         path=str(by_name[route.request.url.rsplit("/", 1)[1]]), content_type="application/zip"))
-    page.goto(site.url + "index.html")
+    page.goto(site.url + "boot.html")
     assert wait_for_boot(page) == "ready"
 
     files = {

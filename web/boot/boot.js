@@ -9,6 +9,7 @@
  */
 
 import { createBridgeHost } from "../bridge/host.js";
+import { installServiceClient } from "../client/service-client.js";
 
 /** The stages, in order, with the label a person sees. */
 export const STAGES = Object.freeze([
@@ -187,6 +188,51 @@ async function installPackages(pyodide, lock, packages, assetsURL) {
   }
 }
 
+function loadClassicScript(url) {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = url;
+    script.onload = resolve;
+    script.onerror = () => reject(new Error(`could not load the service client ${url}`));
+    document.head.append(script);
+  });
+}
+
+/**
+ * Make `genesys.wwe.service` available to this page, as configured by the
+ * `<html>` attributes: `data-service-client` is "builtin" (default: our
+ * client/service-client.js) or the same-origin URL of WWE's own script;
+ * `data-wwe-origin` fixes WWE's origin (default: the framing page's origin).
+ *
+ * A page outside WWE (no parent, no opener) still boots: Python works and
+ * `bridge.outbound` says it is not in WWE.
+ *
+ * @returns {Promise<{client: "page"|"builtin"|"vendor"|"none", origin?: string, problem?: string}>}
+ */
+export async function connectService(doc = document, win = window) {
+  if (win.genesys?.wwe?.service) return { client: "page" };
+  const data = doc.documentElement.dataset;
+  const configured = data.serviceClient ?? "builtin";
+  if (configured !== "builtin") {
+    const url = new URL(configured, doc.baseURI);
+    if (url.origin !== win.location.origin) {
+      throw new BootError("bridge", `data-service-client must be a script of this site, not ${url.origin}`);
+    }
+    await loadClassicScript(url.href);
+    if (!win.genesys?.wwe?.service) throw new BootError("bridge", `${url.href} did not define genesys.wwe.service`);
+    return { client: "vendor" };
+  }
+  if (win.parent === win && !win.opener) {
+    return { client: "none", problem: "this page is not inside WWE (no parent frame, no opener)" };
+  }
+  try {
+    const service = installServiceClient({ win, wweOrigin: data.wweOrigin || undefined });
+    return { client: "builtin", origin: service.target.origin };
+  } catch (err) {
+    return { client: "none", problem: err.message };
+  }
+}
+
 /**
  * Boot Pyodide with our packages and import `bridge`.
  *
@@ -243,6 +289,7 @@ export async function boot({ packages = ["wwe-outbound-bridge"], onStage = () =>
     }
     window.pyodide = pyodide;
     await run("packages", () => installPackages(pyodide, lock, packages, config.assetsURL));
+    info.service = await connectService();
     // bridge's JS boundary (bridge/_pyodide.py) looks for this layer.
     globalThis.wweBridgeHost ??= createBridgeHost();
     const bridge = await run("bridge", () => pyodide.pyimport("bridge"));

@@ -32,7 +32,8 @@ function toJson(payload) {
  */
 function connect(settle, deliver, win) {
   const pending = new Map(); // callId -> timeout handle
-  const subscriptions = new Map(); // listenerId -> context object passed to subscribe
+  const listeners = new Map(); // listenerId -> event names
+  const byName = new Map(); // event name -> {ids: Set<listenerId>, callback}
   let closed = false;
 
   const finish = (callId, kind, payload) => {
@@ -71,28 +72,53 @@ function connect(settle, deliver, win) {
       clearTimeout(pending.get(callId));
       pending.delete(callId);
     },
+    /**
+     * Deliver the events named in `namesJson` to Python listener `listenerId`.
+     * One service subscription per event name, shared by every listener of that
+     * name and released with the last one: the vendor's client keeps a single
+     * subscriber per event name, so subscribing once per listener would leave only
+     * the newest listener hearing anything.
+     */
     listen(listenerId, namesJson) {
       const service = findService(win);
       if (!service || typeof service.subscribe !== "function") return SERVICE_HINT;
-      const context = { listenerId };
-      subscriptions.set(listenerId, context);
-      service.subscribe(JSON.parse(namesJson), (message) => {
-        if (!closed && subscriptions.has(listenerId)) deliver(listenerId, toJson(message));
-      }, context);
+      const names = [...new Set(JSON.parse(namesJson))];
+      listeners.set(listenerId, names);
+      for (const name of names) {
+        let entry = byName.get(name);
+        if (!entry) {
+          entry = { ids: new Set() };
+          entry.callback = (message) => {
+            if (closed) return;
+            const json = toJson(message);
+            for (const id of [...entry.ids]) deliver(id, json);
+          };
+          byName.set(name, entry);
+          service.subscribe([name], entry.callback);
+        }
+        entry.ids.add(listenerId);
+      }
       return null;
     },
     unlisten(listenerId) {
-      const context = subscriptions.get(listenerId);
-      subscriptions.delete(listenerId);
-      if (context) findService(win)?.unsubscribe?.(context);
+      for (const name of listeners.get(listenerId) ?? []) {
+        const entry = byName.get(name);
+        entry?.ids.delete(listenerId);
+        if (entry && entry.ids.size === 0) {
+          byName.delete(name);
+          findService(win)?.unsubscribe?.(entry.callback); // the vendor's unsubscribe takes the callback
+        }
+      }
+      listeners.delete(listenerId);
     },
-    /** How many calls wait for an answer (for leak tests). */
+    /** How many calls wait for an answer, and how many event names are subscribed (for leak tests). */
     pendingCount: () => pending.size,
+    subscribedNames: () => [...byName.keys()],
     close() {
       closed = true;
       for (const handle of pending.values()) clearTimeout(handle);
       pending.clear();
-      for (const id of [...subscriptions.keys()]) this.unlisten(id);
+      for (const id of [...listeners.keys()]) this.unlisten(id);
     },
   };
 }

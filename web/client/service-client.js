@@ -1,0 +1,353 @@
+/**
+ * Our implementation of WWE's service client: `window.genesys.wwe.service`.
+ *
+ * A custom view is a page framed by (or opened from) Workspace Web Edition. WWE's
+ * own script defines `genesys.wwe.service` and talks to the WWE window with
+ * postMessage; this module speaks the same wire protocol and offers the same
+ * globals, method signatures and callback arguments, so a view written for the
+ * vendor's script runs unchanged. Where it differs, it is safer:
+ *
+ * - it posts to the configured WWE origin, never to "*";
+ * - it only reads messages that come from the WWE window *and* its origin (any
+ *   other frame can post to us; its messages are dropped unread);
+ * - several subscribers may listen to the same event (the vendor keeps one per
+ *   event name, the last one wins);
+ * - it logs nothing unless asked to (`debug`), and an exception thrown by a
+ *   callback is reported with `reportError` instead of being swallowed.
+ *
+ * Wire protocol (protocolVersion 2):
+ *   request  {request: "outbound.getRecordFields", parameters: [id], referenceId,
+ *             userAgent: "WWE Client", protocolVersion: 2}   (no `parameters` without arguments)
+ *   response {request, data, referenceId, userAgent: "WWE Server", protocolVersion: 2};
+ *             a failure if and only if it has an `errorMessage` key. The callback
+ *             receives the message minus `referenceId` (results are under `.data`).
+ *   no answer within the timeout (10 s, as the vendor's) → failed("Request timeout").
+ *   subscribe {event: "subscribe", data: names} → {subscriptionId};
+ *   unsubscribe {event: "unsubscribe", data: subscriptionId}  (no answer expected);
+ *   events   {event: "outbound", data: {eventType, ...}, userAgent: "WWE Server"} (no referenceId).
+ *
+ * This file is an ES module with no imports; build.py also emits it as a classic
+ * script (client/service-client.classic.js) that installs itself from its
+ * `<script data-wwe-origin data-timeout-ms data-debug>` attributes.
+ */
+
+export const PROTOCOL_VERSION = 2;
+export const DEFAULT_TIMEOUT_MS = 10_000;
+/** The exact string the vendor's client passes to `failed` when WWE does not answer. */
+export const REQUEST_TIMEOUT = "Request timeout";
+
+/**
+ * Outbound methods and the arguments each takes before (succeeded, failed), in the
+ * vendor client's order. `rejectPreviewRecord` and `cancelPreviewRecord` take the
+ * interaction first, as the vendor client sends them (the reference's signature
+ * table omits it).
+ */
+export const OUTBOUND_METHODS = Object.freeze({
+  getCampaigns: [],
+  getPreviewRecord: ["campaignName"],
+  callPreviewRecord: ["interactionId", "recordHandle"],
+  rejectPreviewRecord: ["interactionId"],
+  cancelPreviewRecord: ["interactionId"],
+  startDirectPushPreview: [],
+  stopDirectPushPreview: [],
+  getListOfCallResults: [],
+  setCallResult: ["interactionId", "callResult"],
+  getCallResult: ["interactionId"],
+  setDoNotCall: ["interactionId"],
+  removeDoNotCall: ["interactionId"],
+  rescheduleRecord: ["interactionId", "recordHandle", "rescheduleDate", "callbackType"],
+  cancelReschedule: ["interactionId"],
+  getChainedRecords: ["interactionId"],
+  getRecordFields: ["interactionId"],
+  updateRecordFields: ["interactionId", "recordData"],
+});
+
+/** The other namespaces of the vendor client, so views that use them keep working. */
+const OTHER_METHODS = Object.freeze({
+  agent: { get: [], getStateList: [], setState: ["stateListIndex"], getState: [] },
+  interaction: {
+    getInteractions: [],
+    getByInteractionId: ["interactionId"],
+    setUserData: ["interactionId", "keyValues"],
+    deleteUserData: ["interactionId", "key"],
+  },
+  voice: {
+    dial: ["destination", "userData"],
+    startCallRecording: ["interactionId"],
+    stopCallRecording: ["interactionId"],
+    pauseCallRecording: ["interactionId"],
+    resumeCallRecording: ["interactionId"],
+  },
+  email: { create: ["destination", "userData"] },
+  media: { setState: ["mediaName", "stateListIndex"], getMediaList: [] },
+  system: {
+    getAllowedServices: [],
+    triggerActivity: [],
+    popupToast: ["parameters"],
+    updateToast: ["id", "parameters"],
+    closeToast: ["id"],
+  },
+});
+
+/** A configuration problem: the page cannot tell which window is WWE. */
+export class ServiceClientConfigError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "ServiceClientConfigError";
+  }
+}
+
+function originOf(url) {
+  try {
+    const origin = new URL(url).origin;
+    return origin && origin !== "null" ? origin : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Which window is WWE and what its origin is.
+ *
+ * The window is the opener for a popped-out view, else the parent frame. The
+ * origin is `wweOrigin` when configured; otherwise the parent's origin as the
+ * browser reports it (`location.ancestorOrigins`), else the referrer's. It is
+ * never guessed as "*": a view that cannot tell refuses to start.
+ *
+ * @param {Window} win the view's window
+ * @param {{wweWindow?: Window, wweOrigin?: string}} [config]
+ * @returns {{wweWindow: Window, wweOrigin: string}}
+ */
+export function resolveWwe(win, config = {}) {
+  const wweWindow = config.wweWindow ?? win.opener ?? (win.parent !== win ? win.parent : null);
+  if (!wweWindow) {
+    throw new ServiceClientConfigError(
+      "this page is not inside WWE: it has no parent frame and no opener. Open it as a WWE custom view " +
+      "(or from the simulator, index.html).",
+    );
+  }
+  let wweOrigin = config.wweOrigin ? originOf(config.wweOrigin) : null;
+  if (config.wweOrigin && !wweOrigin) {
+    throw new ServiceClientConfigError(`wweOrigin ${JSON.stringify(config.wweOrigin)} is not an origin such as https://wwe.example.com`);
+  }
+  if (!wweOrigin && wweWindow === win.parent && win.location.ancestorOrigins?.length) {
+    wweOrigin = originOf(win.location.ancestorOrigins[0]);
+  }
+  wweOrigin ??= originOf(win.document?.referrer ?? "");
+  if (!wweOrigin) {
+    throw new ServiceClientConfigError(
+      "cannot tell WWE's origin (no ancestorOrigins, no referrer): configure it, e.g. " +
+      '<script src="service-client.classic.js" data-wwe-origin="https://wwe.example.com">',
+    );
+  }
+  return { wweWindow, wweOrigin };
+}
+
+function reportCallbackError(error) {
+  if (typeof globalThis.reportError === "function") globalThis.reportError(error);
+  else setTimeout(() => { throw error; });
+}
+
+/**
+ * Create a service client. It listens for answers on `win` until `unload()`.
+ *
+ * @param {object} options
+ * @param {Window} [options.win] the view's window (default: globalThis)
+ * @param {Window} [options.wweWindow] WWE's window (default: opener, else parent)
+ * @param {string} [options.wweOrigin] WWE's origin (default: from the browser, see resolveWwe)
+ * @param {number} [options.timeoutMs] how long to wait for an answer (default 10 000)
+ * @param {boolean|{log: Function}} [options.debug] log every message (off by default)
+ */
+export function createServiceClient(options = {}) {
+  const win = options.win ?? globalThis;
+  let { wweWindow, wweOrigin } = resolveWwe(win, options);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new ServiceClientConfigError(`timeoutMs must be a positive number of milliseconds, not ${timeoutMs}`);
+  }
+  const debug = options.debug === true ? console : options.debug || null;
+  const pending = new Map(); // referenceId -> {succeeded, failed, timer}
+  const subscriptions = new Set(); // {names, callback, context, id, removed}
+  let nextReference = 0;
+  let frameId;
+
+  const trace = (direction, message) => debug?.log(`wwe service client ${direction}`, message);
+
+  function post(message) {
+    const full = { ...message, userAgent: "WWE Client", protocolVersion: PROTOCOL_VERSION };
+    if (frameId !== undefined) full.frameId = frameId;
+    trace("→", full);
+    wweWindow.postMessage(full, wweOrigin);
+  }
+
+  function invoke(callback, self, arg) {
+    if (typeof callback !== "function") return;
+    try {
+      callback.call(self, arg);
+    } catch (error) {
+      reportCallbackError(error);
+    }
+  }
+
+  /**
+   * Send a message; `succeeded`/`failed` are called at most once between them.
+   * Returns the referenceId.
+   */
+  function sendMessage(message, succeeded, failed) {
+    const referenceId = String(nextReference++);
+    const expectsAnswer = typeof succeeded === "function" || typeof failed === "function";
+    if (expectsAnswer) {
+      const timer = setTimeout(() => {
+        if (pending.delete(referenceId)) invoke(failed, service, REQUEST_TIMEOUT);
+      }, timeoutMs);
+      pending.set(referenceId, { succeeded, failed, timer });
+    }
+    try {
+      post({ ...message, referenceId });
+    } catch (error) {
+      // e.g. a recordData that cannot be cloned (a function, a DOM node): fail
+      // now, with the browser's reason, instead of waiting for the timeout.
+      const entry = pending.get(referenceId);
+      if (entry) {
+        clearTimeout(entry.timer);
+        pending.delete(referenceId);
+        invoke(failed, service, { request: message.request, errorMessage: `cannot send to WWE: ${error.message}` });
+      }
+    }
+    return referenceId;
+  }
+
+  function request(name, parameterNames, args) {
+    const arity = parameterNames.length;
+    const message = { request: name };
+    if (arity > 0) message.parameters = args.slice(0, arity);
+    return sendMessage(message, args[arity], args[arity + 1]);
+  }
+
+  function namespace(prefix, methods) {
+    const ns = {};
+    for (const [method, params] of Object.entries(methods)) {
+      ns[method] = (...args) => request(`${prefix}.${method}`, params, args);
+    }
+    return Object.freeze(ns);
+  }
+
+  function onAnswer(data) {
+    const entry = pending.get(String(data.referenceId));
+    if (!entry) return; // late (after the timeout), duplicate, or not ours
+    clearTimeout(entry.timer);
+    pending.delete(String(data.referenceId));
+    const { referenceId: _ignored, ...answer } = data;
+    if ("errorMessage" in answer) invoke(entry.failed, service, answer);
+    else invoke(entry.succeeded, service, answer);
+  }
+
+  function onEvent(data) {
+    for (const subscription of [...subscriptions]) {
+      if (!subscription.removed && subscription.names.includes(data.event)) {
+        invoke(subscription.callback, subscription.context ?? service, data);
+      }
+    }
+  }
+
+  function receive(event) {
+    // Only WWE's window, from WWE's origin. Everything else is dropped unread:
+    // any frame on the page can post to us.
+    if (event.source !== wweWindow || event.origin !== wweOrigin) return;
+    const data = event.data;
+    if (data === null || typeof data !== "object" || typeof data.userAgent !== "string" ||
+        !data.userAgent.includes("WWE")) return;
+    trace("←", data);
+    if (data.referenceId !== undefined && data.referenceId !== null) onAnswer(data);
+    else if (typeof data.event === "string") onEvent(data);
+    else if (data.frameId !== undefined) frameId = data.frameId;
+  }
+
+  win.addEventListener("message", receive);
+
+  const service = {
+    sendMessage,
+
+    /**
+     * Subscribe `callback` to one event name or a list of them. `failed`, an
+     * addition to the vendor's signature, hears about a refused subscription
+     * (without it, the refusal is reported with reportError).
+     */
+    subscribe(events, callback, context, failed) {
+      const names = Array.isArray(events) ? [...events] : [events];
+      const subscription = { names, callback, context, id: undefined, removed: false };
+      subscriptions.add(subscription);
+      sendMessage({ event: "subscribe", data: events }, (answer) => {
+        subscription.id = answer.subscriptionId;
+        // unsubscribed while the subscription was on its way: release it now
+        if (subscription.removed) sendMessage({ event: "unsubscribe", data: subscription.id });
+      }, (answer) => {
+        subscriptions.delete(subscription);
+        const reason = typeof answer === "string" ? answer : answer?.errorMessage;
+        const error = new Error(`WWE refused the subscription to ${names.join(", ")}: ${reason}`);
+        if (typeof failed === "function") invoke(failed, context ?? service, error);
+        else reportCallbackError(error);
+      });
+      return service;
+    },
+
+    /** Remove every subscription made with `callback`. */
+    unsubscribe(callback) {
+      for (const subscription of [...subscriptions]) {
+        if (subscription.callback !== callback) continue;
+        subscription.removed = true;
+        subscriptions.delete(subscription);
+        if (subscription.id !== undefined) sendMessage({ event: "unsubscribe", data: subscription.id });
+      }
+      return service;
+    },
+
+    /** Talk to another WWE window (as the vendor's `targetWWEWindow`); origin as in resolveWwe. */
+    targetWWEWindow(newWindow, newOrigin) {
+      ({ wweWindow, wweOrigin } = resolveWwe(win, { wweWindow: newWindow, wweOrigin: newOrigin ?? options.wweOrigin }));
+    },
+
+    /** Stop listening; pending calls are dropped without callbacks. */
+    unload() {
+      win.removeEventListener("message", receive);
+      for (const entry of pending.values()) clearTimeout(entry.timer);
+      pending.clear();
+      subscriptions.clear();
+    },
+
+    /** Where this client sends (for diagnostics and tests). */
+    get target() {
+      return { origin: wweOrigin, timeoutMs };
+    },
+    /** How many requests wait for an answer. */
+    get pendingCount() {
+      return pending.size;
+    },
+
+    outbound: namespace("outbound", OUTBOUND_METHODS),
+  };
+  for (const [prefix, methods] of Object.entries(OTHER_METHODS)) service[prefix] = namespace(prefix, methods);
+  return service;
+}
+
+/**
+ * Define `win.genesys.wwe.service` unless a service client is already there
+ * (as the vendor's script does); returns the service in place.
+ */
+export function installServiceClient(options = {}) {
+  const win = options.win ?? globalThis;
+  win.genesys ??= {};
+  win.genesys.wwe ??= {};
+  win.genesys.wwe.service ??= createServiceClient({ ...options, win });
+  return win.genesys.wwe.service;
+}
+
+/** Install from a classic `<script>` tag's data attributes (used by the classic build). */
+export function installFromScript(script, win = globalThis) {
+  const data = script?.dataset ?? {};
+  const options = { win };
+  if (data.wweOrigin) options.wweOrigin = data.wweOrigin;
+  if (data.timeoutMs) options.timeoutMs = Number(data.timeoutMs);
+  if (data.debug !== undefined) options.debug = data.debug !== "false";
+  return installServiceClient(options);
+}

@@ -1,0 +1,148 @@
+/**
+ * The WWE simulator page: loads a scenario, answers custom views over
+ * postMessage, and shows what happens.
+ *
+ * URL parameters:
+ *   scenario=<url>  the scenario JSON (default: the shipped sim/scenarios/default.json)
+ *   view=<url>      the custom view framed in the sidebar (default: boot.html)
+ *   origins=<text>  override the scenario's accepted-web-content-origins
+ *
+ * `window.wweSim` exposes the running simulator to tests and to the console.
+ */
+
+import { loadScenario } from "./scenario.js";
+import { OutboundSimulator } from "./outbound.js";
+import { WireServer } from "./wire.js";
+import { OUTBOUND_METHODS } from "../client/service-client.js";
+import { logView, interactionsView, faultsView } from "./views.js";
+
+const DEFAULT_VIEW = "boot.html";
+const PANEL = "sim/panel.html";
+const DEFAULT_DIRECT_PUSH_MS = 5000;
+
+const $ = (selector) => document.querySelector(selector);
+const params = new URLSearchParams(location.search);
+const assets = new URL(document.documentElement.dataset.assetsUrl, document.baseURI);
+
+/** A framed page's URL: http(s) only, so a crafted link cannot run script in the sidebar. */
+function frameUrl(text) {
+  const url = new URL(text, document.baseURI);
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new Error(`view must be an http(s) page, not ${url.protocol}`);
+  }
+  return url.href;
+}
+
+function showError(message) {
+  const box = $("[data-sim-error]");
+  box.textContent = message;
+  box.hidden = false;
+  document.documentElement.dataset.simState = "error";
+}
+
+async function start() {
+  const scenarioUrl = new URL(params.get("scenario") ?? "sim/scenarios/default.json", params.has("scenario") ? document.baseURI : assets).href;
+  const scenario = await loadScenario(scenarioUrl, new URL("sim/scenario.schema.json", assets).href);
+  $("[data-sim-title]").textContent = scenario.title ?? scenarioUrl;
+  $("[data-sim-agent]").textContent = scenario.agent?.name ?? "Agent";
+
+  const started = performance.now();
+  const log = logView($("[data-sim-log]"), started);
+  $("[data-sim-log-clear]").addEventListener("click", () => log.clear());
+
+  let wire = null;
+  let pushTimer = null;
+  const interactions = interactionsView($("[data-sim-interactions]"), {
+    onDone: (id) => service.complete(id),
+  });
+  const service = new OutboundSimulator(scenario, {
+    onEvent: (name, data) => wire?.emit(name, data),
+    onChange: () => render(),
+  });
+
+  // Direct push preview: one record now, then one per interval, while started.
+  const pushInterval = scenario.directPushIntervalMs ?? DEFAULT_DIRECT_PUSH_MS;
+  function syncDirectPush() {
+    if (service.directPush && pushTimer === null) {
+      pushTimer = setInterval(() => service.directPushTick(), pushInterval);
+      queueMicrotask(() => service.directPushTick());
+    } else if (!service.directPush && pushTimer !== null) {
+      clearInterval(pushTimer);
+      pushTimer = null;
+    }
+    $("[data-sim-direct-push]").textContent = service.directPush ? `started: one record every ${pushInterval} ms` : "stopped";
+  }
+  function render() {
+    interactions.render([...service.interactions.values()].map((i) => ({ ...service.interactionView(i), schedule: i.schedule, callResult: i.callResult })));
+    syncDirectPush();
+  }
+
+  const acceptedOrigins = params.get("origins") ?? scenario.options?.["accepted-web-content-origins"] ?? location.origin;
+  wire = new WireServer({ win: window, service, acceptedOrigins, faults: scenario.faults ?? {}, log: (entry) => log.add(entry) });
+  wire.start();
+
+  // Controls: origins option, faults, delivery.
+  const originsInput = $("[data-sim-origins]");
+  originsInput.value = wire.acceptedText;
+  $("[data-sim-origins-form]").addEventListener("submit", (event) => {
+    event.preventDefault();
+    wire.setAcceptedOrigins(originsInput.value);
+    log.add({ kind: "note", text: `accepted-web-content-origins = ${JSON.stringify(wire.acceptedText)}` });
+  });
+  const faults = faultsView($("[data-sim-faults]"), (method) => { wire.setFault(method, null); faults.render(wire.faults); });
+  const methodSelect = $("[data-sim-fault-method]");
+  for (const method of Object.keys(OUTBOUND_METHODS)) methodSelect.append(new Option(method, method));
+  const faultForm = $("[data-sim-fault-form]");
+  faultForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const form = new FormData(faultForm);
+    wire.setFault(form.get("method"), {
+      delayMs: Number(form.get("delayMs")), errorMessage: form.get("errorMessage"),
+      never: form.has("never"), twice: form.has("twice"), malformed: form.get("malformed"),
+    });
+    faults.render(wire.faults);
+  });
+  $("[data-sim-fault-clear]").addEventListener("click", () => { wire.faults.clear(); faults.render(wire.faults); });
+  faults.render(wire.faults);
+
+  const deliver = $("[data-sim-deliver]");
+  for (const campaign of service.campaigns.values()) {
+    if (campaign.mode === "Preview" || campaign.status !== "Active") continue;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.dataset.simDeliverCampaign = campaign.name;
+    button.textContent = `${campaign.name} (${campaign.mode})`;
+    button.addEventListener("click", () => {
+      if (!service.pushRecord(campaign.name)) log.add({ kind: "note", text: `no record left in ${campaign.name}` });
+    });
+    deliver.append(button);
+  }
+
+  // The sidebar: the custom view and our own API panel, both real clients of the wire.
+  const frames = { view: $("[data-sim-frame=view]"), panel: $("[data-sim-frame=panel]") };
+  for (const tab of document.querySelectorAll("[data-sim-tab]")) {
+    tab.addEventListener("click", () => {
+      for (const other of document.querySelectorAll("[data-sim-tab]")) {
+        const selected = other === tab;
+        other.setAttribute("aria-selected", String(selected));
+        frames[other.dataset.simTab].hidden = !selected;
+      }
+    });
+  }
+  render();
+  window.wweSim = {
+    scenario, service, wire, log,
+    setFault: (method, fault) => { wire.setFault(method, fault); faults.render(wire.faults); },
+    setAcceptedOrigins: (text) => { wire.setAcceptedOrigins(text); originsInput.value = wire.acceptedText; },
+    deliver: (campaignName) => service.pushRecord(campaignName)?.interactionId ?? null,
+    frames,
+  };
+  frames.view.src = frameUrl(params.get("view") ?? DEFAULT_VIEW);
+  frames.panel.src = frameUrl(PANEL);
+  document.documentElement.dataset.simState = "ready";
+}
+
+start().catch((error) => {
+  showError(error.message);
+  console.error(error);
+});

@@ -1,0 +1,463 @@
+/**
+ * The simulator's outbound service: real in-memory state, loaded from a scenario,
+ * answering the 17 outbound methods the way WWE and Outbound Contact Server do.
+ *
+ * No DOM and no postMessage here (wire.js carries the messages): `handle(method,
+ * parameters)` returns `{data}` for a getter, `{}` for an action that succeeded,
+ * or `{errorMessage}`. State changes are announced through `onEvent(name, data)`
+ * and `onChange()`.
+ *
+ * The reference documents what each method takes and what a few of them return;
+ * where it is silent (campaign and preview record shapes, error texts, what an
+ * action answers with), this follows WWE's outbound model and says so below.
+ */
+
+export const CALLBACK_TYPES = Object.freeze(["CAMPAIGN", "PERSONAL"]);
+export const CAMPAIGN_MODES = Object.freeze(["Preview", "PushPreview", "DirectPushPreview"]);
+
+/** The reference's getListOfCallResults sample, exactly: the simulator's default list. */
+export const REFERENCE_CALL_RESULTS = Object.freeze({
+  OK: 0, GENERAL_ERROR: 3, SYSTEM_ERROR: 4, BUSY: 6, NO_ANSWER: 7, SIT_DETECTED: 8,
+  ANSWERING_MACHINE: 9, ALL_TRUNKS_BUSY: 10, SIT_INVALID_NUM: 11, SIT_VACANT: 12,
+  SIT_OPERINTERCEPT: 13, SIT_UNKNOWN: 14, SIT_NO_CIRCUIT: 15, SIT_REORDER: 16, FAXDETECTED: 17,
+  ABANDONED: 21, DROPPED: 26, DROPPED_NO_ANSWER: 27, UNKNOWN: 28, SILENCE: 32, ANSWER: 33,
+  NUTONE: 34, NO_DIAL_TONE: 35, NO_PROGRESS: 36, NO_RINGBACK: 37, NO_ESTABLISHED: 38,
+  PAGER_DETECTED: 39, WRONG_PARTY: 40, DIAL_ERROR: 41, CALL_DROP_ERROR: 42, SWITCH_ERROR: 43,
+  NO_FREE_PORT_ERROR: 44, TRANSFER_ERROR: 45, STALE: 46, AGENT_CALLBACK_ERROR: 47,
+  GROUP_CALLBACK_ERROR: 48, DO_NOT_CALL: 51, CANCEL_RECORD: 52, WRONG_NUMBER: 53,
+});
+
+/** OCS's code for a record nobody has dialled yet. */
+const CALL_RESULT_UNKNOWN = 28;
+
+const DATE_RE = /^(\d{2})\/(\d{2})\/(\d{4}) (\d{2}):(\d{2})$/;
+const TIME_RE = /^(\d{2}):(\d{2})$/;
+
+/** "MM/DD/YYYY HH:MM" with a real calendar date, else null. */
+export function parseWweDate(text) {
+  const m = typeof text === "string" ? DATE_RE.exec(text) : null;
+  if (!m) return null;
+  const [month, day, year, hour, minute] = m.slice(1).map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute));
+  const real = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  return real && hour < 24 && minute < 60 ? { month, day, year, hour, minute } : null;
+}
+
+/** "HH:MM" within 00:00–23:59, as minutes since midnight, else null. */
+export function parseWweTime(text) {
+  const m = typeof text === "string" ? TIME_RE.exec(text) : null;
+  if (!m) return null;
+  const [hour, minute] = [Number(m[1]), Number(m[2])];
+  return hour < 24 && minute < 60 ? hour * 60 + minute : null;
+}
+
+function secondsToTime(seconds) {
+  const minutes = Math.floor(seconds / 60) % (24 * 60);
+  return `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+}
+
+const describe = (value) => (typeof value === "string" ? JSON.stringify(value) : String(value));
+const isEmpty = (value) => value === null || value === undefined || value === "";
+const copy = (value) => structuredClone(value);
+
+/**
+ * Why `value` is not acceptable for `field` in updateRecordFields, or null.
+ * valueType first (what JSON type the reference says to send), then the
+ * fieldType's own format.
+ */
+export function fieldValueProblem(field, value) {
+  const fieldType = field.fieldType ?? field.type;
+  const valueType = field.valueType ?? "string";
+  const expected = { string: "string", number: "number", boolean: "boolean" }[valueType];
+  if (expected && typeof value !== expected) {
+    return `must be a ${valueType} (valueType ${valueType}), not ${describe(value)}`;
+  }
+  if (valueType === "number" && !Number.isFinite(value)) return `must be a finite number, not ${describe(value)}`;
+  const text = String(value);
+  switch (fieldType) {
+    case "int":
+      return /^-?\d+$/.test(text) ? null : `must be an integer (fieldType int), not ${describe(value)}`;
+    case "float":
+      return text.trim() !== "" && Number.isFinite(Number(text)) ? null : `must be a number (fieldType float), not ${describe(value)}`;
+    case "char":
+      return [...text].length === 1 ? null : `must be exactly one character (fieldType char), not ${describe(value)}`;
+    case "date":
+      return parseWweDate(text) ? null : `must be a date MM/DD/YYYY HH:MM (fieldType date), not ${describe(value)}`;
+    case "time":
+      return parseWweTime(text) !== null ? null : `must be a time HH:MM between 00:00 and 23:59 (fieldType time), not ${describe(value)}`;
+    case "bool":
+      return ["true", "false"].includes(text) ? null : `must be true or false (fieldType bool), not ${describe(value)}`;
+    case "enum":
+      return Object.hasOwn(field.options ?? {}, text) ? null
+        : `must be one of the options' keys ${Object.keys(field.options ?? {}).join(", ")} (fieldType enum), not ${describe(value)}`;
+    default:
+      return null; // var-char and anything WWE does not type: any string
+  }
+}
+
+class Rejection extends Error {}
+const reject = (message) => { throw new Rejection(message); };
+
+/**
+ * The outbound service of one simulated WWE session.
+ */
+export class OutboundSimulator {
+  /**
+   * @param {object} scenario a validated scenario (see scenario.schema.json)
+   * @param {{onEvent?: Function, onChange?: Function, now?: Function}} hooks
+   */
+  constructor(scenario, hooks = {}) {
+    this.scenario = scenario;
+    this.onEvent = hooks.onEvent ?? (() => {});
+    this.onChange = hooks.onChange ?? (() => {});
+    this.callResults = { ...(scenario.callResults ?? REFERENCE_CALL_RESULTS) };
+    this.fieldSets = scenario.fieldSets ?? {};
+    this.campaigns = new Map();
+    for (const campaign of scenario.campaigns ?? []) {
+      const chains = (campaign.chains ?? []).map((chain) => ({
+        chainId: chain.chainId,
+        status: "available", // available | assigned | done | cancelled
+        records: chain.records.map((record) => ({
+          GSW_CAMPAIGN_NAME: campaign.name,
+          GSW_CHAIN_ID: chain.chainId,
+          GSW_CALL_RESULT: CALL_RESULT_UNKNOWN,
+          GSW_ATTEMPTS: 0,
+          ...copy(record),
+        })),
+      }));
+      this.campaigns.set(campaign.name, { ...copy(campaign), chains });
+    }
+    this.interactions = new Map();
+    this.nextInteraction = 1;
+    this.directPush = false;
+    for (const spec of scenario.interactions ?? []) {
+      const campaign = this.campaigns.get(spec.campaign);
+      const chain = campaign.chains.find((c) => c.chainId === spec.chainId);
+      chain.status = "assigned";
+      if (spec.callResult !== undefined) chain.records[0].GSW_CALL_RESULT = spec.callResult;
+      this._addInteraction(campaign, chain, {
+        interactionId: spec.interactionId,
+        state: spec.state ?? "active",
+        doNotCall: spec.doNotCall ?? false,
+        callResult: spec.callResult,
+      }, false);
+    }
+  }
+
+  // -- state helpers ---------------------------------------------------------
+
+  _addInteraction(campaign, chain, props, announce = true) {
+    const interaction = {
+      interactionId: props.interactionId ?? this._newInteractionId(),
+      campaignName: campaign.name,
+      mode: campaign.mode,
+      chain,
+      recordHandle: chain.records[0].GSW_RECORD_HANDLE,
+      state: props.state ?? "preview", // preview | active | completed
+      doNotCall: props.doNotCall ?? false,
+      callResult: props.callResult,
+      schedule: null,
+    };
+    this.interactions.set(interaction.interactionId, interaction);
+    if (announce) {
+      this._interactionEvent("ADDED", interaction);
+      this.onChange();
+    }
+    return interaction;
+  }
+
+  _newInteractionId() {
+    let id;
+    do id = `OB${String(this.nextInteraction++).padStart(6, "0")}`; while (this.interactions.has(id));
+    return id;
+  }
+
+  _interaction(interactionId) {
+    const interaction = this.interactions.get(String(interactionId));
+    return interaction ?? reject(`Interaction ${describe(interactionId)} not found`);
+  }
+
+  _record(interaction, handle = interaction.recordHandle) {
+    return interaction.chain.records.find((r) => r.GSW_RECORD_HANDLE === handle);
+  }
+
+  _withCall(interactionId) {
+    const interaction = this._interaction(interactionId);
+    if (interaction.state === "preview") {
+      reject(`Interaction ${describe(interaction.interactionId)} has no call yet: call the preview record first`);
+    }
+    return interaction;
+  }
+
+  _preview(interactionId, action) {
+    const interaction = this._interaction(interactionId);
+    if (interaction.state !== "preview") {
+      reject(`Interaction ${describe(interaction.interactionId)} is not a preview record any more: it was called, it cannot be ${action}`);
+    }
+    return interaction;
+  }
+
+  _takeChain(campaign) {
+    return campaign.chains.find((c) => c.status === "available") ?? null;
+  }
+
+  /** What WWE shows of an interaction (also what its events carry). */
+  interactionView(interaction) {
+    const record = this._record(interaction);
+    return {
+      interactionId: interaction.interactionId,
+      type: "Outbound",
+      state: interaction.state,
+      campaignName: interaction.campaignName,
+      campaignMode: interaction.mode,
+      doNotCall: interaction.doNotCall,
+      // WWE puts the outbound record in the interaction's user data: this is where
+      // a view reads GSW_TZ_OFFSET from "any of the interaction's events".
+      userData: copy(record),
+    };
+  }
+
+  _interactionEvent(eventType, interaction) {
+    this.onEvent("interaction", { eventType, interaction: this.interactionView(interaction) });
+  }
+
+  _previewPayload(interaction) {
+    return {
+      interactionId: interaction.interactionId,
+      campaignName: interaction.campaignName,
+      campaignMode: interaction.mode,
+      records: copy(interaction.chain.records),
+    };
+  }
+
+  fieldsOf(interaction) {
+    const campaign = this.campaigns.get(interaction.campaignName);
+    const record = this._record(interaction);
+    return (this.fieldSets[campaign.fieldSet] ?? []).map((template) => {
+      const field = copy(template);
+      if (Object.hasOwn(record, field.name)) {
+        const value = record[field.name];
+        const fieldType = field.fieldType ?? field.type;
+        // OCS keeps GSW_FROM/GSW_UNTIL as seconds since midnight; WWE shows HH:MM.
+        field.value = fieldType === "time" && typeof value === "number" ? secondsToTime(value)
+          : value === null || value === undefined ? "" : String(value);
+      }
+      return field;
+    });
+  }
+
+  // -- the 17 methods -------------------------------------------------------
+
+  /**
+   * Answer one request.
+   * @returns {{data?: any, errorMessage?: string}}
+   */
+  handle(method, parameters = []) {
+    const handler = METHODS[method];
+    if (!handler) return { errorMessage: `Unknown outbound method ${describe(method)}` };
+    if (parameters.length < handler.length) {
+      return { errorMessage: `outbound.${method} needs ${handler.length} parameter(s), got ${parameters.length}` };
+    }
+    try {
+      return handler.apply(this, parameters) ?? {};
+    } catch (error) {
+      if (error instanceof Rejection) return { errorMessage: error.message };
+      throw error;
+    }
+  }
+
+  getCampaigns() {
+    // The reference gives no sample; WWE's campaign model has these keys.
+    return {
+      data: [...this.campaigns.values()].map((c) => ({
+        name: c.name, description: c.description ?? "", mode: c.mode, status: c.status,
+      })),
+    };
+  }
+
+  getPreviewRecord(campaignName) {
+    const campaign = this.campaigns.get(campaignName) ?? reject(`Campaign ${describe(campaignName)} not found`);
+    if (campaign.status !== "Active") reject(`Campaign ${describe(campaign.name)} is ${campaign.status}, not active: no preview records`);
+    if (campaign.mode !== "Preview") reject(`Campaign ${describe(campaign.name)} is a ${campaign.mode} campaign: preview records are pushed, not pulled`);
+    const chain = this._takeChain(campaign) ?? reject(`No records available in campaign ${describe(campaign.name)}`);
+    chain.status = "assigned";
+    const interaction = this._addInteraction(campaign, chain, { state: "preview" });
+    return { data: this._previewPayload(interaction) };
+  }
+
+  callPreviewRecord(interactionId, recordHandle) {
+    const interaction = this._preview(interactionId, "called again");
+    if (!Number.isInteger(recordHandle)) reject(`Record handle must be a number, not ${describe(recordHandle)}`);
+    if (!this._record(interaction, recordHandle)) {
+      reject(`Record handle ${recordHandle} is not in the chain of interaction ${describe(interaction.interactionId)}`);
+    }
+    // The preview interaction's ID becomes the call's (reference, rescheduleRecord).
+    interaction.recordHandle = recordHandle;
+    interaction.state = "active";
+    this._record(interaction).GSW_ATTEMPTS += 1;
+    this._interactionEvent("CHANGED", interaction);
+    this.onChange();
+  }
+
+  rejectPreviewRecord(interactionId) {
+    const interaction = this._preview(interactionId, "rejected");
+    interaction.chain.status = "available"; // back to the campaign for another agent
+    this._remove(interaction);
+  }
+
+  cancelPreviewRecord(interactionId) {
+    const interaction = this._preview(interactionId, "cancelled");
+    interaction.chain.status = "cancelled"; // out of the campaign
+    this._remove(interaction);
+  }
+
+  _remove(interaction) {
+    this.interactions.delete(interaction.interactionId);
+    this._interactionEvent("REMOVED", interaction);
+    this.onChange();
+  }
+
+  startDirectPushPreview() {
+    if (!this._directPushCampaign()) reject("No active direct push preview campaign for this agent");
+    if (this.directPush) reject("Direct push preview is already started");
+    this.directPush = true;
+    this.onChange();
+  }
+
+  stopDirectPushPreview() {
+    if (!this.directPush) reject("Direct push preview is not started");
+    this.directPush = false;
+    this.onChange();
+  }
+
+  _directPushCampaign() {
+    return [...this.campaigns.values()].find((c) => c.mode === "DirectPushPreview" && c.status === "Active");
+  }
+
+  getListOfCallResults() {
+    return { data: { ...this.callResults } };
+  }
+
+  setCallResult(interactionId, callResult) {
+    const interaction = this._withCall(interactionId);
+    if (interaction.doNotCall) reject(`Do Not Call is set for interaction ${describe(interaction.interactionId)}: remove it before setting a call result`);
+    // The reference types callResult "string" that "must be a number".
+    const code = typeof callResult === "number" ? callResult
+      : typeof callResult === "string" && /^\d+$/.test(callResult.trim()) ? Number(callResult) : NaN;
+    if (!Number.isInteger(code)) reject(`Call result must be a number, not ${describe(callResult)}`);
+    if (!Object.values(this.callResults).includes(code)) reject(`Unknown call result ${code}`);
+    interaction.callResult = code;
+    this._record(interaction).GSW_CALL_RESULT = code;
+    this.onChange();
+  }
+
+  getCallResult(interactionId) {
+    const interaction = this._interaction(interactionId);
+    return { data: interaction.callResult ?? this._record(interaction).GSW_CALL_RESULT };
+  }
+
+  setDoNotCall(interactionId) {
+    this._withCall(interactionId).doNotCall = true;
+    this.onChange();
+  }
+
+  removeDoNotCall(interactionId) {
+    this._withCall(interactionId).doNotCall = false;
+    this.onChange();
+  }
+
+  rescheduleRecord(interactionId, recordHandle, rescheduleDate, callbackType) {
+    const interaction = this._interaction(interactionId);
+    if (!Number.isInteger(recordHandle) || !this._record(interaction, recordHandle)) {
+      reject(`Record handle ${describe(recordHandle)} is not in the chain of interaction ${describe(interaction.interactionId)}`);
+    }
+    if (!parseWweDate(rescheduleDate)) reject(`Invalid reschedule date ${describe(rescheduleDate)}: expected MM/DD/YYYY HH:MM`);
+    if (!CALLBACK_TYPES.includes(callbackType)) reject(`Invalid callback type ${describe(callbackType)}: expected CAMPAIGN or PERSONAL`);
+    interaction.schedule = { recordHandle, date: rescheduleDate, callbackType };
+    this.onChange();
+  }
+
+  cancelReschedule(interactionId) {
+    // OCS accepts a cancel for a record without a schedule; so does the simulator.
+    this._interaction(interactionId).schedule = null;
+    this.onChange();
+  }
+
+  getChainedRecords(interactionId) {
+    // As the reference's sample: one object holding the chain's records.
+    return { data: [{ records: copy(this._interaction(interactionId).chain.records) }] };
+  }
+
+  getRecordFields(interactionId) {
+    return { data: this.fieldsOf(this._interaction(interactionId)) };
+  }
+
+  updateRecordFields(interactionId, recordData) {
+    const interaction = this._interaction(interactionId);
+    if (recordData === null || typeof recordData !== "object" || Array.isArray(recordData)) {
+      reject(`recordData must be an object of field names and values, not ${describe(recordData)}`);
+    }
+    const fields = new Map(this.fieldsOf(interaction).map((f) => [f.name, f]));
+    const problems = [];
+    for (const [name, value] of Object.entries(recordData)) {
+      const field = fields.get(name);
+      if (!field) problems.push(`Field ${describe(name)} is not in the record`);
+      else if (!field.isEditable) problems.push(`Field ${describe(name)} is not editable`);
+      else if (isEmpty(value)) { if (field.isMandatory) problems.push(`Field ${describe(name)} is mandatory and cannot be empty`); }
+      else {
+        const problem = fieldValueProblem(field, value);
+        if (problem) problems.push(`Field ${describe(name)} ${problem}`);
+      }
+    }
+    // All or nothing, as WWE: one bad field fails the whole update.
+    if (problems.length) reject(problems.join("; "));
+    const record = this._record(interaction);
+    for (const [name, value] of Object.entries(recordData)) {
+      const field = fields.get(name);
+      const fieldType = field.fieldType ?? field.type;
+      record[name] = fieldType === "time" && typeof record[name] === "number" && !isEmpty(value)
+        ? parseWweTime(String(value)) * 60
+        : value;
+    }
+    this.onChange();
+  }
+
+  // -- host-side actions (buttons, direct push) -------------------------------
+
+  /**
+   * Hand the agent a record of a push campaign, as OCS does: a new interaction and
+   * an outbound "PreviewRecord" event. Returns the interaction, or null when the
+   * campaign has no record left.
+   */
+  pushRecord(campaignName) {
+    const campaign = this.campaigns.get(campaignName) ?? reject(`Campaign ${describe(campaignName)} not found`);
+    const chain = this._takeChain(campaign);
+    if (!chain) return null;
+    chain.status = "assigned";
+    const interaction = this._addInteraction(campaign, chain, { state: "preview" });
+    this.onEvent("outbound", { eventType: "PreviewRecord", ...this._previewPayload(interaction) });
+    return interaction;
+  }
+
+  /** One direct push tick: push the next record while direct push is on. */
+  directPushTick() {
+    const campaign = this.directPush ? this._directPushCampaign() : null;
+    return campaign ? this.pushRecord(campaign.name) : null;
+  }
+
+  /** Mark an active call done (the agent's "Done" in WWE). */
+  complete(interactionId) {
+    const interaction = this._interaction(interactionId);
+    interaction.state = "completed";
+    interaction.chain.status = "done";
+    this._interactionEvent("CHANGED", interaction);
+    this.onChange();
+  }
+}
+
+const METHODS = Object.freeze(Object.fromEntries([
+  "getCampaigns", "getPreviewRecord", "callPreviewRecord", "rejectPreviewRecord", "cancelPreviewRecord",
+  "startDirectPushPreview", "stopDirectPushPreview", "getListOfCallResults", "setCallResult",
+  "getCallResult", "setDoNotCall", "removeDoNotCall", "rescheduleRecord", "cancelReschedule",
+  "getChainedRecords", "getRecordFields", "updateRecordFields",
+].map((name) => [name, OutboundSimulator.prototype[name]])));

@@ -1,0 +1,115 @@
+/**
+ * The simulator's panels. Everything shown comes from views or scenarios, so it
+ * is written with textContent only (never innerHTML).
+ */
+
+const MAX_LOG_ITEMS = 500;
+
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key === "dataset") Object.assign(node.dataset, value);
+    else if (key === "text") node.textContent = value;
+    else node.setAttribute(key, value);
+  }
+  node.append(...children.filter((c) => c !== null && c !== undefined));
+  return node;
+}
+
+function summary(entry) {
+  const message = entry.message ?? {};
+  switch (entry.kind) {
+    case "request":
+      return message.request ?? `${message.event} ${JSON.stringify(message.data)}`;
+    case "response": {
+      const name = message.request ?? (message.subscriptionId ? "subscribed" : "answer");
+      return "errorMessage" in message ? `${name} failed: ${message.errorMessage}` : name;
+    }
+    case "event":
+      return `${message.event} ${message.data?.eventType ?? ""}`.trim();
+    case "refused":
+      return `${message.request ?? message.event ?? "message"} not answered: ${entry.text}`;
+    default:
+      return entry.text ?? "";
+  }
+}
+
+/**
+ * The message log: every request, response and event with its time since the
+ * simulator started and, for an answer, how long after its request it left.
+ */
+export function logView(list, startedAt) {
+  const entries = [];
+  const requestTimes = new Map(); // referenceId -> time
+  return {
+    entries,
+    add(entry) {
+      const t = performance.now() - startedAt;
+      const record = { ...entry, t, seq: entries.length };
+      const ref = entry.message?.referenceId;
+      if (entry.kind === "request" && ref !== undefined) requestTimes.set(`${entry.origin}\0${ref}`, t);
+      if (entry.kind === "response" && ref !== undefined) {
+        const asked = requestTimes.get(`${entry.origin}\0${ref}`);
+        if (asked !== undefined) record.afterMs = t - asked;
+      }
+      entries.push(record);
+      const timing = `+${(t / 1000).toFixed(3)} s` + (record.afterMs !== undefined ? ` (${Math.round(record.afterMs)} ms)` : "");
+      const item = el("li", { class: `log-${entry.kind}`, dataset: { kind: entry.kind } },
+        el("span", { class: "log-time", text: timing }),
+        el("span", { class: "log-kind", text: entry.kind }),
+        entry.origin ? el("span", { class: "log-origin", text: entry.origin }) : null,
+        el("span", { class: "log-summary", text: summary(entry) }),
+      );
+      if (entry.message) {
+        item.append(el("details", {}, el("summary", { text: "message" }), el("pre", { text: JSON.stringify(entry.message, null, 2) })));
+      }
+      list.prepend(item);
+      while (list.childElementCount > MAX_LOG_ITEMS) list.lastElementChild.remove();
+    },
+    clear() {
+      entries.length = 0;
+      list.replaceChildren();
+    },
+  };
+}
+
+/** The interaction list, with a Done button for calls (WWE's "Mark Done"). */
+export function interactionsView(list, { onDone }) {
+  return {
+    render(interactions) {
+      list.replaceChildren(...interactions.map((i) => {
+        const record = i.userData ?? {};
+        const facts = [
+          i.campaignName,
+          `${i.state}`,
+          `record ${record.GSW_RECORD_HANDLE} · ${record.GSW_PHONE ?? ""}`,
+          i.doNotCall ? "Do Not Call" : null,
+          i.callResult !== undefined ? `call result ${i.callResult}` : null,
+          i.schedule ? `callback ${i.schedule.date} (${i.schedule.callbackType})` : null,
+        ].filter(Boolean);
+        const item = el("li", { dataset: { interactionId: i.interactionId, state: i.state } },
+          el("strong", { text: i.interactionId }),
+          el("span", { class: "facts", text: facts.join(" · ") }));
+        if (i.state === "active") {
+          const done = el("button", { type: "button", text: "Done" });
+          done.addEventListener("click", () => onDone(i.interactionId));
+          item.append(done);
+        }
+        return item;
+      }));
+    },
+  };
+}
+
+/** The active faults, each removable. */
+export function faultsView(list, onRemove) {
+  return {
+    render(faults) {
+      list.replaceChildren(...[...faults].map(([method, fault]) => {
+        const remove = el("button", { type: "button", text: "remove" });
+        remove.addEventListener("click", () => onRemove(method));
+        return el("li", { dataset: { method } }, el("code", { text: method }), el("span", { text: ` ${JSON.stringify(fault)} ` }), remove);
+      }));
+    },
+  };
+}

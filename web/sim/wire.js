@@ -1,0 +1,183 @@
+/**
+ * The simulator's side of WWE's postMessage protocol: receives requests from
+ * custom views, answers them from the outbound simulator, keeps subscriptions and
+ * sends events, with WWE's origin allow-list and per-method fault injection.
+ *
+ * As WWE: a message from an origin not in `accepted-web-content-origins` gets no
+ * answer at all (the simulator only notes it in its log); answers go back to the
+ * asking window with that window's origin as the target, never "*".
+ */
+
+export const USER_AGENT = "WWE Server";
+export const PROTOCOL_VERSION = 2;
+export const MALFORMED_KINDS = Object.freeze(["missing-data", "wrong-type"]);
+
+/**
+ * Parse the WWE option `accepted-web-content-origins`: "*" or a comma list.
+ * @returns {{any: boolean, origins: Set<string>, invalid: string[]}}
+ */
+export function parseAcceptedOrigins(text) {
+  const entries = String(text ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const result = { any: entries.includes("*"), origins: new Set(), invalid: [] };
+  for (const entry of entries) {
+    if (entry === "*") continue;
+    try {
+      const origin = new URL(entry).origin;
+      if (origin === "null") throw new Error("opaque");
+      result.origins.add(origin);
+    } catch {
+      result.invalid.push(entry);
+    }
+  }
+  return result;
+}
+
+/** `data` replaced by a value of another JSON type, for the "wrong-type" fault. */
+export function wrongType(data) {
+  if (Array.isArray(data)) return { unexpected: "object instead of a list" };
+  if (data !== null && typeof data === "object") return "a string instead of an object";
+  if (typeof data === "number") return String(data) + " (text)";
+  if (typeof data === "string") return 42;
+  return ["a list instead of", data ?? null];
+}
+
+/**
+ * One fault setting for a method. Every key is optional:
+ * delayMs (answer late), errorMessage (fail with it), never (no answer),
+ * twice (answer two times), malformed ("missing-data" | "wrong-type").
+ */
+export function normalizeFault(fault) {
+  if (!fault) return null;
+  const out = {};
+  if (fault.delayMs) out.delayMs = Math.max(0, Number(fault.delayMs) || 0);
+  if (typeof fault.errorMessage === "string" && fault.errorMessage) out.errorMessage = fault.errorMessage;
+  if (fault.never) out.never = true;
+  if (fault.twice) out.twice = true;
+  if (MALFORMED_KINDS.includes(fault.malformed)) out.malformed = fault.malformed;
+  return Object.keys(out).length ? out : null;
+}
+
+export class WireServer {
+  /**
+   * @param {object} options
+   * @param {Window} options.win the host window (listens for its messages)
+   * @param {import("./outbound.js").OutboundSimulator} options.service
+   * @param {string} options.acceptedOrigins the WWE option's text
+   * @param {object} [options.faults] method -> fault
+   * @param {(entry: object) => void} [options.log]
+   */
+  constructor({ win, service, acceptedOrigins, faults = {}, log = () => {} }) {
+    this.win = win;
+    this.service = service;
+    this.log = log;
+    this.faults = new Map();
+    for (const [method, fault] of Object.entries(faults)) this.setFault(method, fault);
+    this.subscriptions = new Map(); // id -> {names, source, origin}
+    this.nextSubscription = 1;
+    this.setAcceptedOrigins(acceptedOrigins);
+    this._onMessage = (event) => this.receive(event);
+  }
+
+  start() {
+    this.win.addEventListener("message", this._onMessage);
+  }
+
+  stop() {
+    this.win.removeEventListener("message", this._onMessage);
+  }
+
+  setAcceptedOrigins(text) {
+    this.acceptedText = String(text ?? "");
+    this.accepted = parseAcceptedOrigins(text);
+    if (this.accepted.invalid.length) {
+      this.log({ kind: "note", text: `accepted-web-content-origins: ignored ${this.accepted.invalid.join(", ")} (not origins)` });
+    }
+  }
+
+  accepts(origin) {
+    return this.accepted.any || this.accepted.origins.has(origin);
+  }
+
+  setFault(method, fault) {
+    const normalized = normalizeFault(fault);
+    if (normalized) this.faults.set(method, normalized);
+    else this.faults.delete(method);
+  }
+
+  receive(event) {
+    const message = event.data;
+    if (message === null || typeof message !== "object") return;
+    const isRequest = typeof message.request === "string";
+    const isSubscription = message.event === "subscribe" || message.event === "unsubscribe";
+    if (!isRequest && !isSubscription) return; // not for WWE (or one of our own answers)
+    if (!event.source) return;
+    if (!this.accepts(event.origin)) {
+      // WWE stays silent; the simulator says why in its log.
+      this.log({ kind: "refused", origin: event.origin, message, text: `origin ${event.origin} is not in accepted-web-content-origins` });
+      return;
+    }
+    this.log({ kind: "request", origin: event.origin, message });
+    const reply = (body) => this.send(event.source, event.origin, { ...body, referenceId: message.referenceId }, message);
+    if (message.event === "subscribe") {
+      const names = Array.isArray(message.data) ? message.data.map(String) : [String(message.data)];
+      const id = `subscription-${this.nextSubscription++}`;
+      this.subscriptions.set(id, { names, source: event.source, origin: event.origin });
+      reply({ subscriptionId: id });
+    } else if (message.event === "unsubscribe") {
+      const subscription = this.subscriptions.get(message.data);
+      if (subscription?.source === event.source) this.subscriptions.delete(message.data);
+    } else {
+      this.answerRequest(message, reply);
+    }
+  }
+
+  answerRequest(message, reply) {
+    const [namespace, method] = message.request.split(".", 2);
+    if (namespace !== "outbound") {
+      reply({ request: message.request, errorMessage: `The simulator implements only the outbound service: ${message.request} is not available` });
+      return;
+    }
+    const fault = this.faults.get(method);
+    if (fault?.never) {
+      this.log({ kind: "fault", text: `no answer to ${message.request} (fault: never)` });
+      return;
+    }
+    const answer = () => {
+      let body;
+      if (fault?.errorMessage) {
+        body = { errorMessage: fault.errorMessage };
+      } else {
+        const parameters = Array.isArray(message.parameters) ? message.parameters : [];
+        body = this.service.handle(method, parameters);
+      }
+      if (fault?.malformed && !("errorMessage" in body)) {
+        if (fault.malformed === "missing-data") delete body.data;
+        else body.data = wrongType(body.data);
+      }
+      reply({ request: message.request, ...body });
+      if (fault?.twice) reply({ request: message.request, ...body });
+    };
+    if (fault?.delayMs) setTimeout(answer, fault.delayMs);
+    else answer();
+  }
+
+  send(target, origin, body, inReplyTo) {
+    const message = { ...body, userAgent: USER_AGENT, protocolVersion: PROTOCOL_VERSION };
+    try {
+      target.postMessage(message, origin);
+      this.log({ kind: inReplyTo ? "response" : "event", origin, message, inReplyTo });
+    } catch (error) {
+      this.log({ kind: "note", text: `could not send to ${origin}: ${error.message}` });
+    }
+  }
+
+  /** Send an event to every window subscribed to `name` (once per window). */
+  emit(name, data) {
+    const targets = new Map();
+    for (const subscription of this.subscriptions.values()) {
+      if (subscription.names.includes(name)) targets.set(subscription.source, subscription.origin);
+    }
+    for (const [source, origin] of targets) this.send(source, origin, { event: name, data });
+    if (!targets.size) this.log({ kind: "note", text: `${name} event (${data?.eventType ?? "?"}) not sent: no view subscribed` });
+  }
+}
