@@ -142,7 +142,7 @@ def test_serve_command_prints_a_working_url(root: Path, built: str) -> None:
                 break
         assert url, "serve printed no URL"
         with urllib.request.urlopen(url) as response:
-            assert b"data-bridge-state" in response.read()
+            assert b"data-sim-state" in response.read()  # the simulator is the default page
     finally:
         proc.terminate()
         proc.wait(timeout=10)
