@@ -3,6 +3,7 @@ fail the test on any uncaught page error and record every request they make."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,3 +85,16 @@ def wait_for_boot(page) -> str:  # type: ignore[no-untyped-def]
         timeout=BOOT_TIMEOUT_MS,
     )
     return page.evaluate("document.documentElement.dataset.bridgeState")  # type: ignore[no-any-return]
+
+
+PY_JS = """async (code) => {
+    const result = await pyodide.runPythonAsync(code);
+    const value = result?.toJs ? result.toJs({dict_converter: Object.fromEntries}) : result;
+    result?.destroy?.();
+    return JSON.stringify(value ?? null);
+}"""
+
+
+def py(target, code: str):  # type: ignore[no-untyped-def]
+    """Run async Python in a booted page or frame; returns its last expression as JSON-able data."""
+    return json.loads(target.evaluate(PY_JS, code))

@@ -6,12 +6,11 @@ answer shape can be forced; the simulator tests cover the faithful host.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from .conftest import BOOT_TIMEOUT_MS, Site, wait_for_boot
+from .conftest import BOOT_TIMEOUT_MS, Site, py, wait_for_boot
 
 
 @pytest.fixture
@@ -20,14 +19,6 @@ def stub_page(page, site: Site, root: Path):  # type: ignore[no-untyped-def]
     page.goto(site.url + "boot.html")
     assert wait_for_boot(page) == "ready"
     return page
-
-
-def py(page, code: str):  # type: ignore[no-untyped-def]
-    """Run async Python in the page; returns its last expression as JSON-able data."""
-    return json.loads(page.evaluate(
-        "async (code) => JSON.stringify((await pyodide.runPythonAsync(code))?.toJs?.({dict_converter: Object.fromEntries}) ?? null)",
-        code,
-    ))
 
 
 def test_every_answer_shape_becomes_a_result_or_exception(stub_page) -> None:  # type: ignore[no-untyped-def]
