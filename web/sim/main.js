@@ -107,7 +107,7 @@ async function start() {
 
   const deliver = $("[data-sim-deliver]");
   for (const campaign of service.campaigns.values()) {
-    if (campaign.mode === "Preview" || campaign.status !== "Active") continue;
+    if (campaign.status !== "Active") continue; // a loaded campaign hands out nothing
     const button = document.createElement("button");
     button.type = "button";
     button.dataset.simDeliverCampaign = campaign.name;
