@@ -58,7 +58,8 @@ PINNED_WHEELS = {
     ),
 }
 OWN_DIST_NAME = "wwe-outbound-bridge"
-OWN_IMPORT_NAME = "bridge"
+# The Python packages our wheel carries to the browser: the API and the apps on it.
+OWN_PACKAGES = ("bridge", "outbound_widget")
 # Fixed timestamp inside our wheel so that an unchanged tree gives identical bytes,
 # hence the same build id and no cache invalidation for users.
 WHEEL_DATE = (2020, 1, 1, 0, 0, 0)
@@ -185,7 +186,7 @@ def _record_hash(data: bytes) -> str:
 
 
 def build_own_wheel(out_dir: Path) -> Path:
-    """Write the browser wheel: the `bridge` package only, byte-for-byte reproducible.
+    """Write the browser wheel (OWN_PACKAGES), byte-for-byte reproducible.
 
     Host-side code (build tools, the pytest plugin) stays out: the browser never
     downloads what it does not run.
@@ -195,10 +196,10 @@ def build_own_wheel(out_dir: Path) -> Path:
     stem = f"{OWN_DIST_NAME.replace('-', '_')}-{version}"
     dist_info = f"{stem}.dist-info"
     files: list[tuple[str, bytes]] = []
-    package_dir = ROOT / OWN_IMPORT_NAME
-    for path in sorted(package_dir.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix in (".py", ".typed"):
-            files.append((path.relative_to(ROOT).as_posix(), path.read_bytes()))
+    for package in OWN_PACKAGES:
+        for path in sorted((ROOT / package).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix in (".py", ".typed"):
+                files.append((path.relative_to(ROOT).as_posix(), path.read_bytes()))
     metadata = (
         "Metadata-Version: 2.1\n"
         f"Name: {OWN_DIST_NAME}\nVersion: {version}\n"
@@ -245,7 +246,7 @@ def write_lock(stage: Path, pinned: dict[str, Path], own: Path) -> None:
     packages["packaging"]["imports"] = ["packaging"]
     packages["micropip"]["depends"] = ["packaging"]
     packages[OWN_DIST_NAME] = lock_entry(
-        OWN_DIST_NAME, str(project_metadata()["version"]), own, [OWN_IMPORT_NAME]
+        OWN_DIST_NAME, str(project_metadata()["version"]), own, list(OWN_PACKAGES)
     )
     lock = {"info": upstream["info"], "packages": packages}
     (stage / "pyodide-lock.json").write_text(json.dumps(lock, indent=2, sort_keys=True) + "\n")

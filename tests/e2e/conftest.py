@@ -55,8 +55,8 @@ class PageLog:
     console: list[str] = field(default_factory=list)
 
 
-def open_page(browser, log: PageLog):  # type: ignore[no-untyped-def]
-    context = browser.new_context()
+def open_page(browser, log: PageLog, **context_options):  # type: ignore[no-untyped-def]
+    context = browser.new_context(**context_options)
     page = context.new_page()
     page.on("pageerror", lambda exc: log.errors.append(str(exc)))
     page.on("request", lambda req: log.requests.append(req.url))

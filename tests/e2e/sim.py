@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlparse
 
-from .conftest import PageLog, Site, open_page
+from .conftest import BOOT_TIMEOUT_MS, PageLog, Site, open_page
 
 FOREIGN = "http://foreign.test"
 SIM_TIMEOUT_MS = 30_000
@@ -43,9 +43,9 @@ def serve_scenario(context, scenario: Any, name: str = "scenario.json") -> str: 
 
 
 def open_sim(browser, site: Site, log: PageLog, *, view: str | None = "sim/panel.html", scenario: Any = None,  # type: ignore[no-untyped-def]
-             origins: str | None = None, before=None):
+             origins: str | None = None, before=None, context_options: dict[str, Any] | None = None):
     """A new context with the simulator loaded; returns (context, page)."""
-    context, page = open_page(browser, log)
+    context, page = open_page(browser, log, **(context_options or {}))
     page.set_default_timeout(SIM_TIMEOUT_MS)
     if before:
         before(context)
@@ -95,3 +95,26 @@ def error_message(frame, method: str, *args: Any) -> str:  # type: ignore[no-unt
 def log_entries(page, kind: str | None = None) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
     entries = page.evaluate("JSON.parse(JSON.stringify(wweSim.log.entries))")
     return [e for e in entries if kind is None or e["kind"] == kind]
+
+
+WIDGET_READY = "document.documentElement.dataset.widgetState === 'ready'"
+
+
+def widget_url(interaction: str | None = "1", timeout: float | None = None) -> str:
+    query = []
+    if interaction is not None:
+        query.append(f"interaction={quote(interaction, safe='')}")
+    if timeout is not None:
+        query.append(f"timeout={timeout}")
+    return "widget.html" + ("?" + "&".join(query) if query else "")
+
+
+def wait_for_widget(frame, *, record: bool = True) -> None:  # type: ignore[no-untyped-def]
+    """Wait for the widget to start and (by default) show a record with its call result."""
+    frame.wait_for_function(
+        "['ready', 'error'].includes(document.documentElement.dataset.widgetState)", timeout=BOOT_TIMEOUT_MS)
+    assert frame.evaluate("document.documentElement.dataset.widgetState") == "ready", frame.inner_text("body")
+    if record:
+        frame.wait_for_selector("#w-form")
+        frame.wait_for_selector("#w-callresult")
+        frame.wait_for_selector("#w-chain tbody tr")

@@ -4,7 +4,7 @@
  *
  * URL parameters:
  *   scenario=<url>  the scenario JSON (default: the shipped sim/scenarios/default.json)
- *   view=<url>      the custom view framed in the sidebar (default: boot.html)
+ *   view=<url>      the custom view framed in the sidebar (default: the record widget on interaction 1)
  *   origins=<text>  override the scenario's accepted-web-content-origins
  *
  * `window.wweSim` exposes the running simulator to tests and to the console.
@@ -16,7 +16,7 @@ import { WireServer } from "./wire.js";
 import { OUTBOUND_METHODS } from "../client/service-client.js";
 import { logView, interactionsView, faultsView } from "./views.js";
 
-const DEFAULT_VIEW = "boot.html";
+const DEFAULT_VIEW = "widget.html?interaction=1";
 const PANEL = "sim/panel.html";
 const DEFAULT_DIRECT_PUSH_MS = 5000;
 

@@ -1,0 +1,93 @@
+"""The widget's only contact with the browser: the page's DOM layer
+(web/widget/dom.js), sessionStorage, the console and the clock.
+
+Everything crosses as JSON text, so no Python object is handed to JS per render
+or per event; the one event callback lives as long as the widget.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import js
+from pyodide.ffi import create_proxy
+
+from bridge import Outbound
+
+from .app import Op, Widget
+from .drafts import MemoryStorage, Storage
+from .tree import Node
+
+
+class SessionStorage:
+    """The tab's sessionStorage (a full or disabled one fails quietly: drafts are a convenience)."""
+
+    def get(self, key: str) -> str | None:
+        try:
+            value = js.sessionStorage.getItem(key)
+        except Exception:
+            return None
+        return value if isinstance(value, str) else None
+
+    def set(self, key: str, value: str) -> None:
+        try:
+            js.sessionStorage.setItem(key, value)
+        except Exception:
+            js.console.warn("could not keep the unsaved edits in sessionStorage")
+
+    def remove(self, key: str) -> None:
+        try:
+            js.sessionStorage.removeItem(key)
+        except Exception:
+            pass
+
+
+class PageDom:
+    def __init__(self, layer: Any) -> None:
+        self.layer = layer
+        try:
+            js.sessionStorage.length
+            self.storage: Storage = SessionStorage()
+        except Exception:
+            self.storage = MemoryStorage()
+
+    def render(self, target: str, tree: Node) -> None:
+        self.layer.render(target, json.dumps(tree))
+
+    def patch(self, ops: list[Op]) -> None:
+        if ops:
+            self.layer.patch(json.dumps(ops))
+
+    def read(self, element_id: str) -> str:
+        return str(self.layer.read(element_id))
+
+    def warn(self, message: str) -> None:
+        js.console.warn(message)
+
+    def local_time(self, utc: datetime) -> tuple[str, str]:
+        text, zone = self.layer.localTime(utc.timestamp() * 1000).to_py()
+        return str(text), str(zone)
+
+
+def _outbound(timeout: str | None) -> Outbound:
+    """The page's client, or one with another per-call timeout (seconds, from ?timeout=)."""
+    if timeout:
+        try:
+            return Outbound(timeout=float(timeout))
+        except (ValueError, TypeError) as exc:
+            js.console.warn(f"ignoring ?timeout={timeout!r}: {exc}")
+    from bridge import outbound
+    return outbound
+
+
+async def mount(layer: Any, interaction_id: str | None = None, timeout: str | None = None,
+                root_id: str = "widget") -> Widget:
+    """Start the widget in the page: *layer* is the imported web/widget/dom.js module."""
+    outbound = _outbound(timeout)
+    widget = Widget(PageDom(layer), outbound, interaction_id or None)
+    handler = create_proxy(lambda payload: widget.handle(json.loads(payload)))
+    layer.listen(root_id, handler)
+    await widget.start()
+    return widget

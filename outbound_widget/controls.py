@@ -1,0 +1,88 @@
+"""Which control edits which field: a pure function of the field's metadata.
+
+Kept apart from rendering so that the choice is tested on its own and a new
+fieldType is one entry here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from bridge import Field, FieldType
+from bridge.values import DATE_HINT, TIME_HINT
+
+
+class ControlKind(str, Enum):
+    NUMBER = "number"
+    TEXT = "text"
+    CHECKBOX = "checkbox"
+    SELECT = "select"
+    READONLY = "readonly"
+
+
+@dataclass(frozen=True)
+class Control:
+    """How to render a field's control.
+
+    Attributes
+    ----------
+    kind : ControlKind
+    step : str | None
+        For numbers: ``"1"`` (int) or ``"any"`` (float).
+    max_length : int | None
+        1 for ``char``.
+    placeholder, input_mode : str | None
+        Typing aids for date and time text (they read and write WWE's formats).
+    hint : str | None
+        The expected format, shown with the label.
+    options : tuple[tuple[str, str], ...]
+        For enums: ``(key, label)`` pairs in WWE's order, led by an empty choice
+        when the field may be empty (or has no value yet).
+    warning : str | None
+        Set for a fieldType the reference does not list (rendered as text).
+    """
+
+    kind: ControlKind
+    step: str | None = None
+    max_length: int | None = None
+    placeholder: str | None = None
+    input_mode: str | None = None
+    hint: str | None = None
+    options: tuple[tuple[str, str], ...] = ()
+    warning: str | None = None
+
+
+def _enum_options(field: Field) -> tuple[tuple[str, str], ...]:
+    options = tuple((key, label) for key, label in (field.options or {}).items())
+    has_value = field.value not in (None, "") and str(field.value) in (field.options or {})
+    if not field.is_mandatory:
+        return (("", "(none)"),) + options
+    return options if has_value else (("", "Choose…"),) + options
+
+
+def control_for(field: Field) -> Control:
+    """The control for *field*: read-only text when WWE does not let it change."""
+    if not field.is_editable:
+        return Control(ControlKind.READONLY)
+    kind = field.kind
+    if kind is FieldType.INT:
+        return Control(ControlKind.NUMBER, step="1", input_mode="numeric")
+    if kind is FieldType.FLOAT:
+        return Control(ControlKind.NUMBER, step="any", input_mode="decimal")
+    if kind is FieldType.CHAR:
+        return Control(ControlKind.TEXT, max_length=1)
+    if kind is FieldType.VAR_CHAR:
+        return Control(ControlKind.TEXT)
+    if kind is FieldType.DATE:
+        return Control(ControlKind.TEXT, placeholder="MM/DD/YYYY HH:MM", input_mode="numeric", hint=DATE_HINT)
+    if kind is FieldType.TIME:
+        return Control(ControlKind.TEXT, placeholder="HH:MM", input_mode="numeric", hint=TIME_HINT)
+    if kind is FieldType.BOOL:
+        return Control(ControlKind.CHECKBOX)
+    if kind is FieldType.ENUM:
+        return Control(ControlKind.SELECT, options=_enum_options(field))
+    return Control(
+        ControlKind.TEXT,
+        warning=f"field {field.name!r} has fieldType {field.field_type!r}, which WWE does not document: edited as text",
+    )

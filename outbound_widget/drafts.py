@@ -1,0 +1,75 @@
+"""Unsaved edits kept per interaction, so that a reload loses nothing.
+
+The page's sessionStorage is the store (per tab, gone when the tab closes: the
+record belongs to this call, not to the browser). Drafts hold what the agent
+typed, as text, and are cleared after a successful save.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Protocol
+
+from bridge import RecordEditor
+
+PREFIX = "wwe-outbound-widget:draft:"
+
+
+class Storage(Protocol):
+    def get(self, key: str) -> str | None: ...
+    def set(self, key: str, value: str) -> None: ...
+    def remove(self, key: str) -> None: ...
+
+
+class MemoryStorage:
+    """A dict-backed Storage (for CPython tests and pages without sessionStorage)."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, str] = {}
+
+    def get(self, key: str) -> str | None:
+        return self.items.get(key)
+
+    def set(self, key: str, value: str) -> None:
+        self.items[key] = value
+
+    def remove(self, key: str) -> None:
+        self.items.pop(key, None)
+
+
+class Drafts:
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+
+    def save(self, interaction_id: str, editor: RecordEditor) -> None:
+        edits = {name: editor.text(name) for name in editor.changed_names()}
+        if edits:
+            self.storage.set(PREFIX + interaction_id, json.dumps(edits))
+        else:
+            self.storage.remove(PREFIX + interaction_id)
+
+    def load(self, interaction_id: str) -> dict[str, str]:
+        raw = self.storage.get(PREFIX + interaction_id)
+        try:
+            edits = json.loads(raw) if raw else {}
+        except ValueError:
+            return {}
+        if not isinstance(edits, dict):
+            return {}
+        return {str(k): v for k, v in edits.items() if isinstance(v, str)}
+
+    def restore(self, interaction_id: str, editor: RecordEditor) -> list[str]:
+        """Apply the stored edits to *editor*; returns the names restored.
+
+        Fields that no longer exist or are no longer editable are skipped.
+        """
+        restored = []
+        for name, text in self.load(interaction_id).items():
+            if name in editor and editor.field(name).is_editable:
+                editor.set_text(name, text)
+                if editor.is_changed(name):
+                    restored.append(name)
+        return restored
+
+    def clear(self, interaction_id: str) -> None:
+        self.storage.remove(PREFIX + interaction_id)

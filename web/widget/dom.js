@@ -1,0 +1,114 @@
+/**
+ * The widget's DOM layer: renders element trees made by Python
+ * (outbound_widget/tree.py), applies small patches, and reports DOM events back
+ * to Python as plain data.
+ *
+ * Trees are data, not markup: a string is always a text node, elements are made
+ * with createElement, and attributes go through an allow-list (no event handler
+ * attributes, no style, no URLs except in-page "#id" links). So no value from
+ * WWE can become HTML or script, whatever it contains.
+ */
+
+const TAGS = new Set([
+  "a", "button", "div", "form", "h2", "h3", "input", "label", "li", "ol", "option", "output", "p", "section",
+  "select", "span", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul", "code", "small", "em",
+]);
+const ATTRIBUTE = /^(id|class|name|type|value|for|role|title|placeholder|inputmode|autocomplete|spellcheck|step|min|max|maxlength|scope|tabindex|hidden|disabled|required|checked|selected|novalidate|href|(aria|data)-[a-z-]+)$/;
+
+function setAttribute(el, name, value) {
+  if (!ATTRIBUTE.test(name)) throw new Error(`attribute ${name} is not allowed in widget trees`);
+  if (name === "href" && !/^#[A-Za-z0-9_-]*$/.test(value)) throw new Error("only in-page links are allowed");
+  el.setAttribute(name, value);
+}
+
+/** Build DOM nodes from a tree: [tag, {attrs}, ...children] or a string (text). */
+export function build(tree) {
+  if (typeof tree === "string") return document.createTextNode(tree);
+  const [tag, attrs, ...children] = tree;
+  if (!TAGS.has(tag)) throw new Error(`element ${tag} is not allowed in widget trees`);
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) setAttribute(el, name, value);
+  for (const child of children) el.append(build(child));
+  return el;
+}
+
+/** Replace the children of #id with the tree ("" empties it). */
+export function render(id, treeJson) {
+  const target = document.getElementById(id);
+  if (!target) return;
+  const tree = JSON.parse(treeJson);
+  target.replaceChildren(...(tree === "" ? [] : [build(tree)]));
+}
+
+/** Apply patches: [op, id, ...args]; an element that is gone is skipped. */
+export function patch(opsJson) {
+  for (const [op, id, a, b] of JSON.parse(opsJson)) {
+    const el = document.getElementById(id);
+    if (!el) continue;
+    switch (op) {
+      case "text": el.textContent = a; break;
+      case "attr": if (a === null || b === null) el.removeAttribute(a ?? ""); else setAttribute(el, a, b); break;
+      case "hidden": el.hidden = a; break;
+      case "class": el.classList.toggle(a, b); break;
+      case "value": el.value = a; break;
+      case "checked": el.checked = a; break;
+      case "disabled": el.disabled = a; break;
+      case "focus": el.focus(); break;
+      case "replace": el.replaceWith(build(a)); break;
+      default: throw new Error(`unknown patch ${op}`);
+    }
+  }
+}
+
+/** The current value of a control ("" when it does not exist). */
+export function read(id) {
+  return document.getElementById(id)?.value ?? "";
+}
+
+/** A UTC instant (ms) as the agent's local "MM/DD/YYYY HH:MM", and the agent's zone name. */
+export function localTime(utcMs) {
+  const d = new Date(utcMs);
+  const two = (n) => String(n).padStart(2, "0");
+  const text = `${two(d.getMonth() + 1)}/${two(d.getDate())}/${d.getFullYear()} ${two(d.getHours())}:${two(d.getMinutes())}`;
+  return [text, Intl.DateTimeFormat().resolvedOptions().timeZone ?? "local time"];
+}
+
+function describe(event) {
+  const el = event.target instanceof Element ? (event.type === "click" ? event.target.closest("[data-action]") : event.target) : null;
+  if (!el) return null;
+  return {
+    type: event.type === "focusout" ? "blur" : event.type,
+    id: el.id || null,
+    action: el.dataset.action ?? null,
+    field: el.dataset.field ?? null,
+    area: el.dataset.area ?? null,
+    handle: el.dataset.handle ?? null,
+    value: "value" in el ? String(el.value) : null,
+    checkbox: el.type === "checkbox",
+    checked: el.type === "checkbox" ? el.checked : null,
+    bad: el.validity?.badInput === true,
+  };
+}
+
+/**
+ * Send the root's DOM events to `handler(json)` (one persistent Python callback).
+ * Enter in a field never submits anything; links with data-action stay in page.
+ */
+export function listen(rootId, handler) {
+  const root = document.getElementById(rootId);
+  const send = (event) => {
+    const payload = describe(event);
+    if (payload) handler(JSON.stringify(payload));
+  };
+  root.addEventListener("submit", (event) => event.preventDefault());
+  root.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && event.target instanceof HTMLInputElement) event.preventDefault();
+  });
+  root.addEventListener("click", (event) => {
+    const el = event.target instanceof Element ? event.target.closest("[data-action]") : null;
+    if (!el || el.tagName === "SELECT") return;
+    if (el.tagName === "A") event.preventDefault();
+    send(event);
+  });
+  for (const type of ["input", "change", "focusout"]) root.addEventListener(type, send);
+}
