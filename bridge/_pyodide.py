@@ -33,8 +33,8 @@ class PyodideHost:
                 "not running in Pyodide, so there is no WWE to talk to: "
                 "pass a host, e.g. Outbound(bridge.testing.FakeHost({...}))"
             )
-        import js  # type: ignore[import-not-found]
-        from pyodide.ffi import create_proxy  # type: ignore[import-not-found]
+        import js
+        from pyodide.ffi import create_proxy
 
         layer = getattr(js, "wweBridgeHost", None)
         if layer is None:

@@ -78,8 +78,9 @@ def _outbound(timeout: str | None) -> Outbound:
             return Outbound(timeout=float(timeout))
         except (ValueError, TypeError) as exc:
             js.console.warn(f"ignoring ?timeout={timeout!r}: {exc}")
-    from bridge import outbound
-    return outbound
+    import bridge
+    page_outbound: Outbound = bridge.outbound
+    return page_outbound
 
 
 async def mount(layer: Any, interaction_id: str | None = None, timeout: str | None = None,

@@ -139,7 +139,8 @@ class Widget:
             self.retries["preview"] = self._reload_campaigns
             return
         preview = [c for c in self.campaigns if c.mode in (None, "Preview") and c.status in (None, "Active")]
-        self.selected_campaign = (preview or self.campaigns or [None])[0].name if self.campaigns else None  # type: ignore[union-attr]
+        choices = preview or self.campaigns
+        self.selected_campaign = choices[0].name if choices else None
         self.render_preview()
 
     async def _reload_campaigns(self) -> None:
@@ -180,7 +181,7 @@ class Widget:
         if generation != self.generation:
             return  # the agent moved on: this answer is for a record no longer shown
         self.set_fields(fields)
-        restored = self.drafts.restore(interaction_id, self.editor) if self.editor else []
+        restored: list[str] = self.drafts.restore(interaction_id, self.editor) if self.editor else []
         self.render_record()
         if restored:
             labels = ", ".join(self.editor.field(n).label for n in restored) if self.editor else ""
@@ -554,12 +555,13 @@ class Widget:
     # -- WWE events ---------------------------------------------------------------------------
 
     def on_event(self, event: Event) -> None:
-        data = event.data if isinstance(event.data, Mapping) else {}
+        data: Mapping[str, Any] = event.data if isinstance(event.data, Mapping) else {}
         if event.name == "outbound" and event.event_type == "PreviewRecord" and event.interaction_id:
             self.remember(event.interaction_id, "preview", data.get("campaignName") if isinstance(data.get("campaignName"), str) else None)
             self.spawn(self.show(event.interaction_id))
         elif event.name == "interaction" and event.interaction_id:
-            interaction = data.get("interaction") if isinstance(data.get("interaction"), Mapping) else {}
+            found = data.get("interaction")
+            interaction: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
             iid = event.interaction_id
             state = interaction.get("state") if isinstance(interaction.get("state"), str) else None
             if event.event_type == "REMOVED":

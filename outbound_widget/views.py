@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from bridge import CallResult, CallResults, Campaign, ChainedRecord, Field, RecordEditor
 
 from .controls import Control, ControlKind
-from .tree import Node, h
+from .tree import AttrValue, Node, h
+
+__all__ = ["Status", "h"]  # h re-exported for the controller's one-off notices
 
 
 def field_id(index: int) -> str:
@@ -48,7 +50,7 @@ def _control(index: int, field: Field, control: Control, editor: RecordEditor) -
     fid = field_id(index)
     text = editor.text(field.name)
     described = f"{fid}-msg {fid}-was" + (f" {fid}-hint" if control.hint else "")
-    common = {
+    common: dict[str, AttrValue] = {
         "id": fid, "name": fid, "data-field": index, "aria-describedby": described,
         "required": field.is_mandatory, "aria-required": "true" if field.is_mandatory else None,
         "aria-invalid": "true" if editor.problem(field.name) else None,
@@ -180,7 +182,7 @@ class RescheduleInfo:
 
 def reschedule_view(info: RescheduleInfo | None, status: Status) -> Node:
     if info is None or info.record_handle is None:
-        body: tuple[Node, ...] = (h("p", {}, "No record to reschedule."),)
+        body: tuple[Node | None, ...] = (h("p", {}, "No record to reschedule."),)
     else:
         body = (
             h("p", {"id": "w-zone"}, f"Record {info.record_handle}" + (f" ({info.phone})" if info.phone else ""),

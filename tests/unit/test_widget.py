@@ -1,0 +1,232 @@
+"""The widget's pure parts and its controller, with a fake page and a fake WWE."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Any
+
+import pytest
+
+from bridge import Field, Outbound, RecordEditor
+from bridge.testing import FakeFailure, FakeHost
+from bridge.values import FieldValueError
+from outbound_widget.app import Widget
+from outbound_widget.controls import ControlKind, control_for
+from outbound_widget.drafts import PREFIX, Drafts, MemoryStorage
+from outbound_widget.tree import find, h, text_of, walk
+from outbound_widget.zones import offset_text, record_to_utc, zone_label
+
+from .helpers import run, sample
+
+
+def make_field(**overrides: Any) -> Field:
+    raw = {"name": "F", "isEditable": True, "isMandatory": False, "fieldType": "var-char", "valueType": "string", **overrides}
+    return Field.from_wwe(raw)
+
+
+# -- controls ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("field_type", "kind", "extra"), [
+    ("int", ControlKind.NUMBER, {"step": "1"}),
+    ("float", ControlKind.NUMBER, {"step": "any"}),
+    ("char", ControlKind.TEXT, {"max_length": 1}),
+    ("var-char", ControlKind.TEXT, {}),
+    ("date", ControlKind.TEXT, {"placeholder": "MM/DD/YYYY HH:MM"}),
+    ("time", ControlKind.TEXT, {"placeholder": "HH:MM"}),
+    ("bool", ControlKind.CHECKBOX, {}),
+    ("enum", ControlKind.SELECT, {}),
+])
+def test_control_per_field_type(field_type: str, kind: ControlKind, extra: dict[str, Any]) -> None:
+    control = control_for(make_field(fieldType=field_type, options={"1": "One"}))
+    assert control.kind is kind and control.warning is None
+    for name, value in extra.items():
+        assert getattr(control, name) == value
+
+
+def test_read_only_and_unknown_field_types() -> None:
+    assert control_for(make_field(fieldType="int", isEditable=False)).kind is ControlKind.READONLY
+    unknown = control_for(make_field(fieldType="money"))
+    assert unknown.kind is ControlKind.TEXT and "'money'" in (unknown.warning or "")
+
+
+def test_enum_options_keep_keys_and_offer_empty_only_when_allowed() -> None:
+    options = {"3": "Business", "1": "Home"}
+    assert control_for(make_field(fieldType="enum", options=options)).options == (("", "(none)"), ("3", "Business"), ("1", "Home"))
+    mandatory = make_field(fieldType="enum", options=options, isMandatory=True, value="1")
+    assert control_for(mandatory).options == (("3", "Business"), ("1", "Home"))
+    unset = make_field(fieldType="enum", options=options, isMandatory=True)
+    assert control_for(unset).options[0] == ("", "Choose…")
+
+
+# -- trees, drafts, zones ----------------------------------------------------------------
+
+
+def test_trees_hold_text_as_text() -> None:
+    payload = "<img src=x onerror=alert(1)>"
+    tree = h("div", {"id": "a", "hidden": False, "required": True, "title": None}, payload, None, ("x", h("b", {"id": "b"}, 1)))
+    assert tree[1] == {"id": "a", "required": ""}
+    assert text_of(tree) == payload + "x1"
+    assert find(tree, "b") == ["b", {"id": "b"}, "1"]
+    assert [el[0] for el in walk(tree)] == ["div", "b"]
+
+
+def test_drafts_round_trip_and_skip_what_no_longer_fits() -> None:
+    fields = [make_field(name="A"), make_field(name="B", fieldType="int", valueType="number"),
+              make_field(name="RO", isEditable=False)]
+    storage = MemoryStorage()
+    drafts = Drafts(storage)
+    editor = RecordEditor(fields)
+    editor.set_text("A", "typed")
+    editor.set_text("B", "x1")  # bad text is kept as typed
+    drafts.save("7", editor)
+    assert json.loads(storage.items[PREFIX + "7"]) == {"A": "typed", "B": "x1"}
+    storage.items[PREFIX + "7"] = json.dumps({"A": "typed", "B": "x1", "RO": "no", "Gone": "1"})
+    fresh = RecordEditor(fields)
+    assert drafts.restore("7", fresh) == ["A", "B"]
+    assert fresh.text("B") == "x1" and fresh.problem("B")
+    drafts.clear("7")
+    assert drafts.load("7") == {}
+    storage.items[PREFIX + "8"] = "{not json"
+    assert drafts.load("8") == {}
+
+
+def test_zones() -> None:
+    assert offset_text(34200) == "UTC+09:30" and offset_text(-18000) == "UTC-05:00"
+    assert zone_label("ACT", 34200) == "ACT (UTC+09:30)" and zone_label(None, None) == "unknown time zone"
+    # The reference's example: 10:30 for a customer at UTC-4 is 14:30 UTC.
+    assert record_to_utc("05/27/2021 10:30", -4 * 3600) == datetime(2021, 5, 27, 14, 30, tzinfo=timezone.utc)
+    with pytest.raises(FieldValueError):
+        record_to_utc("27/05/2021 10:30", 0)
+
+
+# -- the controller ----------------------------------------------------------------------
+
+
+class FakeDom:
+    def __init__(self) -> None:
+        self.storage = MemoryStorage()
+        self.slots: dict[str, Any] = {}
+        self.ops: list[tuple[Any, ...]] = []
+        self.values: dict[str, str] = {}
+        self.warnings: list[str] = []
+
+    def render(self, target: str, tree: Any) -> None:
+        self.slots[target] = tree
+
+    def patch(self, ops: list[tuple[Any, ...]]) -> None:
+        self.ops += ops
+
+    def read(self, element_id: str) -> str:
+        return self.values.get(element_id, "")
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+
+    def local_time(self, utc: datetime) -> tuple[str, str]:
+        return utc.strftime("%m/%d/%Y %H:%M"), "UTC"
+
+    def text(self, slot: str) -> str:
+        return text_of(self.slots.get(slot, ""))
+
+
+CHAIN = sample("getChainedRecords")
+FIELDS = sample("getRecordFields")
+
+
+def wwe(**overrides: Any) -> FakeHost:
+    replies: dict[str, Any] = {
+        "getListOfCallResults": {"OK": 0, "BUSY": 6}, "getCampaigns": [{"name": "Sales", "mode": "Preview", "status": "Active"}],
+        "getRecordFields": FIELDS, "getCallResult": 6, "getChainedRecords": CHAIN, "updateRecordFields": None,
+    }
+    replies.update(overrides)
+    return FakeHost(replies)
+
+
+async def started(host: FakeHost, dom: FakeDom, iid: str | None = "1") -> Widget:
+    widget = Widget(dom, Outbound(host), iid)
+    await widget.start()
+    return widget
+
+
+def test_shows_the_record_and_saves_only_changes() -> None:
+    async def scenario() -> None:
+        host, dom = wwe(), FakeDom()
+        widget = await started(host, dom)
+        assert "GSW_CUSTOM_STRING" in dom.text("slot-record") and "Busy" in dom.text("slot-callresult")
+        widget.handle({"type": "input", "field": "1", "id": "f1", "value": "New text"})
+        widget.handle({"type": "change", "field": "2", "id": "f2", "value": "4"})
+        assert ("text", "w-save", "Save 2 changes") in dom.ops
+        await widget.save()
+        assert host.sent("updateRecordFields") == [["1", {"GSW_CUSTOM_STRING": "New text", "GSW_PHONE_TYPE": 4}]]
+        assert dom.storage.items == {}
+    run(scenario())
+
+
+def test_bad_fields_block_the_save_and_focus_the_first() -> None:
+    async def scenario() -> None:
+        host, dom = wwe(), FakeDom()
+        widget = await started(host, dom)
+        widget.handle({"type": "input", "field": "1", "id": "f1", "value": ""})  # optional: fine
+        widget.handle({"type": "change", "field": "2", "id": "f2", "value": "99"})  # not an option
+        await widget.save()
+        assert "Phone Type" in dom.text("slot-summary") and ("focus", "f2") in dom.ops
+        assert host.sent("updateRecordFields") == []
+        # The Revert button's own events never edit the field (it shares data-field).
+        widget.handle({"type": "blur", "field": "2", "id": "f2-revert", "value": ""})
+        assert widget.editor is not None and widget.editor.text("GSW_PHONE_TYPE") == "99"
+    run(scenario())
+
+
+def test_failed_save_keeps_the_edits_and_the_draft() -> None:
+    def refuse(args: list[Any]) -> None:
+        raise FakeFailure("OCS is down")
+
+    async def scenario() -> None:
+        host, dom = wwe(updateRecordFields=refuse), FakeDom()
+        widget = await started(host, dom)
+        widget.handle({"type": "input", "field": "1", "id": "f1", "value": "Keep me"})
+        await widget.save()
+        assert widget.editor is not None and widget.editor.text("GSW_CUSTOM_STRING") == "Keep me"
+        assert any(op[0] == "replace" and "OCS is down" in text_of(op[2]) for op in dom.ops)
+        assert json.loads(dom.storage.items[PREFIX + "1"]) == {"GSW_CUSTOM_STRING": "Keep me"}
+    run(scenario())
+
+
+def test_an_answer_for_an_interaction_no_longer_shown_is_dropped() -> None:
+    async def scenario() -> None:
+        host, dom = wwe(), FakeDom()
+        widget = await started(host, dom, None)
+        host.hold("getRecordFields")
+        widget.spawn(widget.show("A"))
+        await widget_turn()
+        first = host.last("getRecordFields")
+        widget.spawn(widget.show("B"))
+        await widget_turn()
+        host.last("getRecordFields").answer([{"name": "B_FIELD", "isEditable": True, "isMandatory": False,
+                                               "fieldType": "var-char", "valueType": "string", "value": "b"}])
+        await widget_turn()
+        first.answer(FIELDS)  # late, for A
+        await widget.idle()
+        assert widget.interaction_id == "B" and [f.name for f in widget.fields] == ["B_FIELD"]
+        assert "B_FIELD" in dom.text("slot-record") and "GSW_CUSTOM_STRING" not in dom.text("slot-record")
+    run(scenario())
+
+
+async def widget_turn() -> None:
+    import asyncio
+    for _ in range(5):
+        await asyncio.sleep(0)
+
+
+def test_a_pushed_preview_record_is_shown() -> None:
+    async def scenario() -> None:
+        host, dom = wwe(), FakeDom()
+        widget = await started(host, dom, None)
+        host.emit("outbound", {"eventType": "PreviewRecord", "interactionId": "P1", "campaignName": "Sales", "records": []})
+        await widget_turn()
+        await widget.idle()
+        assert widget.interaction_id == "P1" and widget.states["P1"] == "preview"
+        assert "P1" in dom.text("slot-header") and "Sales" in dom.text("slot-header")
+    run(scenario())
