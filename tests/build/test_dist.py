@@ -68,11 +68,14 @@ def test_pages_reference_only_files_that_exist(root: Path, built: str) -> None:
         assert f"b/{built}" in html
 
 
-def test_own_wheel_holds_only_the_bridge_package(build_dir: Path) -> None:
+def test_own_wheel_holds_only_the_browser_packages(build_dir: Path, build_module: ModuleType) -> None:
     wheel = next(build_dir.glob("wwe_outbound_bridge-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     assert "bridge/__init__.py" in names and "bridge/py.typed" in names
-    assert all(n.startswith(("bridge/", "wwe_outbound_bridge-")) for n in names), names
+    assert "outbound_widget/__init__.py" in names
+    # host-side code (build tools, wwe_testing) never goes to the browser
+    allowed = tuple(f"{package}/" for package in build_module.OWN_PACKAGES) + ("wwe_outbound_bridge-",)
+    assert all(n.startswith(allowed) for n in names), names
     metadata = zipfile.ZipFile(wheel).read(f"wwe_outbound_bridge-{bridge.__version__}.dist-info/METADATA")
     assert f"Version: {bridge.__version__}".encode() in metadata
 
