@@ -19,7 +19,8 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from bridge import (
-    BridgeError, CallResult, CallResults, Campaign, ChainedRecord, Event, Field, OutboundError, Outbound, RecordEditor,
+    BridgeError, CallResult, CallResults, Campaign, ChainedRecord, Event, Field, NotInWWEError, OutboundError, Outbound,
+    RecordEditor,
 )
 from bridge.values import FieldValueError
 
@@ -98,7 +99,13 @@ class Widget:
 
     async def start(self) -> None:
         """Listen to WWE, load the session-wide lists, show the first interaction."""
-        self.stop_events = self.outbound.subscribe(["outbound", "interaction"], self.on_event)
+        try:
+            self.stop_events = self.outbound.subscribe(["outbound", "interaction"], self.on_event)
+        except NotInWWEError as exc:
+            self.notice(f"Not connected to WWE: {exc}")
+            self.dom.render("slot-record", views.status_view("record", views.Status(
+                "error", "Open this page as a WWE custom view (or in the simulator, index.html).")))
+            return
         self.render_header()
         self.render_actions()
         await asyncio.gather(self._load_call_results(), self._load_campaigns())
