@@ -59,7 +59,7 @@ PINNED_WHEELS = {
 }
 OWN_DIST_NAME = "wwe-outbound-bridge"
 # The Python packages our wheel carries to the browser: the API and the apps on it.
-OWN_PACKAGES = ("bridge", "outbound_widget")
+OWN_PACKAGES = ("bridge", "outbound_widget", "outbound_console")
 # Fixed timestamp inside our wheel so that an unchanged tree gives identical bytes,
 # hence the same build id and no cache invalidation for users.
 WHEEL_DATE = (2020, 1, 1, 0, 0, 0)

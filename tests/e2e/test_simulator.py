@@ -376,7 +376,7 @@ def test_bad_scenario_names_the_wrong_key(sim_factory) -> None:  # type: ignore[
 def test_default_page_frames_the_widget(sim_factory) -> None:  # type: ignore[no-untyped-def]
     page = sim_factory(view=None)
     assert page.locator("[data-sim-frame=view]").get_attribute("src").endswith("/widget.html?interaction=1")  # type: ignore[union-attr]
-    assert page.locator("[data-sim-tab]").count() == 2
+    assert page.locator("[data-sim-tab]").count() == 3
     page.click("[data-sim-tab=panel]")
     assert panel(page, "panel").locator("[data-call]").count() == 17
 

@@ -18,6 +18,7 @@ import { logView, interactionsView, faultsView } from "./views.js";
 
 const DEFAULT_VIEW = "widget.html?interaction=1";
 const PANEL = "sim/panel.html";
+const CONSOLE = "console.html";
 const DEFAULT_DIRECT_PUSH_MS = 5000;
 
 const $ = (selector) => document.querySelector(selector);
@@ -119,9 +120,11 @@ async function start() {
   }
 
   // The sidebar: the custom view and our own API panel, both real clients of the wire.
-  const frames = { view: $("[data-sim-frame=view]"), panel: $("[data-sim-frame=panel]") };
+  const frames = { view: $("[data-sim-frame=view]"), panel: $("[data-sim-frame=panel]"), console: $("[data-sim-frame=console]") };
   for (const tab of document.querySelectorAll("[data-sim-tab]")) {
     tab.addEventListener("click", () => {
+      // The console boots its own Python: only when first opened.
+      if (tab.dataset.simTab === "console" && !frames.console.src) frames.console.src = frameUrl(CONSOLE);
       for (const other of document.querySelectorAll("[data-sim-tab]")) {
         const selected = other === tab;
         other.setAttribute("aria-selected", String(selected));

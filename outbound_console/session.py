@@ -1,0 +1,172 @@
+"""One console session: the REPL the page drives.
+
+Built on `pyodide.console.PyodideConsole` (compilation with top-level await,
+stream redirection, completion, tracebacks trimmed to the user's code); what
+this adds is the namespace, the result display, running a whole script, and
+interrupting a running command.
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import inspect
+import sys
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from pyodide.console import PyodideConsole
+
+import bridge
+
+from .cheatsheet import cheatsheet
+from .formatting import format_result
+
+Write = Callable[[str, str], Any]  # (kind: "stdout" | "stderr" | "result" | "error" | "info", text)
+
+
+class Interrupted(Exception):
+    """Raised in place of the cancelled command (shown as its traceback)."""
+
+    def __init__(self) -> None:
+        super().__init__("stopped (Ctrl+C)")
+
+
+def namespace() -> dict[str, Any]:
+    """What the console starts with: `outbound`, bridge's public names, asyncio, cheatsheet."""
+    names: dict[str, Any] = {"__name__": "__console__", "__doc__": None, "asyncio": asyncio, "bridge": bridge,
+                             "cheatsheet": cheatsheet}
+    for name in bridge.__all__:
+        names[name] = getattr(bridge, name)
+    return names
+
+
+class _Console(PyodideConsole):  # type: ignore[misc]  # Pyodide ships no stubs
+    """PyodideConsole whose running command can be cancelled."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.task: asyncio.Task[Any] | None = None
+        self.interrupting = False
+
+    async def runcode(self, source: str, code: Any) -> Any:
+        self.task = asyncio.current_task()
+        try:
+            return await super().runcode(source, code)
+        except asyncio.CancelledError:
+            if self.interrupting:
+                raise Interrupted() from None
+            raise
+        finally:
+            self.task = None
+            self.interrupting = False
+
+
+class ConsoleSession:
+    """A REPL session writing its output through *write*.
+
+    Parameters
+    ----------
+    write : callable
+        ``write(kind, text)``: called as output arrives (stdout and stderr as they
+        are printed, then the result or the error).
+    """
+
+    def __init__(self, write: Write) -> None:
+        self.write = write
+        self.console = _Console(
+            globals=namespace(),
+            stdout_callback=lambda text: self.write("stdout", text),
+            stderr_callback=lambda text: self.write("stderr", text),
+        )
+
+    # -- the REPL -------------------------------------------------------------------------
+
+    async def push(self, line: str) -> str:
+        """Run one line of input; returns "incomplete" (more lines needed), "done" or "error"."""
+        future = self.console.push(line)
+        if future.syntax_check == "incomplete":
+            return "incomplete"
+        if future.syntax_check == "syntax-error":
+            self.write("error", future.formatted_error or "SyntaxError")
+            return "error"
+        try:
+            value = await future
+        except BaseException:  # shown as the user's traceback, whatever it is
+            self.write("error", future.formatted_error or traceback.format_exc())
+            return "error"
+        self._show(value)
+        return "done"
+
+    def _show(self, value: Any) -> None:
+        text = format_result(value)
+        if text is not None:
+            self.write("result", text)
+        if value is not None:
+            self.console.globals["_"] = value
+
+    def reset(self) -> None:
+        """Forget a half-typed block (Ctrl+C at the prompt)."""
+        self.console.buffer = []
+
+    @property
+    def busy(self) -> bool:
+        return self.console.task is not None
+
+    def interrupt(self) -> bool:
+        """Cancel the running command; returns whether one was running."""
+        task = self.console.task
+        if task is None or task.done():
+            return False
+        self.console.interrupting = True
+        task.cancel()
+        return True
+
+    def complete(self, source: str) -> list[Any]:
+        """Completions for the end of *source*: ``[matches, start]``."""
+        matches, start = self.console.complete(source)
+        return [sorted(set(matches)), start]
+
+    # -- whole scripts ----------------------------------------------------------------------
+
+    async def run_script(self, source: str, filename: str = "<script>") -> str:
+        """Run *source* as a whole (top-level await allowed) in the console's namespace."""
+        try:
+            code = compile(source, filename, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
+        except SyntaxError as exc:
+            self.write("error", "".join(traceback.format_exception_only(type(exc), exc)))
+            return "error"
+        return await self._run_as_command(filename, code)
+
+    async def _run_as_command(self, filename: str, code: Any) -> str:
+        console = self.console
+        async with console._lock:  # one command at a time, as typed input
+            console.task = asyncio.current_task()
+            try:
+                with console.redirect_streams():
+                    try:
+                        result = eval(code, console.globals)
+                        if inspect.iscoroutine(result):
+                            await result
+                    finally:
+                        sys.stdout.flush()
+                        sys.stderr.flush()
+            except asyncio.CancelledError:
+                if not console.interrupting:
+                    raise
+                self.write("error", "Interrupted: stopped (Ctrl+C)\n")
+                return "error"
+            except BaseException as exc:
+                self.write("error", self._script_traceback(exc, filename))
+                return "error"
+            finally:
+                console.task = None
+                console.interrupting = False
+        return "done"
+
+    @staticmethod
+    def _script_traceback(exc: BaseException, filename: str) -> str:
+        frames = traceback.extract_tb(exc.__traceback__)
+        keep = next((i for i, frame in enumerate(frames) if frame.filename == filename), len(frames))
+        return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__, limit=-(len(frames) - keep) or None))

@@ -1,0 +1,201 @@
+"""The Python console as a custom view in the simulator: one booted console per module."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import BOOT_TIMEOUT_MS, PageLog, Site
+from .sim import open_sim
+
+
+def wait_for_console(frame) -> None:  # type: ignore[no-untyped-def]
+    frame.wait_for_function("['ready', 'error'].includes(document.documentElement.dataset.consoleState)",
+                            timeout=BOOT_TIMEOUT_MS)
+    assert frame.evaluate("document.documentElement.dataset.consoleState") == "ready", frame.inner_text("body")
+
+
+@pytest.fixture(scope="module")
+def simulated(browser, site: Site) -> Iterator[Any]:  # type: ignore[no-untyped-def]
+    log = PageLog()
+    context, page = open_sim(browser, site, log, view="console.html")
+    frame = page.frame(name="view")
+    wait_for_console(frame)
+    yield page, frame
+    context.close()
+    assert not log.errors, f"uncaught page errors: {log.errors}"
+
+
+@pytest.fixture
+def host(simulated):  # type: ignore[no-untyped-def]
+    page = simulated[0]
+    yield page
+    page.evaluate("wweSim.wire.faults.clear()")
+
+
+@pytest.fixture
+def view(simulated):  # type: ignore[no-untyped-def]
+    frame = simulated[1]
+    frame.evaluate("document.getElementById('c-output').replaceChildren()")
+    return frame
+
+
+def runs(frame) -> int:  # type: ignore[no-untyped-def]
+    return int(frame.evaluate("Number(document.documentElement.dataset.consoleRuns ?? 0)"))
+
+
+def type_line(frame, text: str, *, wait: bool = True) -> None:  # type: ignore[no-untyped-def]
+    before = runs(frame)
+    box = frame.locator("#c-input")
+    box.fill(text)
+    box.press("Enter")
+    if wait:
+        frame.wait_for_function(f"Number(document.documentElement.dataset.consoleRuns ?? 0) > {before}")
+
+
+def output(frame) -> str:  # type: ignore[no-untyped-def]
+    return frame.inner_text("#c-output")  # type: ignore[no-any-return]
+
+
+def test_ready_with_a_banner_and_the_namespace(view, site: Site) -> None:  # type: ignore[no-untyped-def]
+    view.goto(view.url)
+    wait_for_console(view)
+    banner = output(view)
+    assert "bridge 0.1.0" in banner and f"connected to WWE ({site.url.rstrip('/')})" in banner
+    assert "cheatsheet()" in banner and "help(outbound)" in banner
+    type_line(view, "[name in globals() for name in ('outbound', 'Field', 'RecordEditor', 'OutboundError', 'micropip')]")
+    assert "[True, True, True, True, True]" in output(view)
+
+
+def test_top_level_await_of_outbound_methods(view) -> None:  # type: ignore[no-untyped-def]
+    type_line(view, "[c.name for c in await outbound.get_campaigns()][:2]")
+    type_line(view, "await outbound.get_call_result('1')")
+    type_line(view, "fields = await outbound.get_record_fields('1')")
+    type_line(view, "fields[1]")
+    text = output(view)
+    assert "['Outbound Campaign Custom', 'Renewals']" in text
+    assert "CallResult(name='BUSY', code=6)" in text
+    assert "Field(name='GSW_CUSTOM_STRING'" in text and "value='Custom message'" in text
+
+
+def test_a_multi_line_block_with_a_continuation_prompt(view) -> None:  # type: ignore[no-untyped-def]
+    type_line(view, "for record in await outbound.get_chained_records('1'):")
+    assert view.inner_text("#c-prompt") == "..."
+    type_line(view, "    print(record.record_handle, record.phone, record.tz_name)")
+    type_line(view, "")
+    assert view.inner_text("#c-prompt") == ">>>"
+    text = output(view)
+    assert "... " in text and "283 +33647005 ACT\n284 +33647004 ACT" in text
+
+
+def test_a_pasted_block_runs_as_a_whole(view) -> None:  # type: ignore[no-untyped-def]
+    type_line(view, "total = 0\nfor r in await outbound.get_chained_records('1'):\n    total += r.record_handle\nprint('sum', total)")
+    assert "sum 567" in output(view)
+
+
+def test_history_survives_a_reload(view) -> None:  # type: ignore[no-untyped-def]
+    type_line(view, "answer = 41 + 1")
+    view.goto(view.url)
+    wait_for_console(view)
+    box = view.locator("#c-input")
+    box.press("ArrowUp")
+    assert box.input_value() == "answer = 41 + 1"
+    box.press("ArrowDown")
+    assert box.input_value() == ""
+    stored = view.evaluate("JSON.parse(localStorage.getItem('wwe-outbound-console:history'))")
+    assert stored[-1] == "answer = 41 + 1" and len(stored) <= 500
+
+
+def test_tab_completion(view) -> None:  # type: ignore[no-untyped-def]
+    box = view.locator("#c-input")
+    box.fill("outbound.get_")
+    box.press("Tab")
+    listed = view.locator("#c-completions li").all_inner_texts()
+    assert {"outbound.get_record_fields(", "outbound.get_campaigns(", "outbound.get_chained_records("} <= set(listed)
+    box.fill("cheatsh")
+    box.press("Tab")
+    assert box.input_value() == "cheatsheet()"  # rlcompleter closes a call without parameters
+
+
+def test_tracebacks_show_only_the_users_code(view) -> None:  # type: ignore[no-untyped-def]
+    type_line(view, "await outbound.get_record_fields('no-such-id')")
+    text = output(view)
+    assert 'File "<console>", line 1' in text
+    assert "OutboundError" in text and 'Interaction "no-such-id" not found' in text
+    assert "session.py" not in text and "pyodide" not in text.split("Traceback")[1]
+
+
+def test_interrupt_a_call_that_never_answers(host, view) -> None:  # type: ignore[no-untyped-def]
+    host.evaluate("wweSim.setFault('getCampaigns', {never: true})")
+    type_line(view, "await outbound.get_campaigns(timeout=120)", wait=False)
+    view.wait_for_function("document.documentElement.dataset.consoleBusy === 'true'")
+    assert view.locator("#c-stop").is_enabled()
+    before = runs(view)
+    view.locator("#c-input").press("Control+c")
+    view.wait_for_function(f"Number(document.documentElement.dataset.consoleRuns) > {before}")
+    assert "Interrupted: stopped (Ctrl+C)" in output(view)
+    # Usable again, and the stop button works too.
+    type_line(view, "6 * 7")
+    assert "42" in output(view)
+    type_line(view, "await outbound.get_campaigns(timeout=120)", wait=False)
+    view.wait_for_function("document.documentElement.dataset.consoleBusy === 'true'")
+    before = runs(view)
+    view.locator("#c-stop").click()
+    view.wait_for_function(f"Number(document.documentElement.dataset.consoleRuns) > {before}")
+    assert output(view).count("Interrupted") == 2
+    assert view.evaluate("consoleSession.busy") is False
+
+
+def test_printed_html_stays_text(view) -> None:  # type: ignore[no-untyped-def]
+    type_line(view, "print('<img src=x onerror=\"window.__xss=1\"><script>window.__xss=2</script>')")
+    type_line(view, "'<b>not bold</b>'")
+    assert view.locator("#c-output img, #c-output script, #c-output b").count() == 0
+    assert '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>' in output(view)
+    assert "'<b>not bold</b>'" in output(view)
+    assert view.evaluate("window.__xss") is None
+
+
+def test_help_and_cheatsheet(view) -> None:  # type: ignore[no-untyped-def]
+    type_line(view, "cheatsheet()")
+    text = output(view)
+    assert text.count("await outbound.") >= 17 and "reschedule_record(interaction_id, record_handle, when, callback_type)" in text
+    type_line(view, "help(outbound.update_record_fields)")
+    assert "Update record fields, validated first" in output(view)
+
+
+def test_run_a_python_file(view, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    script = tmp_path / "report.py"
+    script.write_text("import asyncio\nresults = await outbound.get_list_of_call_results()\n"
+                      "print('results:', len(results))\nraise ValueError('on purpose')\n")
+    before = runs(view)
+    view.locator("#c-file").set_input_files(str(script))
+    view.wait_for_function(f"Number(document.documentElement.dataset.consoleRuns) > {before}")
+    text = output(view)
+    assert "# running report.py (5 lines)" in text and "results: 39" in text
+    assert 'File "report.py", line 4' in text and "ValueError: on purpose" in text
+
+
+def test_ctrl_l_clears(view) -> None:  # type: ignore[no-untyped-def]
+    type_line(view, "'something'")
+    view.locator("#c-input").press("Control+l")
+    assert output(view) == ""
+
+
+def test_micropip_installs_a_wheel_the_site_serves(view, site: Site) -> None:  # type: ignore[no-untyped-def]
+    wheel = site.root / "wheels" / "hello_wwe-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as zf:
+        zf.writestr("hello_wwe.py", "GREETING = 'hello from wheels/'\n")
+        zf.writestr("hello_wwe-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: hello-wwe\nVersion: 1.0\n")
+        zf.writestr("hello_wwe-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
+        zf.writestr("hello_wwe-1.0.dist-info/RECORD", "")
+    try:
+        type_line(view, "import js; await micropip.install(js.location.origin + '/wheels/hello_wwe-1.0-py3-none-any.whl', deps=False)")
+        type_line(view, "import hello_wwe; hello_wwe.GREETING")
+        expect(view.locator("#c-output")).to_contain_text("'hello from wheels/'")
+    finally:
+        wheel.unlink()
