@@ -377,6 +377,15 @@ def write_build_info(build_id: str) -> None:
     (DIST / "wheels").mkdir(exist_ok=True)
 
 
+def publish_stable_scripts(build_id: str) -> None:
+    """The classic service client at a URL that does not change between builds
+    (dist/client/…, revalidated like HTML), for pages that are not ours."""
+    for classic in CLASSIC_SCRIPTS.values():
+        target = DIST / classic
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(DIST / "b" / build_id / classic, target)
+
+
 def build() -> str:
     """Run every build step; returns the build id."""
     started = time.perf_counter()
@@ -388,6 +397,7 @@ def build() -> str:
     install_build(stage, build_id)
     render_pages(build_id)
     write_build_info(build_id)
+    publish_stable_scripts(build_id)
     step(f"dist/ ready (build {build_id}) in {time.perf_counter() - started:.1f} s")
     return build_id
 

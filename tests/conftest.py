@@ -9,6 +9,8 @@ from types import ModuleType
 
 import pytest
 
+pytest_plugins = ["pytester"]  # for the plugin's own test (tests/e2e/test_plugin.py)
+
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))

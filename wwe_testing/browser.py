@@ -33,10 +33,10 @@ def chromium_path() -> str | None:
     return DEFAULT_CHROMIUM if Path(DEFAULT_CHROMIUM).exists() else None
 
 
-def launch_options(headed: bool = False) -> dict[str, object]:
-    """Keyword arguments for Playwright's `chromium.launch`."""
+def launch_options(headed: bool = False, executable: str | None = None) -> dict[str, object]:
+    """Keyword arguments for Playwright's `chromium.launch` (*executable* overrides discovery)."""
     options: dict[str, object] = {"headless": not headed, "args": list(LAUNCH_ARGS)}
-    path = chromium_path()
+    path = executable or chromium_path()
     if path:
         options["executable_path"] = path
     return options

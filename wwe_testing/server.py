@@ -38,6 +38,18 @@ class DistHandler(SimpleHTTPRequestHandler):
 
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
     requests_seen: list[str]
+    mounts: dict[str, str] = {}  # URL prefix ("/custom/") -> folder served there
+
+    def translate_path(self, path: str) -> str:
+        clean = path.split("?", 1)[0].split("#", 1)[0]
+        for prefix, folder in self.mounts.items():
+            if clean.startswith(prefix):
+                root, self.directory = self.directory, folder
+                try:
+                    return super().translate_path("/" + path[len(prefix):])
+                finally:
+                    self.directory = root
+        return super().translate_path(path)
 
     def end_headers(self) -> None:
         path = self.path.split("?", 1)[0]
@@ -65,18 +77,22 @@ class DistServer(ThreadingHTTPServer):
         return f"http://{host!s}:{port}/"
 
 
-def make_server(root: Path, port: int = 0) -> tuple[DistServer, list[str]]:
-    """A server for *root* on 127.0.0.1:*port* (0 picks a free port), and its request log."""
+def make_server(root: Path, port: int = 0, mounts: dict[str, Path] | None = None) -> tuple[DistServer, list[str]]:
+    """A server for *root* on 127.0.0.1:*port* (0 picks a free port), and its request log.
+
+    *mounts* serves more folders beside it: ``{"/custom/": Path("my_pages")}``.
+    """
     seen: list[str] = []
-    handler = type("Handler", (DistHandler,), {"requests_seen": seen})
+    folders = {("/" + prefix.strip("/") + "/"): str(folder) for prefix, folder in (mounts or {}).items()}
+    handler = type("Handler", (DistHandler,), {"requests_seen": seen, "mounts": folders})
     server = DistServer(("127.0.0.1", port), functools.partial(handler, directory=str(root)))
     return server, seen
 
 
 @contextmanager
-def serving(root: Path, port: int = 0) -> Iterator[tuple[DistServer, list[str]]]:
-    """Serve *root* in a background thread for the duration of the block."""
-    server, seen = make_server(root, port)
+def serving(root: Path, port: int = 0, mounts: dict[str, Path] | None = None) -> Iterator[tuple[DistServer, list[str]]]:
+    """Serve *root* (and *mounts*) in a background thread for the duration of the block."""
+    server, seen = make_server(root, port, mounts)
     thread = threading.Thread(target=server.serve_forever, name="dist-server", daemon=True)
     thread.start()
     try:

@@ -1,51 +1,33 @@
-"""End-to-end fixtures: dist/ served on port 0, one Chromium per session, pages that
-fail the test on any uncaught page error and record every request they make."""
+"""End-to-end fixtures: the plugin's served dist/ and Chromium, pages that fail the
+test on any uncaught page error and record every request they make."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 
-from wwe_testing.browser import launch_options
-from wwe_testing.server import DistServer, serving
+from wwe_testing.pytest_plugin import WweServer
 
 BOOT_TIMEOUT_MS = 90_000
 
 pytestmark = pytest.mark.e2e
 
 
-@dataclass
-class Site:
-    server: DistServer
-    requests: list[str]
-    root: Path
-
-    @property
-    def url(self) -> str:
-        return self.server.url
+# Our own suite runs on the pytest plugin we ship (wwe_testing/pytest_plugin.py):
+# the served site and the browser are its session fixtures.
+Site = WweServer
 
 
 @pytest.fixture(scope="session")
-def site(root: Path) -> Iterator[Site]:
-    dist = root / "dist"
-    if not (dist / "index.html").exists():
-        pytest.fail("dist/ is not built: run `python build.py` (or `python build.py test`)")
-    with serving(dist) as (server, requests):
-        yield Site(server, requests, dist)
+def site(wwe_server: WweServer) -> WweServer:
+    return wwe_server
 
 
 @pytest.fixture(scope="session")
-def browser():  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(**launch_options())
-        yield browser
-        browser.close()
+def browser(wwe_browser):  # type: ignore[no-untyped-def]
+    return wwe_browser
 
 
 @dataclass

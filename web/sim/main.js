@@ -138,6 +138,19 @@ async function start() {
     setFault: (method, fault) => { wire.setFault(method, fault); faults.render(wire.faults); },
     setAcceptedOrigins: (text) => { wire.setAcceptedOrigins(text); originsInput.value = wire.acceptedText; },
     deliver: (campaignName) => service.pushRecord(campaignName)?.interactionId ?? null,
+    /** Deliver these records (one chain) through a campaign; returns the new interaction's ID. */
+    deliverRecords: (campaignName, records) => service.pushRecord(campaignName, service.addChain(campaignName, records)).interactionId,
+    /** The host's state of an interaction's record, as plain data (null if unknown). */
+    record: (interactionId) => {
+      const interaction = service.interactions.get(String(interactionId));
+      if (!interaction) return null;
+      return {
+        interactionId: interaction.interactionId, state: interaction.state, campaignName: interaction.campaignName,
+        fields: service.fieldsOf(interaction), callResult: service.getCallResult(interaction.interactionId).data,
+        doNotCall: interaction.doNotCall, schedule: interaction.schedule,
+        records: structuredClone(interaction.chain.records), recordHandle: interaction.recordHandle,
+      };
+    },
     frames,
   };
   frames.view.src = frameUrl(params.get("view") ?? DEFAULT_VIEW);

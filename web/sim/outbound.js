@@ -429,14 +429,43 @@ export class OutboundSimulator {
    * an outbound "PreviewRecord" event. Returns the interaction, or null when the
    * campaign has no record left.
    */
-  pushRecord(campaignName) {
+  pushRecord(campaignName, chain = null) {
     const campaign = this.campaigns.get(campaignName) ?? reject(`Campaign ${describe(campaignName)} not found`);
-    const chain = this._takeChain(campaign);
+    chain ??= this._takeChain(campaign);
     if (!chain) return null;
     chain.status = "assigned";
     const interaction = this._addInteraction(campaign, chain, { state: "preview" });
     this.onEvent("outbound", { eventType: "PreviewRecord", ...this._previewPayload(interaction) });
     return interaction;
+  }
+
+  /**
+   * Add a chain of new calling-list records to a campaign (for delivering a
+   * record a test or a person wrote). A record without GSW_RECORD_HANDLE gets a
+   * free one; GSW_PHONE is required; GSW_TZ_OFFSET defaults to 0 (UTC).
+   */
+  addChain(campaignName, records) {
+    const campaign = this.campaigns.get(campaignName) ?? reject(`Campaign ${describe(campaignName)} not found`);
+    if (!Array.isArray(records) || records.length === 0) reject("a chain needs at least one record");
+    const used = new Set([...this.campaigns.values()].flatMap((c) => c.chains.flatMap((ch) => ch.records.map((r) => r.GSW_RECORD_HANDLE))));
+    let nextHandle = Math.max(0, ...used) + 1;
+    const chainId = Math.max(0, ...campaign.chains.map((c) => c.chainId)) + 1;
+    const chain = {
+      chainId,
+      status: "available",
+      records: records.map((given) => {
+        if (typeof given?.GSW_PHONE !== "string" || !given.GSW_PHONE) reject("a delivered record needs GSW_PHONE");
+        const handle = given.GSW_RECORD_HANDLE ?? nextHandle++;
+        if (!Number.isInteger(handle) || (used.has(handle) && given.GSW_RECORD_HANDLE !== undefined)) {
+          reject(`record handle ${describe(handle)} is already used or not a number`);
+        }
+        used.add(handle);
+        return { GSW_CAMPAIGN_NAME: campaign.name, GSW_CHAIN_ID: chainId, GSW_CALL_RESULT: CALL_RESULT_UNKNOWN,
+                 GSW_ATTEMPTS: 0, GSW_TZ_OFFSET: 0, ...copy(given), GSW_RECORD_HANDLE: handle };
+      }),
+    };
+    campaign.chains.push(chain);
+    return chain;
   }
 
   /** One direct push tick: push the next record while direct push is on. */

@@ -1,0 +1,380 @@
+"""pytest plugin: test WWE custom views and Python scripts against the WWE simulator.
+
+Registered through the ``pytest11`` entry point as ``wwe``. Importing it costs
+nothing: Playwright is imported, the site served and Chromium started only when
+a test asks for a fixture.
+
+Options
+-------
+--wwe-dist DIR       the built site (default: $WWE_DIST, else the dist/ of the
+                     source checkout this package runs from, built on first use)
+--wwe-pages DIR      your own pages, served beside the site under /custom/
+--wwe-chromium PATH  the Chromium to launch (default: $CHROMIUM_PATH, /usr/bin/chromium,
+                     else Playwright's own)
+--wwe-headed         show the browser
+--wwe-artifacts DIR  where a failing test's screenshot and message log go
+                     (default: ./wwe-artifacts)
+
+Fixtures
+--------
+wwe_server   (session) the site on 127.0.0.1 (`.url`, `.root`, `.pages`)
+wwe_browser  (session) Chromium
+wwe          a page with the simulator loaded, and its controller (`Wwe`)
+wwe_python   run Python in the framed view's Pyodide and get the result back
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+
+FAULT_KINDS = ("delay", "fail", "never", "twice", "malformed")
+READY_TIMEOUT_MS = 90_000
+SCENARIO_ROUTE = "**/__wwe_scenario__.json"
+
+
+class WwePythonError(AssertionError):
+    """Python code run in the page raised; the message holds its page-side traceback."""
+
+
+# -- options and the site --------------------------------------------------------------
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("wwe", "WWE simulator (wwe-outbound-bridge)")
+    group.addoption("--wwe-dist", default=None, help="the built site to serve (default: $WWE_DIST or the checkout's dist/)")
+    group.addoption("--wwe-pages", default=None, help="a folder of your own pages, served under /custom/")
+    group.addoption("--wwe-chromium", default=None, help="Chromium executable (default: discovered as by build.py test)")
+    group.addoption("--wwe-headed", action="store_true", default=False, help="show the browser")
+    group.addoption("--wwe-artifacts", default="wwe-artifacts", help="where failing tests' screenshots and logs go")
+
+
+def _checkout_root() -> Path | None:
+    root = Path(__file__).resolve().parents[1]
+    return root if (root / "build.py").is_file() and (root / "web").is_dir() else None
+
+
+def find_dist(config: pytest.Config) -> Path:
+    """The built site to serve, building the checkout's on first use."""
+    given = config.getoption("--wwe-dist") or os.environ.get("WWE_DIST")
+    if given:
+        dist = Path(given).expanduser().resolve()
+        if not (dist / "index.html").is_file():
+            raise pytest.UsageError(f"--wwe-dist {dist} is not a built site (no index.html): run `python build.py` first")
+        return dist
+    root = _checkout_root()
+    if root is None:
+        raise pytest.UsageError(
+            "the WWE simulator site was not found: pass --wwe-dist DIR (or set WWE_DIST) to a built dist/ "
+            "of wwe-outbound-bridge (`python build.py` in its checkout builds one)")
+    if not (root / "dist" / "index.html").is_file():
+        subprocess.run([sys.executable, str(root / "build.py")], check=True)
+    return root / "dist"
+
+
+@dataclass
+class WweServer:
+    url: str
+    root: Path
+    pages: Path | None
+    requests: list[str]
+
+
+@pytest.fixture(scope="session")
+def wwe_server(request: pytest.FixtureRequest) -> Iterator[WweServer]:
+    """The built site (and --wwe-pages under /custom/) on 127.0.0.1, a free port."""
+    from .server import serving
+
+    dist = find_dist(request.config)
+    pages_option = request.config.getoption("--wwe-pages")
+    pages = Path(pages_option).resolve() if pages_option else None
+    if pages is not None and not pages.is_dir():
+        raise pytest.UsageError(f"--wwe-pages {pages} is not a folder")
+    with serving(dist, mounts={"/custom/": pages} if pages else None) as (server, seen):
+        yield WweServer(server.url, dist, pages, seen)
+
+
+@pytest.fixture(scope="session")
+def wwe_browser(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """Headless Chromium (headed with --wwe-headed), one per session."""
+    from playwright.sync_api import sync_playwright
+
+    from .browser import launch_options
+
+    options = launch_options(request.config.getoption("--wwe-headed"), request.config.getoption("--wwe-chromium"))
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(**options)
+        yield browser
+        browser.close()
+
+
+# -- the controller -------------------------------------------------------------------------
+
+
+class Wwe:
+    """The simulator in a browser page, driven from a test.
+
+    Attributes
+    ----------
+    page : playwright Page
+        The simulator (the host page).
+    errors : list[str]
+        Uncaught errors of the page and its frames so far.
+    """
+
+    def __init__(self, context: Any, server: WweServer) -> None:
+        self.context = context
+        self.server = server
+        self.page = context.new_page()
+        self.page.set_default_timeout(30_000)
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        self._scenario: str | None = None
+        self._view = "sim/panel.html"
+        context.route(SCENARIO_ROUTE, self._serve_scenario)
+        self._load()
+
+    def _serve_scenario(self, route: Any) -> None:
+        route.fulfill(status=200, body=self._scenario or "{}", content_type="application/json")
+
+    def _load(self) -> None:
+        query = f"view={quote(self._view, safe='')}"
+        if self._scenario is not None:
+            query += "&scenario=" + quote("__wwe_scenario__.json", safe="")
+        self.page.goto(f"{self.server.url}index.html?{query}")
+        self.page.wait_for_function("document.documentElement.dataset.simState !== 'loading'")
+        if self.page.evaluate("document.documentElement.dataset.simState") != "ready":
+            raise AssertionError(f"the simulator did not start: {self.page.inner_text('[data-sim-error]')}")
+
+    # -- set up -------------------------------------------------------------------------
+
+    def load_scenario(self, scenario: dict[str, Any] | str | Path) -> None:
+        """Restart the simulator with a scenario (a dict, or a path to its JSON)."""
+        if isinstance(scenario, dict):
+            self._scenario = json.dumps(scenario)
+        else:
+            self._scenario = Path(scenario).read_text()
+        self._load()
+
+    def open_view(self, url: str, *, wait: str | None = None) -> Any:
+        """Frame *url* (relative to the site, e.g. "/custom/my_view.html") in the sidebar; returns the Frame.
+
+        *wait*: a JS expression to wait for in the view (our pages wait for themselves).
+        """
+        self._view = url
+        self.page.evaluate("(url) => { wweSim.frames.view.src = new URL(url, location.href).href; }", url)
+        self.page.wait_for_function(
+            "(url) => wweSim.frames.view.contentWindow?.location.href === new URL(url, location.href).href "
+            "&& wweSim.frames.view.contentDocument?.readyState === 'complete'", arg=url)
+        view = self.view
+        known = {"boot.html": "bridgeState", "widget.html": "widgetState", "console.html": "consoleState"}
+        name = url.rsplit("/", 1)[-1].split("?", 1)[0]
+        if name in known:
+            attr = known[name]
+            view.wait_for_function(f"['ready', 'error'].includes(document.documentElement.dataset.{attr})",
+                                   timeout=READY_TIMEOUT_MS)
+        if wait:
+            view.wait_for_function(wait, timeout=READY_TIMEOUT_MS)
+        return view
+
+    @property
+    def view(self) -> Any:
+        """The framed custom view (a Playwright Frame)."""
+        frame = self.page.frame(name="view")
+        assert frame is not None
+        return frame
+
+    def fault(self, method: str, kind: str | None, **options: Any) -> None:
+        """Make the simulator misbehave on an outbound method (``kind=None`` clears it).
+
+        Kinds: ``delay`` (``ms=``), ``fail`` (``message=``), ``never``, ``twice``,
+        ``malformed`` (``how="missing-data" | "wrong-type"``).
+        """
+        if kind is None:
+            fault = None
+        elif kind == "delay":
+            fault = {"delayMs": int(options.get("ms", 1000))}
+        elif kind == "fail":
+            fault = {"errorMessage": str(options.get("message", "Simulated failure"))}
+        elif kind in ("never", "twice"):
+            fault = {kind: True}
+        elif kind == "malformed":
+            fault = {"malformed": options.get("how", "missing-data")}
+        else:
+            raise ValueError(f"fault kind must be one of {', '.join(FAULT_KINDS)} or None, not {kind!r}")
+        self.page.evaluate("([m, f]) => wweSim.setFault(m, f)", [method, fault])
+
+    def accept_origins(self, text: str) -> None:
+        """Set WWE's accepted-web-content-origins ("*" or a comma list)."""
+        self.page.evaluate("(t) => wweSim.setAcceptedOrigins(t)", text)
+
+    # -- records -----------------------------------------------------------------------
+
+    def _campaign(self, mode: str, campaign: str | None) -> str:
+        if campaign:
+            return campaign
+        name = self.page.evaluate(
+            "(mode) => [...wweSim.service.campaigns.values()].find(c => c.mode === mode && c.status === 'Active')?.name ?? null",
+            mode)
+        if name is None:
+            raise AssertionError(f"the scenario has no active {mode} campaign to deliver through")
+        return str(name)
+
+    def deliver_preview(self, record: dict[str, Any], *, campaign: str | None = None) -> str:
+        """Hand the agent a preview record (a calling-list record dict); returns its interaction ID."""
+        return self._deliver("Preview", record, campaign)
+
+    def deliver_push_preview(self, record: dict[str, Any], *, campaign: str | None = None) -> str:
+        """Push a record as OCS does for a push preview campaign; returns its interaction ID."""
+        return self._deliver("PushPreview", record, campaign)
+
+    def _deliver(self, mode: str, record: dict[str, Any], campaign: str | None) -> str:
+        name = self._campaign(mode, campaign)
+        return str(self.page.evaluate("([c, r]) => wweSim.deliverRecords(c, [r])", [name, record]))
+
+    def record(self, interaction_id: str) -> dict[str, Any] | None:
+        """The host's state of an interaction's record: fields, callResult, doNotCall, schedule, records."""
+        result = self.page.evaluate("(id) => wweSim.record(id)", interaction_id)
+        return result if isinstance(result, dict) else None
+
+    def messages(self, kind: str | None = None) -> list[dict[str, Any]]:
+        """The host's message log: dicts with kind (request | response | event | refused | fault | note),
+        t (ms since start), origin and message."""
+        entries: list[dict[str, Any]] = self.page.evaluate("JSON.parse(JSON.stringify(wweSim.log.entries))")
+        return [e for e in entries if kind is None or e.get("kind") == kind]
+
+    def requests(self, method: str) -> list[list[Any]]:
+        """The parameters of every outbound.<method> request the host received."""
+        return [e["message"].get("parameters", []) for e in self.messages("request")
+                if e["message"].get("request") == f"outbound.{method}"]
+
+    # -- artefacts ------------------------------------------------------------------------
+
+    def save_artifacts(self, folder: Path) -> list[Path]:
+        folder.mkdir(parents=True, exist_ok=True)
+        saved = []
+        shot = folder / "host.png"
+        try:
+            self.page.screenshot(path=str(shot), full_page=True)
+            saved.append(shot)
+        except Exception as exc:  # a crashed page still gets its log saved
+            (folder / "screenshot-error.txt").write_text(str(exc))
+        log = folder / "messages.json"
+        try:
+            log.write_text(json.dumps(self.messages(), indent=2))
+            saved.append(log)
+        except Exception as exc:
+            log.write_text(json.dumps({"error": str(exc)}))
+        return saved
+
+
+@pytest.fixture
+def wwe(request: pytest.FixtureRequest, wwe_server: WweServer, wwe_browser: Any) -> Iterator[Wwe]:
+    """A fresh simulator (own browser context) with its controller; the view is our API panel until `open_view`.
+
+    An uncaught error in the simulator or the view fails the test at teardown.
+    """
+    context = wwe_browser.new_context()
+    controller = Wwe(context, wwe_server)
+    request.node._wwe = controller
+    yield controller
+    context.close()
+    if controller.errors:
+        pytest.fail(f"uncaught errors in the simulator or the view: {controller.errors}", pytrace=False)
+
+
+# -- Python in the view ------------------------------------------------------------------------
+
+_RUNNER = r"""
+async (code) => {
+  if (!window.pyodide) throw new Error("the framed view has no Python: open a page of ours (boot.html, widget.html, console.html)");
+  if (!window.__wweRun) {
+    window.__wweRun = pyodide.runPython(`
+import json, traceback, dataclasses, enum, datetime
+from pyodide.code import eval_code_async
+
+def _plain(value):
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value) if f.repr}
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    if hasattr(value, "items"):
+        return dict(value.items())
+    return repr(value)
+
+_namespace = {"__name__": "__wwe_test__"}
+
+async def _run(code):
+    if not _namespace.get("_ready"):
+        exec("from bridge import *", _namespace)
+        exec("from bridge import outbound", _namespace)
+        _namespace["_ready"] = True
+    try:
+        value = await eval_code_async(code, _namespace, filename="<wwe_python>")
+        return json.dumps({"ok": value}, default=_plain)
+    except BaseException as exc:
+        frames = traceback.extract_tb(exc.__traceback__)
+        keep = next((i for i, f in enumerate(frames) if f.filename == "<wwe_python>"), 0)
+        text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__, limit=-(len(frames) - keep) or None))
+        return json.dumps({"error": type(exc).__name__, "traceback": text})
+_run
+`);
+  }
+  return await window.__wweRun(code);
+}
+"""
+
+
+@pytest.fixture
+def wwe_python(wwe: Wwe) -> Callable[[str], Any]:
+    """``wwe_python(code)``: run Python (top-level ``await`` allowed) in the framed view's
+    Pyodide and return its last expression as Python data (dataclasses become dicts).
+
+    Opens our boot page as the view first if the current view has no Python. A Python
+    exception in the page is raised here as `WwePythonError` with the page's traceback.
+    """
+    def run(code: str) -> Any:
+        if not wwe.view.evaluate("Boolean(window.pyodide)"):
+            wwe.open_view("boot.html")
+        answer = json.loads(wwe.view.evaluate(_RUNNER, code))
+        if "error" in answer:
+            raise WwePythonError(f"Python in the page raised {answer['error']}:\n{answer['traceback']}")
+        return answer["ok"]
+
+    return run
+
+
+# -- failure artefacts ----------------------------------------------------------------------------
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    controller: Wwe | None = getattr(item, "_wwe", None)
+    if controller is None or report.when != "call" or not report.failed:
+        return report
+    base = Path(item.config.getoption("--wwe-artifacts"))
+    if not base.is_absolute():
+        base = Path(item.config.invocation_params.dir) / base
+    folder = base / re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{item.path.stem}.{item.name}").strip("_")
+    saved = controller.save_artifacts(folder)
+    lines = [f"saved {path}" for path in saved]
+    if controller.errors:
+        lines.append(f"page errors: {controller.errors}")
+    report.sections.append(("wwe artefacts", "\n".join(lines)))
+    sys.stderr.write("\n".join(["", "wwe artefacts:", *lines, ""]))
+    return report
