@@ -36,7 +36,7 @@ from bridge.testing import FakeHost
 from outbound_widget.app import Widget
 from outbound_widget._dom import PageDom
 
-layer = await js.eval("import(new URL(document.documentElement.dataset.assetsUrl + 'widget/dom.js', document.baseURI).href)")
+layer = js.widgetLayer  # imported by the page script below (the CSP forbids js.eval)
 root = js.document.createElement("main")
 root.id = "widget"
 for slot in ("header", "notice", "summary", "record", "callresult", "reschedule", "chain", "preview"):
@@ -89,7 +89,9 @@ def main() -> None:
         browser = pw.chromium.launch(**launch_options())
         page = browser.new_page()
         page.goto(server.url + "boot.html")
-        page.wait_for_function("document.documentElement.dataset.bridgeState === 'ready'", timeout=90_000)
+        page.wait_for_function("() => document.documentElement.dataset.bridgeState === 'ready'", timeout=90_000)
+        page.evaluate("""async () => { window.widgetLayer = await import(
+            new URL(document.documentElement.dataset.assetsUrl + 'widget/dom.js', document.baseURI).href); }""")
         results = json.loads(page.evaluate("(code) => pyodide.runPythonAsync(code)", code))
         browser.close()
     base = statistics.median(results["20"]["render"])

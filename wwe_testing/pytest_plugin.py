@@ -152,7 +152,7 @@ class Wwe:
         if self._scenario is not None:
             query += "&scenario=" + quote("__wwe_scenario__.json", safe="")
         self.page.goto(f"{self.server.url}index.html?{query}")
-        self.page.wait_for_function("document.documentElement.dataset.simState !== 'loading'")
+        self.page.wait_for_function("() => document.documentElement.dataset.simState !== 'loading'")
         if self.page.evaluate("document.documentElement.dataset.simState") != "ready":
             raise AssertionError(f"the simulator did not start: {self.page.inner_text('[data-sim-error]')}")
 
@@ -181,10 +181,11 @@ class Wwe:
         name = url.rsplit("/", 1)[-1].split("?", 1)[0]
         if name in known:
             attr = known[name]
-            view.wait_for_function(f"['ready', 'error'].includes(document.documentElement.dataset.{attr})",
+            view.wait_for_function(f"() => ['ready', 'error'].includes(document.documentElement.dataset.{attr})",
                                    timeout=READY_TIMEOUT_MS)
         if wait:
-            view.wait_for_function(wait, timeout=READY_TIMEOUT_MS)
+            # as a function: a page with a CSP that forbids eval cannot evaluate a bare expression
+            view.wait_for_function(f"() => ({wait})", timeout=READY_TIMEOUT_MS)
         return view
 
     @property

@@ -55,7 +55,7 @@ def open_sim(browser, site: Site, log: PageLog, *, view: str | None = "sim/panel
     if origins is not None:
         query += "&origins=" + quote(origins, safe="")
     page.goto(f"{site.url}index.html?{query}")
-    page.wait_for_function("document.documentElement.dataset.simState !== 'loading'")
+    page.wait_for_function("() => document.documentElement.dataset.simState !== 'loading'")
     return context, page
 
 
@@ -63,7 +63,7 @@ def panel(page, name: str = "panel"):  # type: ignore[no-untyped-def]
     """A framed API panel, once its service client is installed."""
     frame = page.frame(name=name)
     assert frame is not None, f"no frame named {name}"
-    frame.wait_for_function("document.documentElement.dataset.panelState === 'ready'")
+    frame.wait_for_function("() => document.documentElement.dataset.panelState === 'ready'")
     return frame
 
 
@@ -112,7 +112,7 @@ def widget_url(interaction: str | None = "1", timeout: float | None = None) -> s
 def wait_for_widget(frame, *, record: bool = True) -> None:  # type: ignore[no-untyped-def]
     """Wait for the widget to start and (by default) show a record with its call result."""
     frame.wait_for_function(
-        "['ready', 'error'].includes(document.documentElement.dataset.widgetState)", timeout=BOOT_TIMEOUT_MS)
+        "() => ['ready', 'error'].includes(document.documentElement.dataset.widgetState)", timeout=BOOT_TIMEOUT_MS)
     assert frame.evaluate("document.documentElement.dataset.widgetState") == "ready", frame.inner_text("body")
     if record:
         frame.wait_for_selector("#w-form")

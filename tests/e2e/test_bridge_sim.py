@@ -154,6 +154,8 @@ out
 
 def test_silence_is_a_timeout_from_either_side(host, view) -> None:  # type: ignore[no-untyped-def]
     host.evaluate("wweSim.setFault('getCallResult', {never: true})")
+    view.evaluate("""async () => { window.serviceClientModule = await import(
+        new URL(document.documentElement.dataset.assetsUrl + 'client/service-client.js', document.baseURI).href); }""")
     result = py(view, """
 import js
 from pyodide.ffi import to_js
@@ -165,7 +167,7 @@ except BridgeTimeoutError as e:
     out["python"] = [e.method, e.timeout]
 # The service client's own "Request timeout" (10 s in WWE; shortened here).
 service = js.genesys.wwe.service
-client = await js.eval("import(new URL(document.documentElement.dataset.assetsUrl + 'client/service-client.js', document.baseURI).href)")
+client = js.serviceClientModule  # imported by the test: the page's CSP forbids js.eval
 js.genesys.wwe.service = client.createServiceClient(to_js({"timeoutMs": 300}, dict_converter=js.Object.fromEntries))
 try:
     await outbound.get_call_result("1", timeout=5)
@@ -202,7 +204,7 @@ seen = []
 stop = outbound.subscribe(["outbound", "interaction"], lambda e: seen.append((e.name, e.event_type, e.interaction_id)))
 stream = outbound.events("outbound")
 """)
-    host.wait_for_function("[...wweSim.wire.subscriptions.values()].filter(s => s.names.includes('outbound')).length >= 2")
+    host.wait_for_function("() => [...wweSim.wire.subscriptions.values()].filter(s => s.names.includes('outbound')).length >= 2")
     iid = host.evaluate("wweSim.deliver('Renewals')")
     result = py(view, """
 event = await asyncio.wait_for(stream.__anext__(), 10)
@@ -218,7 +220,7 @@ fields = await outbound.get_record_fields(event.interaction_id)
     assert result[0] == "PreviewRecord" and result[1] == iid
     assert result[2] == [["interaction", "ADDED", iid], ["outbound", "PreviewRecord", iid]]
     assert result[3] == ["GSW_PHONE"]
-    host.wait_for_function("![...wweSim.wire.subscriptions.values()].some(s => s.source === wweSim.frames.view.contentWindow)")
+    host.wait_for_function("() => ![...wweSim.wire.subscriptions.values()].some(s => s.source === wweSim.frames.view.contentWindow)")
 
 
 def test_outside_wwe_the_bridge_says_so(page, site: Site) -> None:  # type: ignore[no-untyped-def]

@@ -37,7 +37,7 @@ def test_scenario_and_fault_kinds(wwe: Wwe) -> None:
         "interactions": [{"interactionId": "X", "campaign": "Only", "chainId": 1}]}
     wwe.load_scenario(scenario)
     view = wwe.view
-    view.wait_for_function("document.documentElement.dataset.panelState === 'ready'")
+    view.wait_for_function("() => document.documentElement.dataset.panelState === 'ready'")
     for kind, options in [("delay", {"ms": 10}), ("never", {}), ("twice", {}), ("malformed", {"how": "wrong-type"}),
                           ("fail", {"message": "m"})]:
         wwe.fault("getCallResult", kind, **options)
@@ -58,7 +58,7 @@ def test_an_integrators_suite_passes_and_a_failure_saves_artefacts(pytester: pyt
         def test_wrong_expectation(wwe):
             view = wwe.open_view("/custom/my_view.html")
             view.click("#busy")
-            view.wait_for_function("document.getElementById('result').textContent !== ''")
+            view.wait_for_function("() => document.getElementById('result').textContent !== ''")
             assert wwe.requests("setCallResult") == [["1", 7]], "the view sent another call result"
     """)
     result = pytester.runpytest_subprocess(*args, "test_wrong.py")

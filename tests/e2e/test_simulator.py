@@ -185,7 +185,7 @@ def test_direct_push_sends_records_until_stopped(sim_factory) -> None:  # type: 
     view.evaluate("window.pushed = []; genesys.wwe.service.subscribe('outbound', (m) => pushed.push(m))")
     ok(view, "startDirectPushPreview")
     assert "already started" in error_message(view, "startDirectPushPreview")
-    view.wait_for_function("pushed.length >= 2")
+    view.wait_for_function("() => pushed.length >= 2")
     ok(view, "stopDirectPushPreview")
     count = view.evaluate("pushed.length")
     page.wait_for_timeout(400)
@@ -304,7 +304,7 @@ def test_client_ignores_messages_from_other_frames(sim_factory, site: Site) -> N
         const f = document.createElement('iframe'); f.name = 'evil'; f.src = '{FOREIGN}/build-info.json';
         f.onload = resolve; document.body.append(f); }})""")
     page.frame(name="evil").evaluate(f"({forged})(parent.frames['view'])")
-    view.wait_for_function("answers.length === 1")
+    view.wait_for_function("() => answers.length === 1")
     page.wait_for_timeout(200)
     answers = view.evaluate("answers")
     assert len(answers) == 1 and answers[0]["data"] != ["forged"]
@@ -319,24 +319,24 @@ def test_event_fan_out_to_two_subscribers_and_unsubscribe(sim, view) -> None:  #
         window.a = (m) => got.a.push(m.data.eventType); window.b = (m) => got.b.push(m.data.eventType);
         genesys.wwe.service.subscribe(['outbound'], a); genesys.wwe.service.subscribe('outbound', b); }""")
     # a, b and panel.js's own in this view, one in the panel tab
-    sim.wait_for_function("wweSim.wire.subscriptions.size === 4")
+    sim.wait_for_function("() => wweSim.wire.subscriptions.size === 4")
     iid = sim.evaluate("wweSim.deliver('Renewals')")
-    view.wait_for_function("got.a.length === 1 && got.b.length === 1")
+    view.wait_for_function("() => got.a.length === 1 && got.b.length === 1")
     # One event per window on the wire, however many subscribers the view has.
     events = [e for e in log_entries(sim, "event") if e["message"]["data"].get("interactionId") == iid]
     assert len([e for e in events if e["message"]["event"] == "outbound"]) == 2  # the view and the panel tab
     view.evaluate("genesys.wwe.service.unsubscribe(a)")
-    sim.wait_for_function("wweSim.wire.subscriptions.size === 3")
+    sim.wait_for_function("() => wweSim.wire.subscriptions.size === 3")
     sim.evaluate("wweSim.deliver('Renewals')")
-    view.wait_for_function("got.b.length === 2")
+    view.wait_for_function("() => got.b.length === 2")
     assert view.evaluate("got") == {"a": ["PreviewRecord"], "b": ["PreviewRecord", "PreviewRecord"]}
 
 
 def test_delivery_buttons_push_a_record_to_the_view(sim, view) -> None:  # type: ignore[no-untyped-def]
     view.evaluate("window.pushed = []; genesys.wwe.service.subscribe(['outbound', 'interaction'], (m) => pushed.push(m))")
-    sim.wait_for_function("wweSim.wire.subscriptions.size === 3")
+    sim.wait_for_function("() => wweSim.wire.subscriptions.size === 3")
     sim.click("[data-sim-deliver-campaign='Renewals']")
-    view.wait_for_function("pushed.some((m) => m.event === 'outbound')")
+    view.wait_for_function("() => pushed.some((m) => m.event === 'outbound')")
     pushed = view.evaluate("pushed")
     outbound = next(m for m in pushed if m["event"] == "outbound")["data"]
     added = next(m for m in pushed if m["event"] == "interaction")["data"]

@@ -320,7 +320,7 @@ def test_preview_record_end_to_end(widget) -> None:  # type: ignore[no-untyped-d
     page, view = widget
     view.locator("#w-campaign").select_option(CAMPAIGN)
     view.locator("#w-get-preview").click()
-    view.wait_for_function("document.querySelector('#w-iid')?.textContent.startsWith('OB')")
+    view.wait_for_function("() => document.querySelector('#w-iid')?.textContent.startsWith('OB')")
     wait_for_widget(view)
     iid = view.locator("#w-iid").inner_text()
     assert field(view, "Phone").input_value() == "+15551230001"
@@ -330,7 +330,7 @@ def test_preview_record_end_to_end(widget) -> None:  # type: ignore[no-untyped-d
     assert sent(page, "rejectPreviewRecord") == [[iid]]
     # The same record comes back; this time edit it, set a result, reschedule and dial a chained number.
     view.locator("#w-get-preview").click()
-    view.wait_for_function(f"document.querySelector('#w-iid')?.textContent !== '{iid}' && document.querySelector('#w-iid')")
+    view.wait_for_function(f"() => document.querySelector('#w-iid')?.textContent !== '{iid}' && document.querySelector('#w-iid')")
     wait_for_widget(view)
     iid = view.locator("#w-iid").inner_text()
     field(view, "Notes").fill("Spoke to the customer")
@@ -366,7 +366,7 @@ def test_direct_push_records_appear_as_they_arrive(widget_factory) -> None:  # t
     page, view = widget_factory(scenario=scenario)
     view.locator("#w-direct-push").click()
     view.wait_for_selector("#w-direct-push[aria-pressed=true]")
-    view.wait_for_function("document.querySelector('#w-iid')?.textContent.startsWith('OB')")
+    view.wait_for_function("() => document.querySelector('#w-iid')?.textContent.startsWith('OB')")
     wait_for_widget(view)
     assert field(view, "Phone").input_value() == "+15551250001"
     view.locator("#w-direct-push").click()
@@ -378,10 +378,10 @@ def test_follows_a_new_interaction_and_drops_a_stale_answer(widget) -> None:  # 
     page, view = widget
     page.evaluate("wweSim.setFault('getRecordFields', {delayMs: 1500})")
     first = page.evaluate("wweSim.deliver('Renewals')")  # its fields answer in 1.5 s
-    view.wait_for_function(f"document.querySelector('#w-iid')?.textContent === '{first}'")
+    view.wait_for_function(f"() => document.querySelector('#w-iid')?.textContent === '{first}'")
     page.evaluate("wweSim.setFault('getRecordFields', null)")
     second = page.evaluate("wweSim.deliver('Renewals')")  # answers at once
-    view.wait_for_function(f"document.querySelector('#w-iid')?.textContent === '{second}'")
+    view.wait_for_function(f"() => document.querySelector('#w-iid')?.textContent === '{second}'")
     wait_for_widget(view)
     assert field(view, "Phone").input_value() == "+15551240002"
     page.wait_for_timeout(1700)  # the first record's answer has arrived by now ...

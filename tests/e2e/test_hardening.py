@@ -1,0 +1,82 @@
+"""Hardening: Content-Security-Policy, and what our client posts."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .conftest import PageLog, Site
+from .sim import open_sim, wait_for_widget, widget_url
+
+
+def csp_of(html: str) -> dict[str, list[str]]:
+    match = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', html)
+    assert match, "no CSP meta"
+    return {d.split()[0]: d.split()[1:] for d in (part.strip() for part in match.group(1).split(";")) if d}
+
+
+def test_every_page_ships_a_strict_csp(site: Site) -> None:
+    pages = sorted(site.root.glob("**/*.html"))
+    assert len(pages) >= 5
+    for page in pages:
+        policy = csp_of(page.read_text())
+        scripts = policy["script-src"]
+        assert "'unsafe-inline'" not in scripts and "'unsafe-eval'" not in scripts, page
+        assert set(scripts) <= {"'self'", "'wasm-unsafe-eval'"}, page
+        assert policy["object-src"] == ["'none'"] and policy["base-uri"] == ["'none'"], page
+        html = page.read_text()
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), f"inline script in {page}"
+        assert not re.search(r"\son[a-z]+=", html), f"inline handler in {page}"
+    # Only pages that run Python may compile WebAssembly.
+    for name in ("boot.html", "widget.html", "console.html"):
+        assert "'wasm-unsafe-eval'" in csp_of((site.root / name).read_text())["script-src"]
+    for name in ("index.html", "sim/panel.html"):
+        assert "'wasm-unsafe-eval'" not in csp_of((site.root / name).read_text())["script-src"]
+
+
+def test_injected_inline_script_does_not_run(browser, site: Site) -> None:  # type: ignore[no-untyped-def]
+    log = PageLog()
+    context, page = open_sim(browser, site, log, view=widget_url("1"))
+    try:
+        view = page.frame(name="view")
+        wait_for_widget(view)
+        outcome = view.evaluate("""async () => {
+            const violations = [];
+            document.addEventListener("securitypolicyviolation", (e) => violations.push(e.violatedDirective));
+            const script = document.createElement("script");
+            script.textContent = "window.__injected = 'script'";
+            document.body.append(script);
+            const img = document.createElement("img");
+            img.setAttribute("onerror", "window.__injected = 'handler'");
+            img.src = "data:,not-an-image";
+            document.body.append(img);
+            setTimeout("window.__injected = 'string timer'", 0);  // compiled by the page: eval rules apply
+            await new Promise((r) => setTimeout(r, 300));
+            return { injected: window.__injected ?? null, violations };
+        }""")
+        assert outcome["injected"] is None
+        assert len(outcome["violations"]) >= 3 and all(v.startswith("script-src") for v in outcome["violations"])
+        # The widget still works.
+        assert view.locator("#w-form .field").count() > 5
+    finally:
+        context.close()
+
+
+def test_the_client_never_posts_to_star(browser, site: Site) -> None:  # type: ignore[no-untyped-def]
+    log = PageLog()
+    context, page = open_sim(browser, site, log, view=widget_url("1"))
+    try:
+        view = page.frame(name="view")
+        view.goto(view.url)  # reload the widget, and record the target of every post it makes to WWE
+        # The recorder is the view's own function, so the messages keep the view as their source.
+        view.evaluate("""() => {
+            window.__targets = [];
+            const original = parent.postMessage.bind(parent);
+            parent.postMessage = (message, target, ...rest) => { __targets.push(String(target)); return original(message, target, ...rest); };
+        }""")
+        wait_for_widget(view)
+        targets = view.evaluate("__targets")
+        assert len(targets) >= 5 and set(targets) == {site.url.rstrip("/")}
+    finally:
+        context.close()
+    assert not log.errors
