@@ -67,6 +67,7 @@ WHEEL_DATE = (2020, 1, 1, 0, 0, 0)
 WEB_EXCLUDE_SUFFIXES = (".md",)
 # ES modules also shipped as a classic <script> (for pages that cannot use modules,
 # as the vendor's service client is one): source -> generated file, both under web/.
+COMPILE_PYC = ROOT / "tools" / "compile_pyc.mjs"
 CLASSIC_SCRIPTS = {"client/service-client.js": "client/service-client.classic.js"}
 
 
@@ -185,7 +186,31 @@ def _record_hash(data: bytes) -> str:
     return "sha256=" + digest.decode()
 
 
-def build_own_wheel(out_dir: Path) -> Path:
+def compile_own_packages(node_pyodide: Path) -> Path:
+    """__pycache__/*.pyc for OWN_PACKAGES, compiled by Pyodide's CPython under Node,
+    in a folder mirroring the sources (cached by the sources' content).
+
+    Shipped in our wheel beside the .py files, so importing `bridge` and the apps
+    skips compiling them in the browser while tracebacks keep their source lines.
+    """
+    sources = sorted(p for package in OWN_PACKAGES for p in (ROOT / package).rglob("*.py") if "__pycache__" not in p.parts)
+    digest = hashlib.sha256(sha256_file(COMPILE_PYC).encode() + sha256_file(node_pyodide / "pyodide.asm.wasm").encode())
+    for path in sources:
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    out = CACHE / "pyc" / digest.hexdigest()[:16]
+    if not out.exists():
+        node = require_tool("node", "install Node.js (it also provides npm)")
+        partial = out.with_suffix(".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        run([node, str(COMPILE_PYC), str(node_pyodide), "tree", str(ROOT), str(partial), *OWN_PACKAGES])
+        for old in out.parent.iterdir():
+            if old != partial:
+                shutil.rmtree(old)
+        partial.rename(out)
+    return out
+
+
+def build_own_wheel(out_dir: Path, compiled: Path | None = None) -> Path:
     """Write the browser wheel (OWN_PACKAGES), byte-for-byte reproducible.
 
     Host-side code (build tools, the pytest plugin) stays out: the browser never
@@ -200,6 +225,9 @@ def build_own_wheel(out_dir: Path) -> Path:
         for path in sorted((ROOT / package).rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts and path.suffix in (".py", ".typed"):
                 files.append((path.relative_to(ROOT).as_posix(), path.read_bytes()))
+    if compiled is not None:
+        for path in sorted(compiled.rglob("*.pyc")):
+            files.append((path.relative_to(compiled).as_posix(), path.read_bytes()))
     metadata = (
         "Metadata-Version: 2.1\n"
         f"Name: {OWN_DIST_NAME}\nVersion: {version}\n"
@@ -272,6 +300,34 @@ def copy_runtime(node_pyodide: Path) -> Path:
     return runtime
 
 
+def compile_stdlib(node_pyodide: Path, runtime: Path) -> Path:
+    """Pyodide's standard library byte-compiled by Pyodide itself (tools/compile_pyc.mjs,
+    under Node), named by its content next to the runtime. Cached in .cache/stdlib/.
+
+    Importing .pyc instead of compiling .py at every start is most of a boot's
+    interpreter time; the browser falls back to the .py zip if this one fails.
+    """
+    script = COMPILE_PYC
+    key = hashlib.sha256((sha256_file(node_pyodide / "python_stdlib.zip") + sha256_file(script)).encode()).hexdigest()[:16]
+    cached = CACHE / "stdlib" / f"python_stdlib-{key}.pyc.zip"
+    if not cached.exists():
+        node = require_tool("node", "install Node.js (it also provides npm)")
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        step("byte-compiling the standard library with Pyodide under Node")
+        partial = cached.with_suffix(".partial")
+        run([node, str(script), str(node_pyodide), "stdlib", str(partial)])
+        partial.rename(cached)
+    name = f"python_stdlib-{sha256_file(cached)[:12]}.pyc.zip"
+    target = runtime / name
+    if not target.exists():
+        shutil.copyfile(cached, target)
+    for old in runtime.glob("python_stdlib-*.pyc.zip"):
+        if old.name != name:
+            old.unlink()
+    step(f"byte-compiled standard library: {name} ({target.stat().st_size / 1e6:.1f} MB)")
+    return target
+
+
 def web_assets() -> list[Path]:
     return sorted(
         p for p in WEB.rglob("*")
@@ -283,13 +339,13 @@ def web_pages() -> list[Path]:
     return sorted(WEB.rglob("*.html"))
 
 
-def stage_build(pinned: dict[str, Path]) -> Path:
+def stage_build(pinned: dict[str, Path], compiled: Path | None = None) -> Path:
     """Assemble wheels, lock and web assets in a staging folder (named later by content)."""
     stage = CACHE / "stage"
     if stage.exists():
         shutil.rmtree(stage)
     stage.mkdir(parents=True)
-    own = build_own_wheel(stage)
+    own = build_own_wheel(stage, compiled)
     for wheel in pinned.values():
         shutil.copy2(wheel, stage / wheel.name)
     write_lock(stage, pinned, own)
@@ -345,7 +401,7 @@ def install_build(stage: Path, build_id: str) -> Path:
     return target
 
 
-def render_pages(build_id: str) -> list[Path]:
+def render_pages(build_id: str, stdlib: Path) -> list[Path]:
     """Write each web/**/*.html to dist/ with asset and runtime paths filled in.
 
     HTML is the only thing served without long-term caching; everything it refers
@@ -358,6 +414,7 @@ def render_pages(build_id: str) -> list[Path]:
         html = page.read_text()
         html = html.replace("{{ASSETS}}", f"{up}b/{build_id}")
         html = html.replace("{{PYODIDE}}", f"{up}pyodide/{PYODIDE_VERSION}")
+        html = html.replace("{{STDLIB}}", f"{up}pyodide/{PYODIDE_VERSION}/{stdlib.name}")
         target = DIST / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html)
@@ -391,11 +448,12 @@ def build() -> str:
     started = time.perf_counter()
     node_pyodide = ensure_pyodide_npm()
     pinned = fetch_pinned_wheels()
-    copy_runtime(node_pyodide)
-    stage = stage_build(pinned)
+    runtime = copy_runtime(node_pyodide)
+    stdlib = compile_stdlib(node_pyodide, runtime)
+    stage = stage_build(pinned, compile_own_packages(node_pyodide))
     build_id = content_id(stage)
     install_build(stage, build_id)
-    render_pages(build_id)
+    render_pages(build_id, stdlib)
     write_build_info(build_id)
     publish_stable_scripts(build_id)
     step(f"dist/ ready (build {build_id}) in {time.perf_counter() - started:.1f} s")

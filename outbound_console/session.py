@@ -53,6 +53,8 @@ class _Console(PyodideConsole):  # type: ignore[misc]  # Pyodide ships no stubs
     async def runcode(self, source: str, code: Any) -> Any:
         self.task = asyncio.current_task()
         try:
+            if self.interrupting:  # Ctrl+C came before the command got to run
+                raise Interrupted()
             return await super().runcode(source, code)
         except asyncio.CancelledError:
             if self.interrupting:
@@ -75,6 +77,7 @@ class ConsoleSession:
 
     def __init__(self, write: Write) -> None:
         self.write = write
+        self._pending = False  # a command was entered and has not finished
         self.console = _Console(
             globals=namespace(),
             stdout_callback=lambda text: self.write("stdout", text),
@@ -85,6 +88,14 @@ class ConsoleSession:
 
     async def push(self, line: str) -> str:
         """Run one line of input; returns "incomplete" (more lines needed), "done" or "error"."""
+        self._pending = True
+        try:
+            return await self._push(line)
+        finally:
+            self._pending = False
+            self.console.interrupting = False
+
+    async def _push(self, line: str) -> str:
         future = self.console.push(line)
         if future.syntax_check == "incomplete":
             return "incomplete"
@@ -115,12 +126,14 @@ class ConsoleSession:
         return self.console.task is not None
 
     def interrupt(self) -> bool:
-        """Cancel the running command; returns whether one was running."""
-        task = self.console.task
-        if task is None or task.done():
+        """Cancel the running command (or the one about to run); returns whether one was cancelled."""
+        if not self._pending:
             return False
         self.console.interrupting = True
-        task.cancel()
+        task = self.console.task
+        if task is not None and not task.done():
+            task.cancel()
+        # else: between Enter and the start of the command, which stops as it starts
         return True
 
     def complete(self, source: str) -> list[Any]:
@@ -132,6 +145,14 @@ class ConsoleSession:
 
     async def run_script(self, source: str, filename: str = "<script>") -> str:
         """Run *source* as a whole (top-level await allowed) in the console's namespace."""
+        self._pending = True
+        try:
+            return await self._run_script(source, filename)
+        finally:
+            self._pending = False
+            self.console.interrupting = False
+
+    async def _run_script(self, source: str, filename: str) -> str:
         try:
             code = compile(source, filename, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
         except SyntaxError as exc:
@@ -144,6 +165,8 @@ class ConsoleSession:
         async with console._lock:  # one command at a time, as typed input
             console.task = asyncio.current_task()
             try:
+                if console.interrupting:  # Ctrl+C came before the script got to run
+                    raise asyncio.CancelledError
                 with console.redirect_streams():
                     try:
                         result = eval(code, console.globals)

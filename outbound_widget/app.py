@@ -108,11 +108,11 @@ class Widget:
             return
         self.render_header()
         self.render_actions()
-        await asyncio.gather(self._load_call_results(), self._load_campaigns())
-        if self.first_interaction:
-            await self.show(self.first_interaction)
-        else:
+        if not self.first_interaction:
             self.render_record_placeholder("No interaction yet.")
+        # The record is what the agent waits for: fetch it alongside the lists.
+        await asyncio.gather(self._load_call_results(), self._load_campaigns(),
+                             *([self.show(self.first_interaction)] if self.first_interaction else []))
 
     def close(self) -> None:
         if self.stop_events:

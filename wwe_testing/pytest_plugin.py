@@ -155,6 +155,13 @@ class Wwe:
         self.page.wait_for_function("() => document.documentElement.dataset.simState !== 'loading'")
         if self.page.evaluate("document.documentElement.dataset.simState") != "ready":
             raise AssertionError(f"the simulator did not start: {self.page.inner_text('[data-sim-error]')}")
+        self._wait_view_loaded(self._view)
+
+    def _wait_view_loaded(self, url: str) -> None:
+        """Until the sidebar holds *url*'s document, fully loaded (not the one before it)."""
+        self.page.wait_for_function(
+            "(url) => wweSim.frames.view.contentWindow?.location.href === new URL(url, location.href).href "
+            "&& wweSim.frames.view.contentDocument?.readyState === 'complete'", arg=url)
 
     # -- set up -------------------------------------------------------------------------
 
@@ -173,9 +180,7 @@ class Wwe:
         """
         self._view = url
         self.page.evaluate("(url) => { wweSim.frames.view.src = new URL(url, location.href).href; }", url)
-        self.page.wait_for_function(
-            "(url) => wweSim.frames.view.contentWindow?.location.href === new URL(url, location.href).href "
-            "&& wweSim.frames.view.contentDocument?.readyState === 'complete'", arg=url)
+        self._wait_view_loaded(url)
         view = self.view
         known = {"boot.html": "bridgeState", "widget.html": "widgetState", "console.html": "consoleState"}
         name = url.rsplit("/", 1)[-1].split("?", 1)[0]
@@ -349,7 +354,7 @@ def wwe_python(wwe: Wwe) -> Callable[[str], Any]:
     exception in the page is raised here as `WwePythonError` with the page's traceback.
     """
     def run(code: str) -> Any:
-        if not wwe.view.evaluate("Boolean(window.pyodide)"):
+        if not wwe.page.evaluate("() => Boolean(wweSim.frames.view.contentWindow?.pyodide)"):
             wwe.open_view("boot.html")
         answer = json.loads(wwe.view.evaluate(_RUNNER, code))
         if "error" in answer:

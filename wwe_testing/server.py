@@ -62,7 +62,10 @@ class DistHandler(SimpleHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         self.requests_seen.append(self.path)
-        super().do_GET()
+        try:
+            super().do_GET()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the browser went away mid-download (a closed page): nothing to report
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass

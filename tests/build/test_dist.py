@@ -47,13 +47,35 @@ def test_every_file_the_lock_names_exists_with_its_hash(build_dir: Path, build_m
 
 def test_runtime_is_the_pinned_pyodide(root: Path, build_module: ModuleType, built: str) -> None:
     runtime = root / "dist" / "pyodide" / build_module.PYODIDE_VERSION
-    shipped = sorted(p.name for p in runtime.iterdir())
+    shipped = sorted(p.name for p in runtime.iterdir() if not p.name.endswith(".pyc.zip"))
     assert shipped == sorted(build_module.PYODIDE_RUNTIME_FILES)
     for name in shipped:
         assert sha256(runtime / name) == sha256(root / "node_modules" / "pyodide" / name)
     package = json.loads((root / "node_modules/pyodide/package.json").read_text())
     assert package["version"] == build_module.PYODIDE_VERSION
     assert json.loads((root / "package.json").read_text())["dependencies"]["pyodide"] == build_module.PYODIDE_VERSION
+
+
+def test_compiled_stdlib_is_content_named_and_complete(root: Path, build_module: ModuleType, built: str) -> None:
+    runtime = root / "dist" / "pyodide" / build_module.PYODIDE_VERSION
+    (compiled,) = runtime.glob("python_stdlib-*.pyc.zip")
+    assert compiled.name == f"python_stdlib-{sha256(compiled)[:12]}.pyc.zip"
+    with zipfile.ZipFile(runtime / "python_stdlib.zip") as source, zipfile.ZipFile(compiled) as pyc:
+        modules = {n[:-3] for n in source.namelist() if n.endswith(".py")}
+        assert modules == {n[:-4] for n in pyc.namelist() if n.endswith(".pyc")}
+        # CPython 3.14's magic number, unchecked-hash flags (PEP 552)
+        header = pyc.read("json/__init__.pyc")[:8]
+        assert header[2:4] == b"\r\n" and int.from_bytes(header[4:8], "little") == 0b01
+    html = (root / "dist" / "widget.html").read_text()
+    assert f'data-stdlib-url="pyodide/{build_module.PYODIDE_VERSION}/{compiled.name}"' in html
+
+
+def test_own_wheel_carries_compiled_modules(build_dir: Path) -> None:
+    wheel = next(build_dir.glob("wwe_outbound_bridge-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for source in [n for n in names if n.endswith(".py")]:
+        folder, _, module = source.rpartition("/")
+        assert f"{folder}/__pycache__/{module[:-3]}.cpython-314.pyc" in names, source
 
 
 def test_pages_reference_only_files_that_exist(root: Path, built: str) -> None:

@@ -28,17 +28,28 @@ def test_boot_page_reaches_ready_offline(page, page_log: PageLog, site: Site) ->
 
 
 def test_runtime_files_are_downloaded_once(page, page_log: PageLog, site: Site) -> None:
-    # The download stage prefetches with progress; loadPyodide must then hit the
-    # HTTP cache, not download 12 MB a second time.
+    # Progress is counted while loadPyodide downloads; nothing is fetched twice, and
+    # the byte-compiled standard library is used, not the .py one.
     site.requests.clear()
     page.goto(site.url + "boot.html")
     assert wait_for_boot(page) == "ready"
     assert page.evaluate("bridgeBoot.bytes") > 10_000_000
-    for name in ("pyodide.asm.wasm", "python_stdlib.zip"):
-        hits = [u for u in page_log.requests if u.endswith(name)]
-        assert len(hits) >= 1
-    served = [p for p in site.requests if p.endswith(("pyodide.asm.wasm", "python_stdlib.zip"))]
-    assert sorted(served) == ["/pyodide/314.0.7/pyodide.asm.wasm", "/pyodide/314.0.7/python_stdlib.zip"]
+    assert page.evaluate("bridgeBoot.stdlib") == "compiled"
+    served = sorted(p for p in site.requests if p.endswith((".wasm", ".zip", ".whl", "pyodide-lock.json")))
+    assert len(served) == len(set(served)), served
+    assert [p for p in served if "python_stdlib" in p] == [
+        p for p in served if p.startswith("/pyodide/314.0.7/python_stdlib-") and p.endswith(".pyc.zip")]
+    assert page.evaluate("pyodide.runPython('import json; json.__spec__.origin')").endswith("json/__init__.pyc")
+
+
+def test_a_broken_compiled_stdlib_falls_back_to_the_source_one(page, page_log: PageLog, site: Site) -> None:
+    page.route("**/python_stdlib-*.pyc.zip", lambda route: route.fulfill(status=200, body=b"not a zip file",
+                                                                        content_type="application/zip"))
+    page.goto(site.url + "boot.html")
+    assert wait_for_boot(page) == "ready"
+    assert page.evaluate("bridgeBoot.stdlib") == "source" and page.evaluate("bridgeBoot.stdlibFallback")
+    assert page.evaluate("pyodide.runPython('import bridge; bridge.__version__')") == "0.1.0"
+    page_log.errors.clear()  # Pyodide reports the failed first start as a page error
 
 
 def test_corrupt_wheel_puts_page_in_error(page, site: Site) -> None:

@@ -20,12 +20,13 @@ export const STAGES = Object.freeze([
 ]);
 
 /**
- * The large files loadPyodide() fetches itself. We count their bytes as they
- * arrive (see watchDownloads) instead of prefetching them: Chromium does not keep
- * a 10 MB wasm in the memory cache of a private window, so a prefetch would
- * download it twice.
+ * The large files loadPyodide() fetches itself: the wasm and a standard library.
+ * We count their bytes as they arrive (see watchDownloads) instead of
+ * prefetching them: Chromium does not keep a 10 MB wasm in the memory cache of a
+ * private window, so a prefetch would download it twice.
  */
-const RUNTIME_DOWNLOADS = ["pyodide.asm.wasm", "python_stdlib.zip"];
+const WASM = "pyodide.asm.wasm";
+const SOURCE_STDLIB = "python_stdlib.zip";
 const STAGE_TIMEOUT_MS = 120_000;
 
 /** A boot failure, tagged with the stage it happened in. */
@@ -41,7 +42,8 @@ export class BootError extends Error {
  * Where this page's runtime and build assets live, from the `<html>` data attributes
  * that build.py fills in.
  * @param {Document} doc
- * @returns {{pyodideURL: string, assetsURL: string}}
+ * `data-stdlib-url` names the byte-compiled standard library (optional).
+ * @returns {{pyodideURL: string, assetsURL: string, stdlibURL: string|null}}
  */
 export function runtimeConfig(doc = document) {
   const data = doc.documentElement.dataset;
@@ -51,6 +53,7 @@ export function runtimeConfig(doc = document) {
   return {
     pyodideURL: new URL(data.pyodideUrl, doc.baseURI).href,
     assetsURL: new URL(data.assetsUrl, doc.baseURI).href,
+    stdlibURL: data.stdlibUrl ? new URL(data.stdlibUrl, doc.baseURI).href : null,
   };
 }
 
@@ -266,26 +269,46 @@ export async function boot({ packages = ["wwe-outbound-bridge"], onStage = () =>
       import(new URL("pyodide.mjs", config.pyodideURL).href),
     ]);
     resolvePackages(lock, packages); // an unknown package fails now, not after the download
-    const watch = watchDownloads(
-      RUNTIME_DOWNLOADS.map((f) => new URL(f, config.pyodideURL).href),
-      (loaded, total) => onProgress("download", total ? Math.min(loaded / total, 1) : 0, { loaded, total }),
-    );
+
+    // Start Python with one standard library: download (with byte progress), then
+    // the interpreter. Both stages are timed from here.
+    const start = async (stdlibURL) => {
+      const watch = watchDownloads(
+        [new URL(WASM, config.pyodideURL).href, stdlibURL],
+        (loaded, total) => onProgress("download", total ? Math.min(loaded / total, 1) : 0, { loaded, total }),
+      );
+      try {
+        const starting = loadPyodide({
+          indexURL: config.pyodideURL,
+          stdLibURL: stdlibURL,
+          lockFileContents: lock,
+          packageBaseUrl: config.assetsURL,
+        });
+        starting.catch(() => {}); // reported through the await below
+        // A start-up failure during the download must not wait for the download.
+        const downloaded = Promise.race([watch.done, starting.then(() => watch.done)]);
+        info.bytes = await withTimeout(downloaded, "download", "the runtime download");
+        timings.download = performance.now() - t0;
+        onStage("download", "done", { ms: timings.download });
+        return await run("interpreter", () => withTimeout(starting, "interpreter", "starting Python"));
+      } finally {
+        watch.restore();
+      }
+    };
+    // The byte-compiled library (built with this very runtime) imports several
+    // times faster; should it fail to load or start, the .py library still works.
     let pyodide;
+    const sourceURL = new URL(SOURCE_STDLIB, config.pyodideURL).href;
     try {
-      const starting = loadPyodide({
-        indexURL: config.pyodideURL,
-        lockFileContents: lock,
-        packageBaseUrl: config.assetsURL,
-      });
-      starting.catch(() => {}); // reported through the await below
-      // A start-up failure during the download must not wait for the download.
-      const downloaded = Promise.race([watch.done, starting.then(() => watch.done)]);
-      info.bytes = await withTimeout(downloaded, "download", "the runtime download");
-      timings.download = performance.now() - t0;
-      onStage("download", "done", { ms: timings.download });
-      pyodide = await run("interpreter", () => withTimeout(starting, "interpreter", "starting Python"));
-    } finally {
-      watch.restore();
+      pyodide = await start(config.stdlibURL ?? sourceURL);
+      info.stdlib = config.stdlibURL ? "compiled" : "source";
+    } catch (err) {
+      if (!config.stdlibURL) throw err;
+      console.warn(`the byte-compiled standard library did not start (${err.message}); using the source one`);
+      info.stdlib = "source";
+      info.stdlibFallback = err.message;
+      onStage("download", "active", {});
+      pyodide = await start(sourceURL);
     }
     window.pyodide = pyodide;
     await run("packages", () => installPackages(pyodide, lock, packages, config.assetsURL));

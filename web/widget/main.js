@@ -13,6 +13,7 @@ try {
   // ?interaction=<id> shows that record first; ?timeout=<seconds> changes the per-call timeout (default 10).
   window.widget = await mount(layer, params.get("interaction"), params.get("timeout"));
   document.documentElement.dataset.widgetState = "ready";
+  performance.mark("widget-ready"); // the record is shown and editable (bench/boot.py reads this)
 } catch (err) {
   document.documentElement.dataset.widgetState = "error";
   if (!window.bridgeBoot?.error) {
