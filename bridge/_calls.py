@@ -40,6 +40,10 @@ class Calls:
         self._pending[call_id] = (method, future, timeout)
         try:
             self._host.start(call_id, method, args, timeout)
+            if getattr(self._host, "settles_timeouts", False):
+                # The host's own timer settles the call as "timeout" (host.js does):
+                # a second, Python-side timer would only cost a JS timer per call.
+                return await future
             try:
                 async with asyncio.timeout(timeout):
                     return await future

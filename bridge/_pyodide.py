@@ -27,6 +27,9 @@ LAYER_HINT = (
 class PyodideHost:
     """`Host` over the page's `genesys.wwe.service`, for code running in Pyodide."""
 
+    # host.js starts a JS timer with every call and settles it as "timeout".
+    settles_timeouts = True
+
     def __init__(self) -> None:
         if not IN_PYODIDE:
             raise NotInWWEError(

@@ -17,7 +17,12 @@ Deliver = Callable[[Any], None]
 
 
 class Host(Protocol):
-    """A way to reach `genesys.wwe.service.outbound`."""
+    """A way to reach `genesys.wwe.service.outbound`.
+
+    A host whose own timer always settles a call as "timeout" may say so with a
+    class attribute ``settles_timeouts = True``; the client then sets no timer of
+    its own. Otherwise the client enforces the timeout itself.
+    """
 
     def bind(self, settle: Settle) -> None:
         """Called once: every answer is passed to *settle* (call id, kind, payload)."""
