@@ -204,7 +204,10 @@ def format_text(field: Field, value: Any) -> str:
     if isinstance(value, time):
         return value.strftime(TIME_FORMAT)
     if isinstance(value, float):
-        return repr(value)
+        # shortest round-trip text, without a trailing ".0": what the agent typed as
+        # "0" comes back as "0", not "0.0"
+        text = repr(value)
+        return text[:-2] if text.endswith(".0") else text
     return str(value)
 
 

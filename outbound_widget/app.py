@@ -14,6 +14,7 @@ Rules it keeps:
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from typing import Any, Protocol
@@ -125,6 +126,10 @@ class Widget:
         task = asyncio.ensure_future(coro)
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
+
+    def busy(self) -> bool:
+        """Whether an action or a load is still running (for tests and the page)."""
+        return any(not task.done() for task in self.tasks)
 
     async def idle(self) -> None:
         """Wait until every action started so far is finished (for tests)."""
@@ -383,7 +388,6 @@ class Widget:
         self.dom.patch([("disabled", "w-save", True)])
         try:
             sent = await self.outbound.update_record_fields(iid, editor)
-            fresh = await self.outbound.get_record_fields(iid)
         except BridgeError as exc:
             if generation == self.generation:
                 # Every edit stays: in the editor, in the controls, in the draft.
@@ -391,11 +395,19 @@ class Widget:
                 self.dom.patch([("disabled", "w-save", False)])
             return
         self.drafts.clear(iid)
+        saved = {name: editor.text(name) for name in editor.changed_names()}
+        note = ""
+        try:
+            fresh = await self.outbound.get_record_fields(iid)
+        except BridgeError as exc:
+            # Saved, but WWE's copy could not be read back: what was sent is the baseline.
+            fresh = [dataclasses.replace(f, value=saved[f.name]) if f.name in saved else f for f in self.fields]
+            note = f" (could not read the record back: {describe_error(exc)})"
         if generation != self.generation:
             return
         self.set_fields(fresh)
         self.render_record()
-        self.set_status("record", views.Status("done", f"Saved {len(sent)} change(s)."))
+        self.set_status("record", views.Status("done", f"Saved {len(sent)} change(s).{note}"))
 
     # -- actions ----------------------------------------------------------------------------
 
