@@ -80,3 +80,33 @@ def test_the_client_never_posts_to_star(browser, site: Site) -> None:  # type: i
     finally:
         context.close()
     assert not log.errors
+
+
+def test_five_thousand_hostile_fields_render_as_text(browser, site: Site) -> None:  # type: ignore[no-untyped-def]
+    log = PageLog()
+    context, page = open_sim(browser, site, log, view="sim/panel.html")
+    try:
+        # A misbehaving WWE: 5,000 fields, markup in every string, wrong types, huge text.
+        page.evaluate("""() => {
+            const evil = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>';
+            const kinds = ['int', 'float', 'char', 'var-char', 'date', 'time', 'bool', 'enum', 'money'];
+            wweSim.service.fieldSets.reference = Array.from({length: 5000}, (_, i) => ({
+                name: `F${i} ${evil}`, displayName: i % 3 ? `Label ${i} ${evil}` : undefined,
+                value: i % 11 === 0 ? 'x'.repeat(20000) : (i % 5 === 0 ? {nested: evil} : `${evil} ${i}`),
+                isEditable: i % 4 === 0 ? 'yes' : i % 2 === 0, isMandatory: i % 7 === 0,
+                options: i % 8 === 7 ? {'1': evil, '2': 'two'} : (i % 9 === 0 ? [evil] : undefined),
+                fieldType: kinds[i % kinds.length], valueType: i % 6 === 0 ? 42 : 'string',
+            }));
+        }""")
+        page.evaluate("""(url) => { wweSim.frames.view.src = url; }""", site.url + widget_url("1"))
+        view = page.frame(name="view")
+        view.wait_for_function("() => document.querySelectorAll('#w-form .field').length === 5000", timeout=120_000)
+        assert view.evaluate("window.__xss") is None and page.evaluate("window.__xss") is None
+        assert view.locator("#widget img, #widget script, #widget svg").count() == 0
+        assert 'Label 1 <img src=x onerror="window.__xss=1">' in view.locator("#f1-label").inner_text()
+        assert view.locator("#f11").inner_text().startswith("x" * 100)  # read-only huge value, as text
+        warnings = [m for m in log.console if "'money'" in m]
+        assert warnings, "an unknown fieldType is reported in the console"
+    finally:
+        context.close()
+    assert not log.errors, log.errors
