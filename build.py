@@ -63,8 +63,22 @@ OWN_PACKAGES = ("bridge", "outbound_widget", "outbound_console")
 # Fixed timestamp inside our wheel so that an unchanged tree gives identical bytes,
 # hence the same build id and no cache invalidation for users.
 WHEEL_DATE = (2020, 1, 1, 0, 0, 0)
-# Files under web/ that are never shipped.
-WEB_EXCLUDE_SUFFIXES = (".md",)
+# Files under web/ that are never shipped as assets (.part: HTML included into pages).
+WEB_EXCLUDE_SUFFIXES = (".md", ".part")
+
+# The pages' Content-Security-Policy, one per kind of page (token {{CSP_<KIND>}}).
+# No 'unsafe-inline' and no 'unsafe-eval' anywhere: Pyodide needs only
+# 'wasm-unsafe-eval', to compile its WebAssembly, and only pages that run Python
+# get it. frame-ancestors cannot be set from <meta>: see README, "Deploying into WWE".
+_CSP_COMMON = "default-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'"
+PAGE_CSP = {
+    # the custom views that run Python (boot, widget, console)
+    "PYTHON": f"{_CSP_COMMON}; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; frame-src 'none'",
+    # the simulator frames any http(s) view and may load a scenario from anywhere
+    "SIM": f"{_CSP_COMMON}; script-src 'self'; connect-src 'self' http: https:; frame-src http: https:",
+    # the simulator's API panel: script only
+    "PANEL": f"{_CSP_COMMON}; script-src 'self'; connect-src 'none'; frame-src 'none'",
+}
 # ES modules also shipped as a classic <script> (for pages that cannot use modules,
 # as the vendor's service client is one): source -> generated file, both under web/.
 COMPILE_PYC = ROOT / "tools" / "compile_pyc.mjs"
@@ -402,7 +416,8 @@ def install_build(stage: Path, build_id: str) -> Path:
 
 
 def render_pages(build_id: str, stdlib: Path) -> list[Path]:
-    """Write each web/**/*.html to dist/ with asset and runtime paths filled in.
+    """Write each web/**/*.html to dist/ with its includes ({{INCLUDE x.part}}), asset and
+    runtime paths and Content-Security-Policy filled in.
 
     HTML is the only thing served without long-term caching; everything it refers
     to lives under a content-named folder, so a new build is seen on the next load.
@@ -412,8 +427,12 @@ def render_pages(build_id: str, stdlib: Path) -> list[Path]:
         rel = page.relative_to(WEB)
         up = "../" * (len(rel.parts) - 1)
         html = page.read_text()
+        # shared pieces first (web/**/*.part), so that their tokens are filled in too
+        html = re.sub(r"\{\{INCLUDE ([\w/.-]+\.part)\}\}", lambda m: (WEB / m.group(1)).read_text().rstrip("\n"), html)
         html = html.replace("{{ASSETS}}", f"{up}b/{build_id}")
         html = html.replace("{{PYODIDE}}", f"{up}pyodide/{PYODIDE_VERSION}")
+        for kind, policy in PAGE_CSP.items():
+            html = html.replace(f"{{{{CSP_{kind}}}}}", policy)
         html = html.replace("{{STDLIB}}", f"{up}pyodide/{PYODIDE_VERSION}/{stdlib.name}")
         target = DIST / rel
         target.parent.mkdir(parents=True, exist_ok=True)

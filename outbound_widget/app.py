@@ -209,33 +209,37 @@ class Widget:
         self.editor = RecordEditor(fields)
 
     async def _load_call_result(self, generation: int) -> None:
-        iid = self.interaction_id
-        assert iid is not None
-        try:
-            result = await self.outbound.get_call_result(iid)
-        except BridgeError as exc:
-            if generation == self.generation:
-                self.retries["callresult"] = lambda: self._load_call_result(self.generation)
-                self.set_status("callresult", views.Status("error", f"Could not read the call result: {describe_error(exc)}", retry=True))
-            return
-        if generation == self.generation:
-            self.call_result = result
-            self.render_call_result()
+        await self._load_part("callresult", "the call result", generation,
+                              self.outbound.get_call_result, self._show_call_result)
 
     async def _load_chain(self, generation: int) -> None:
+        await self._load_part("chain", "the chained records", generation,
+                              self.outbound.get_chained_records, self._show_chain)
+
+    async def _load_part(self, area: str, what: str, generation: int,
+                         fetch: Callable[[str], Awaitable[Any]], show: Callable[[Any], None]) -> None:
+        """Fetch one part of the shown interaction into *area*; an answer for an
+        interaction no longer shown is dropped, a failure is shown with a Retry."""
         iid = self.interaction_id
         assert iid is not None
         try:
-            chain = await self.outbound.get_chained_records(iid)
+            value = await fetch(iid)
         except BridgeError as exc:
             if generation == self.generation:
-                self.retries["chain"] = lambda: self._load_chain(self.generation)
-                self.set_status("chain", views.Status("error", f"Could not read the chained records: {describe_error(exc)}", retry=True))
+                self.retries[area] = lambda: self._load_part(area, what, self.generation, fetch, show)
+                self.set_status(area, views.Status("error", f"Could not read {what}: {describe_error(exc)}", retry=True))
             return
         if generation == self.generation:
-            self.chain = chain
-            self.render_chain()
-            self.render_reschedule()
+            show(value)
+
+    def _show_call_result(self, result: CallResult | None) -> None:
+        self.call_result = result
+        self.render_call_result()
+
+    def _show_chain(self, chain: list[ChainedRecord]) -> None:
+        self.chain = chain
+        self.render_chain()
+        self.render_reschedule()
 
     # -- rendering ------------------------------------------------------------------------
 
