@@ -2,6 +2,11 @@
 cost of one keystroke (validate one field + patch the page), in real Pyodide in
 headless Chromium.
 
+render: the record form from the field model to elements in the page (Python
+views, JSON, the DOM layer). load+render: showing an interaction from scratch
+(the WWE answer parsed into Fields, the editing model built, the form rendered,
+the call result and chained records loaded) with an in-page fake WWE.
+
     python3 build.py && .venv/bin/python bench/widget_render.py [--repeat N]
 
 Prints milliseconds (median of N runs) and each size's ratio to the 20-field
@@ -65,17 +70,20 @@ for n in SIZES:
     host = FakeHost({"getRecordFields": fields(n), "getCallResult": 6, "getChainedRecords": [{"records": []}],
                      "getListOfCallResults": {"OK": 0}, "getCampaigns": []})
     widget = Widget(PageDom(layer), Outbound(host), None)
-    renders, keys = [], []
+    renders, shows, keys = [], [], []
     for _ in range(REPEAT):
         t0 = time.perf_counter()
         await widget.show("1")
+        shows.append((time.perf_counter() - t0) * 1000)
+        t0 = time.perf_counter()
+        widget.render_record()
         renders.append((time.perf_counter() - t0) * 1000)
         for k in range(20):
             t0 = time.perf_counter()
             widget.handle({"type": "input", "field": "3", "id": "f3", "value": "typed " * (k % 3)})
             keys.append((time.perf_counter() - t0) * 1000)
     assert js.document.querySelectorAll("#slot-record .field").length == n
-    results[n] = {"render": renders, "key": keys}
+    results[n] = {"render": renders, "show": shows, "key": keys}
 json.dumps(results)
 """
 
@@ -95,11 +103,12 @@ def main() -> None:
         results = json.loads(page.evaluate("(code) => pyodide.runPythonAsync(code)", code))
         browser.close()
     base = statistics.median(results["20"]["render"])
-    print(f"{'fields':>7} {'render ms':>10} {'ratio':>6} {'ms/field':>9} {'keystroke ms':>13}")
+    print(f"{'fields':>7} {'render ms':>10} {'ratio':>6} {'ms/field':>9} {'load+render ms':>15} {'keystroke ms':>13}")
     for n in SIZES:
         render = statistics.median(results[str(n)]["render"])
+        show = statistics.median(results[str(n)]["show"])
         key = statistics.median(results[str(n)]["key"])
-        print(f"{n:>7} {render:>10.1f} {render / base:>6.1f} {render / n:>9.3f} {key:>13.2f}")
+        print(f"{n:>7} {render:>10.1f} {render / base:>6.1f} {render / n:>9.3f} {show:>15.1f} {key:>13.2f}")
 
 
 if __name__ == "__main__":

@@ -7,13 +7,15 @@ attribute value; nothing here is markup.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from bridge import CallResult, CallResults, Campaign, ChainedRecord, Field, RecordEditor
 
 from .controls import Control, ControlKind
-from .tree import AttrValue, Node, h
+from .tree import AttrValue, Node, children_slot, h, slot, stamp
 
 __all__ = ["Status", "h"]  # h re-exported for the controller's one-off notices
 
@@ -46,69 +48,108 @@ def status_view(area: str, status: Status) -> Node:
 # -- record form -------------------------------------------------------------------
 
 
-def _control(index: int, field: Field, control: Control, editor: RecordEditor) -> Node:
-    fid = field_id(index)
-    text = editor.text(field.name)
-    described = f"{fid}-msg {fid}-was" + (f" {fid}-hint" if control.hint else "")
+# A field row is a template (its shape: control kind, constants, mandatory, hint)
+# and the values that differ per field; see tree.stamp. Value numbers:
+V_INDEX, V_CLASS, V_NAME, V_CHANGED, V_LABEL, V_TEXT, V_INVALID, V_CHECKED = range(8)
+V_MSG_HIDDEN, V_MSG, V_WAS_HIDDEN, V_WAS, V_REVERT_HIDDEN, V_REVERT_LABEL, V_OPTIONS = range(8, 15)
+
+
+def _id(suffix: str = "") -> str:
+    return f"f{slot(V_INDEX)}{suffix}"
+
+
+def _control_template(control: Control, mandatory: bool) -> Node:
     common: dict[str, AttrValue] = {
-        "id": fid, "name": fid, "data-field": index, "aria-describedby": described,
-        "required": field.is_mandatory, "aria-required": "true" if field.is_mandatory else None,
-        "aria-invalid": "true" if editor.problem(field.name) else None,
+        "id": _id(), "data-field": slot(V_INDEX),
+        "aria-describedby": f"{_id('-msg')} {_id('-was')}" + (f" {_id('-hint')}" if control.hint else ""),
+        "required": mandatory, "aria-required": "true" if mandatory else None, "aria-invalid": slot(V_INVALID),
     }
     if control.kind is ControlKind.READONLY:
         # Selectable text, not a disabled input: the agent can read and copy it.
-        return h("output", {"id": fid, "class": "readonly-value", "aria-describedby": f"{fid}-msg"}, text or "—")
+        return h("output", {"id": _id(), "class": "readonly-value", "aria-describedby": _id("-msg")}, slot(V_TEXT))
     if control.kind is ControlKind.CHECKBOX:
-        checked = text.lower() == "true"
-        return h("input", {**common, "type": "checkbox", "checked": checked, "required": False})
+        return h("input", {**common, "type": "checkbox", "checked": slot(V_CHECKED), "required": False})
     if control.kind is ControlKind.SELECT:
-        options = list(control.options)
-        if text and text not in {key for key, _ in options}:
-            options.append((text, f"{text} (not an option)"))
-        return h("select", common, *(h("option", {"value": key, "selected": key == text}, label) for key, label in options))
+        return h("select", common, children_slot(V_OPTIONS))
+    # autocomplete and spellcheck are set once on the form
     return h("input", {
         **common,
         "type": "number" if control.kind is ControlKind.NUMBER else "text",
         "step": control.step, "maxlength": control.max_length, "placeholder": control.placeholder,
-        "inputmode": control.input_mode, "value": text, "autocomplete": "off", "spellcheck": "false",
+        "inputmode": control.input_mode, "value": slot(V_TEXT),
     })
 
 
-def field_row(index: int, field: Field, control: Control, editor: RecordEditor) -> Node:
-    fid = field_id(index)
+@functools.lru_cache(maxsize=256)
+def field_row_template(control: Control, mandatory: bool) -> Node:
+    """The markup of a field's row, with slots for what differs between fields.
+
+    One per shape (control and mandatory flag), built once: treat it as read-only.
+    """
+    readonly = control.kind is ControlKind.READONLY
+    # The marker sits beside the label, not in it: the control's name stays the field's
+    # label, and `required` tells assistive technology.
+    if readonly:
+        label = h("div", {"class": "label-line"}, h("span", {"class": "label", "id": _id("-label")}, slot(V_LABEL)))
+    else:
+        label = h("div", {"class": "label-line"},
+                  h("label", {"for": _id(), "id": _id("-label")}, slot(V_LABEL)),
+                  h("span", {"class": "mandatory", "aria-hidden": "true", "title": "required"}, " *") if mandatory else None)
+    return h(
+        "div", {"class": slot(V_CLASS), "id": _id("-row"), "data-name": slot(V_NAME), "data-changed": slot(V_CHANGED)},
+        label,
+        h("span", {"class": "hint", "id": _id("-hint")}, control.hint) if control.hint else None,
+        _control_template(control, mandatory),
+        h("span", {"class": "readonly-hint", "id": _id("-msg")}, "Read-only in WWE: it cannot be changed here.")
+        if readonly else
+        h("span", {"class": "field-error", "id": _id("-msg"), "hidden": slot(V_MSG_HIDDEN)}, slot(V_MSG)),
+        h("span", {"class": "was", "id": _id("-was"), "hidden": slot(V_WAS_HIDDEN)}, slot(V_WAS)),
+        None if readonly else
+        h("button", {"type": "button", "class": "revert", "id": _id("-revert"), "data-action": "revert",
+                     "data-field": slot(V_INDEX), "hidden": slot(V_REVERT_HIDDEN), "aria-label": slot(V_REVERT_LABEL)},
+          "Revert"),
+    )
+
+
+def field_row_values(index: int, field: Field, control: Control, editor: RecordEditor) -> list[Any]:
+    """What fills a field's row template (see the V_* numbers)."""
+    text = editor.text(field.name)
     changed = editor.is_changed(field.name)
     problem = editor.problem(field.name)
-    # The marker sits beside the label, not in it: the control's name stays the field's
-    # label, and `required`/`aria-required` tell assistive technology.
-    label = h("div", {"class": "label-line"},
-              h("label", {"for": fid, "id": f"{fid}-label"}, field.label),
-              h("span", {"class": "mandatory", "aria-hidden": "true", "title": "required"}, " *") if field.is_mandatory else None)
-    if control.kind is ControlKind.READONLY:
-        label = h("div", {"class": "label-line"}, h("span", {"class": "label", "id": f"{fid}-label"}, field.label))
-    return h(
-        "div",
-        {"class": "field" + (" changed" if changed else "") + (" readonly" if control.kind is ControlKind.READONLY else ""),
-         "id": f"{fid}-row", "data-name": field.name, "data-changed": "true" if changed else None},
-        label,
-        h("span", {"class": "hint", "id": f"{fid}-hint"}, control.hint) if control.hint else None,
-        _control(index, field, control, editor),
-        h("span", {"class": "readonly-hint", "id": f"{fid}-msg"}, "Read-only in WWE: it cannot be changed here.")
-        if control.kind is ControlKind.READONLY else
-        h("span", {"class": "field-error", "id": f"{fid}-msg", "hidden": not problem}, f"{field.label}: {problem}" if problem else ""),
-        h("span", {"class": "was", "id": f"{fid}-was", "hidden": not changed},
-          f"was: {editor.original_text(field.name) or '(empty)'}"),
-        h("button", {"type": "button", "class": "revert", "id": f"{fid}-revert", "data-action": "revert",
-                     "data-field": index, "hidden": not changed, "aria-label": f"Revert {field.label}"}, "Revert")
-        if control.kind is not ControlKind.READONLY else None,
-    )
+    readonly = control.kind is ControlKind.READONLY
+    options: list[Node] = []
+    if control.kind is ControlKind.SELECT:
+        choices = list(control.options)
+        if text and text not in {key for key, _ in choices}:
+            choices.append((text, f"{text} (not an option)"))
+        options = [h("option", {"value": key, "selected": key == text}, label) for key, label in choices]
+    return [
+        index,
+        "field" + (" changed" if changed else "") + (" readonly" if readonly else ""),
+        field.name,
+        "true" if changed else None,
+        field.label,
+        (text or "—") if readonly else text,
+        "true" if problem and not readonly else None,
+        control.kind is ControlKind.CHECKBOX and text.lower() == "true",
+        not problem,
+        f"{field.label}: {problem}" if problem else "",
+        not changed,
+        f"was: {editor.original_text(field.name) or '(empty)'}",
+        not changed,
+        f"Revert {field.label}",
+        options,
+    ]
 
 
 def record_form(fields: Sequence[Field], controls: Sequence[Control], editor: RecordEditor) -> Node:
     changes = len(editor.changed_names())
     return h(
-        "form", {"id": "w-form", "class": "record", "novalidate": True, "aria-label": "Record fields"},
+        "form", {"id": "w-form", "class": "record", "novalidate": True, "aria-label": "Record fields",
+                 "autocomplete": "off", "spellcheck": "false"},
         h("div", {"class": "mandatory-note"}, "Fields marked * are required."),
-        *(field_row(i, f, c, editor) for i, (f, c) in enumerate(zip(fields, controls))),
+        stamp([(field_row_template(c, f.is_mandatory), field_row_values(i, f, c, editor))
+               for i, (f, c) in enumerate(zip(fields, controls))]),
         h("div", {"class": "form-actions"},
           h("button", {"type": "button", "id": "w-save", "data-action": "save", "disabled": changes == 0}, save_label(changes)),
           h("button", {"type": "button", "id": "w-revert-all", "data-action": "revert-all", "disabled": changes == 0},

@@ -14,7 +14,7 @@ from bridge.values import FieldValueError
 from outbound_widget.app import Widget
 from outbound_widget.controls import ControlKind, control_for
 from outbound_widget.drafts import PREFIX, Drafts, MemoryStorage
-from outbound_widget.tree import find, h, text_of, walk
+from outbound_widget.tree import expand, find, h, slot, stamp, text_of, walk
 from outbound_widget.zones import offset_text, record_to_utc, zone_label
 
 from .helpers import run, sample
@@ -70,6 +70,14 @@ def test_trees_hold_text_as_text() -> None:
     assert text_of(tree) == payload + "x1"
     assert find(tree, "b") == ["b", {"id": "b"}, "1"]
     assert [el[0] for el in walk(tree)] == ["div", "b"]
+
+
+def test_stamped_rows_share_a_template_and_keep_values_literal() -> None:
+    template = h("p", {"id": f"r{slot(0)}", "hidden": slot(1)}, "says: ", slot(2))
+    node = stamp([(template, [1, False, "<b>hi</b>"]), (template, [2, True, slot(0)])])
+    assert len(node[2]) == 1  # one template for both rows
+    assert expand(node) == [["p", {"id": "r1"}, "says: ", "<b>hi</b>"],
+                            ["p", {"id": "r2", "hidden": ""}, "says: ", "\x010\x02"]]
 
 
 def test_drafts_round_trip_and_skip_what_no_longer_fits() -> None:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from bridge import Outbound
 from bridge.testing import FakeHost
 from outbound_widget.app import Widget
-from outbound_widget.tree import text_of, walk
+from outbound_widget.tree import STAMP, expand, text_of, walk
 
 from .helpers import run
 from .test_widget import FakeDom
@@ -25,6 +25,7 @@ TAGS = set(re.findall(r'"([a-z0-9]+)"', re.search(r"const TAGS = new Set\(\[(.*?
 ATTRIBUTE = re.compile(re.search(r"const ATTRIBUTE = /(.*?)/;", DOM_JS).group(1))  # type: ignore[union-attr]
 
 HOSTILE = st.sampled_from([
+    "\x010\x02", "\x0314",  # our own slot markers, which must stay text
     "<img src=x onerror=alert(1)>", "<script>alert(1)</script>", '"><svg onload=alert(1)>', "javascript:alert(1)",
     "\u202eevil", "x" * 20_000, "", " ", "\x00", "{{ASSETS}}", "Ελληνικά 漢字 🎧",
 ])
@@ -52,6 +53,10 @@ PAYLOAD = st.lists(FIELD, max_size=8) | JSON
 def check_tree(node: Any) -> None:
     """What dom.js would accept: strings, and [allowed tag, {allowed attr: str}, ...children]."""
     if isinstance(node, str):
+        return
+    if node[0] == STAMP:  # rows stamped from templates: check what the DOM layer makes of them
+        for tree in expand(node):
+            check_tree(tree)
         return
     assert isinstance(node, list) and node[0] in TAGS, node[:2]
     assert all(isinstance(k, str) and ATTRIBUTE.fullmatch(k) and isinstance(v, str) for k, v in node[1].items()), node[1]

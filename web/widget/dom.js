@@ -25,11 +25,67 @@ function setAttribute(el, name, value) {
 export function build(tree) {
   if (typeof tree === "string") return document.createTextNode(tree);
   const [tag, attrs, ...children] = tree;
+  if (tag === STAMP) return buildStamp(children[0], children[1]);
   if (!TAGS.has(tag)) throw new Error(`element ${tag} is not allowed in widget trees`);
   const el = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) setAttribute(el, name, value);
   for (const child of children) el.append(build(child));
   return el;
+}
+
+/*
+ * Stamps (outbound_widget/tree.py): ["#stamp", {}, templates, [[template, values], ...]].
+ * Each template is built once, with its slots recorded; each row is a clone of it
+ * with the row's values put in the slots. Values are only ever text, attribute
+ * values or whole trees: a value is never scanned for slots itself.
+ */
+const STAMP = "#stamp";
+const SLOT = /\x01(\d+)\x02/g;
+const WHOLE_SLOT = /^\x01(\d+)\x02$/;
+
+function compileTemplate(tree) {
+  const root = build(tree);
+  const slots = [];
+  const visit = (node, path) => {
+    if (node.nodeType === Node.TEXT_NODE) {
+      const text = node.data;
+      if (text.startsWith("\x03")) slots.push({ path, kind: "children", index: Number(text.slice(1)) });
+      else if (text.includes("\x01")) slots.push({ path, kind: "text", text });
+      return;
+    }
+    for (const attr of node.attributes) {
+      if (!attr.value.includes("\x01")) continue;
+      const whole = WHOLE_SLOT.exec(attr.value);
+      slots.push({ path, kind: "attr", name: attr.name, text: attr.value, index: whole ? Number(whole[1]) : -1 });
+    }
+    node.childNodes.forEach((child, i) => visit(child, [...path, i]));
+  };
+  visit(root, []);
+  return { root, slots };
+}
+
+function fill(text, values) {
+  return text.replace(SLOT, (_, n) => String(values[Number(n)]));
+}
+
+function buildStamp(templates, rows) {
+  const compiled = templates.map(compileTemplate);
+  const fragment = document.createDocumentFragment();
+  for (const [which, values] of rows) {
+    const { root, slots } = compiled[which];
+    const copy = root.cloneNode(true);
+    // Resolve every slot's node before changing any (children slots move nodes).
+    const nodes = slots.map((s) => s.path.reduce((node, i) => node.childNodes[i], copy));
+    slots.forEach((s, i) => {
+      const node = nodes[i];
+      if (s.kind === "text") node.data = fill(s.text, values);
+      else if (s.kind === "children") node.replaceWith(...values[s.index].map(build));
+      else if (s.index >= 0 && (values[s.index] === null || values[s.index] === false)) node.removeAttribute(s.name);
+      else setAttribute(node, s.name, s.index >= 0 ? (values[s.index] === true ? "" : String(values[s.index])) : fill(s.text, values));
+    });
+    fragment.append(copy);
+  }
+  return fragment;
 }
 
 /** Replace the children of #id with the tree ("" empties it). */
