@@ -422,6 +422,12 @@ def render_pages(build_id: str, stdlib: Path) -> list[Path]:
     HTML is the only thing served without long-term caching; everything it refers
     to lives under a content-named folder, so a new build is seen on the next load.
     """
+    # Our wheel is fetched as soon as the page starts, so that the packages stage
+    # finds it downloaded. (Pyodide still checks it against the lock's sha256;
+    # Chromium ignores an integrity attribute on a fetch preload, and says so.)
+    own = json.loads((DIST / "b" / build_id / "pyodide-lock.json").read_text())["packages"][OWN_DIST_NAME]
+    own_wheel_preload = f'<link rel="preload" as="fetch" crossorigin href="{{{{ASSETS}}}}/{own["file_name"]}">'
+
     written = []
     for page in web_pages():
         rel = page.relative_to(WEB)
@@ -429,6 +435,7 @@ def render_pages(build_id: str, stdlib: Path) -> list[Path]:
         html = page.read_text()
         # shared pieces first (web/**/*.part), so that their tokens are filled in too
         html = re.sub(r"\{\{INCLUDE ([\w/.-]+\.part)\}\}", lambda m: (WEB / m.group(1)).read_text().rstrip("\n"), html)
+        html = html.replace("{{OWN_WHEEL_PRELOAD}}", own_wheel_preload)
         html = html.replace("{{ASSETS}}", f"{up}b/{build_id}")
         html = html.replace("{{PYODIDE}}", f"{up}pyodide/{PYODIDE_VERSION}")
         for kind, policy in PAGE_CSP.items():

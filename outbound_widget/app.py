@@ -183,6 +183,11 @@ class Widget:
         self.render_summary([])
         self.render_record_placeholder("Loading the record…", busy=True)
         self.render_actions()
+        # The three reads go out together: the agent waits for one round trip, not two.
+        await asyncio.gather(self._load_record(interaction_id, generation),
+                             self._load_call_result(generation), self._load_chain(generation))
+
+    async def _load_record(self, interaction_id: str, generation: int) -> None:
         try:
             fields = await self.outbound.get_record_fields(interaction_id)
         except BridgeError as exc:
@@ -198,7 +203,6 @@ class Widget:
         if restored:
             labels = ", ".join(self.editor.field(n).label for n in restored) if self.editor else ""
             self.notice(f"Restored {len(restored)} unsaved change(s) from before the reload: {labels}. Save or revert them.")
-        await asyncio.gather(self._load_call_result(generation), self._load_chain(generation))
 
     def set_fields(self, fields: list[Field]) -> None:
         self.fields = fields
