@@ -17,6 +17,9 @@ LAUNCH_ARGS = (
     "--disable-sync",
     "--no-first-run",
     "--disable-quic",
+    # containers often give /dev/shm 64 MB; Chromium then crashes renderers that
+    # need more (each page here holds a Pyodide heap)
+    "--disable-dev-shm-usage",
 )
 
 
