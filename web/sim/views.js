@@ -4,6 +4,9 @@
  */
 
 const MAX_LOG_ITEMS = 500;
+// How often new log rows reach the page (a timer, not requestAnimationFrame: a
+// pending frame callback makes the browser favour rendering over the views' tasks).
+const LOG_FLUSH_MS = 100;
 
 function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
@@ -41,6 +44,30 @@ function summary(entry) {
 export function logView(list, startedAt) {
   const entries = [];
   const requestTimes = new Map(); // referenceId -> time
+  // Rows are added in batches, not per message: under a flood of calls the
+  // log must not turn every message into a layout of a long list.
+  let pending = [];
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    const rows = pending.slice(-MAX_LOG_ITEMS).reverse().map(row);
+    pending = [];
+    list.prepend(...rows);
+    while (list.childElementCount > MAX_LOG_ITEMS) list.lastElementChild.remove();
+  };
+  const row = (record) => {
+    const timing = `+${(record.t / 1000).toFixed(3)} s` + (record.afterMs !== undefined ? ` (${Math.round(record.afterMs)} ms)` : "");
+    const item = el("li", { class: `log-${record.kind}`, dataset: { kind: record.kind } },
+      el("span", { class: "log-time", text: timing }),
+      el("span", { class: "log-kind", text: record.kind }),
+      record.origin ? el("span", { class: "log-origin", text: record.origin }) : null,
+      el("span", { class: "log-summary", text: summary(record) }),
+    );
+    if (record.message) {
+      item.append(el("details", {}, el("summary", { text: "message" }), el("pre", { text: JSON.stringify(record.message, null, 2) })));
+    }
+    return item;
+  };
   return {
     entries,
     add(entry) {
@@ -51,23 +78,19 @@ export function logView(list, startedAt) {
       if (entry.kind === "response" && ref !== undefined) {
         const asked = requestTimes.get(`${entry.origin}\0${ref}`);
         if (asked !== undefined) record.afterMs = t - asked;
+        requestTimes.delete(`${entry.origin}\0${ref}`);
       }
       entries.push(record);
-      const timing = `+${(t / 1000).toFixed(3)} s` + (record.afterMs !== undefined ? ` (${Math.round(record.afterMs)} ms)` : "");
-      const item = el("li", { class: `log-${entry.kind}`, dataset: { kind: entry.kind } },
-        el("span", { class: "log-time", text: timing }),
-        el("span", { class: "log-kind", text: entry.kind }),
-        entry.origin ? el("span", { class: "log-origin", text: entry.origin }) : null,
-        el("span", { class: "log-summary", text: summary(entry) }),
-      );
-      if (entry.message) {
-        item.append(el("details", {}, el("summary", { text: "message" }), el("pre", { text: JSON.stringify(entry.message, null, 2) })));
+      pending.push(record);
+      if (pending.length > MAX_LOG_ITEMS) pending = pending.slice(-MAX_LOG_ITEMS);
+      if (!scheduled) {
+        scheduled = true;
+        setTimeout(flush, LOG_FLUSH_MS);
       }
-      list.prepend(item);
-      while (list.childElementCount > MAX_LOG_ITEMS) list.lastElementChild.remove();
     },
     clear() {
       entries.length = 0;
+      pending = [];
       list.replaceChildren();
     },
   };
