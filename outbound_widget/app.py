@@ -23,7 +23,7 @@ from bridge import (
     BridgeError, CallResult, CallResults, Campaign, ChainedRecord, Event, Field, NotInWWEError, OutboundError, Outbound,
     RecordEditor,
 )
-from bridge.values import FieldValueError
+from bridge.values import FieldValueError, parse_date
 
 from . import views
 from .controls import Control, ControlKind, control_for
@@ -464,21 +464,24 @@ class Widget:
             return "Do Not Call set." if turn_on else "Do Not Call removed."
         await self.run("callresult", "Updating Do Not Call…", action)
 
+    def _when_ops(self, *, local: str = "", error: str | None = None) -> list[Op]:
+        """Patches for the reschedule date: its agent-local equivalent, or why it is not a date."""
+        return [("text", "w-when-local", local), ("text", "w-when-error", f"Callback at: {error}" if error else ""),
+                ("hidden", "w-when-error", error is None), ("attr", "w-when", "aria-invalid", "true" if error else None)]
+
     def preview_local_time(self, text: str) -> None:
         """Show the agent-local equivalent of the callback typed in record time."""
         info = self.chain[0] if self.chain else None
         if info is None or info.tz_offset is None or not text.strip():
-            self.dom.patch([("text", "w-when-local", ""), ("hidden", "w-when-error", True), ("attr", "w-when", "aria-invalid", None)])
+            self.dom.patch(self._when_ops())
             return
         try:
             utc = record_to_utc(text.strip(), info.tz_offset)
         except FieldValueError as exc:
-            self.dom.patch([("text", "w-when-local", ""), ("text", "w-when-error", f"Callback at: {exc.message}"),
-                            ("hidden", "w-when-error", False), ("attr", "w-when", "aria-invalid", "true")])
+            self.dom.patch(self._when_ops(error=exc.message))
             return
         local, zone = self.dom.local_time(utc)
-        self.dom.patch([("text", "w-when-local", f"= {local} your time ({zone})"), ("hidden", "w-when-error", True),
-                        ("attr", "w-when", "aria-invalid", None)])
+        self.dom.patch(self._when_ops(local=f"= {local} your time ({zone})"))
 
     async def reschedule(self) -> None:
         iid, info = self.interaction_id, self.reschedule_info()
@@ -488,11 +491,9 @@ class Widget:
         kind = self.dom.read("w-callback-type") or "PERSONAL"
         handle = info.record_handle
         try:
-            if self.chain[0].tz_offset is not None:
-                record_to_utc(text, self.chain[0].tz_offset)  # checks the format before anything is sent
+            parse_date(text)  # the format, before anything is sent (whether or not the zone is known)
         except FieldValueError as exc:
-            self.dom.patch([("text", "w-when-error", f"Callback at: {exc.message}"), ("hidden", "w-when-error", False),
-                            ("attr", "w-when", "aria-invalid", "true"), ("focus", "w-when")])
+            self.dom.patch([*self._when_ops(error=exc.message), ("focus", "w-when")])
             return
 
         async def action() -> str:
