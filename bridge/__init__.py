@@ -30,6 +30,7 @@ from .errors import (
 from .events import Event
 from .fields import Field, FieldType, ValueType
 from .client import DEFAULT_TIMEOUT, Outbound
+from ._pyodide import allow_run_sync  # the event loop's opt-in to stack switching
 from .record import RecordEditor
 from .schedule import CallbackType, format_reschedule, to_record_time
 
@@ -60,6 +61,7 @@ __all__ = [
     "RecordEditor",
     "ValueType",
     "__version__",
+    "allow_run_sync",
     "format_reschedule",
     "outbound",
     "to_record_time",

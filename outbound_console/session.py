@@ -26,6 +26,18 @@ from .formatting import format_result
 Write = Callable[[str, str], Any]  # (kind: "stdout" | "stderr" | "result" | "error" | "info", text)
 
 
+def _start_command(coro: Any) -> asyncio.Future[Any]:
+    """Run a command as a task allowed to block on awaitables.
+
+    People expect what Pyodide's own console allows: `asyncio.run(...)`,
+    `pyodide.ffi.run_sync(...)`, `time.sleep(...)` without freezing the page.
+    Those need stack switching, which the bridge's event loop gives only to
+    tasks created under `allow_run_sync`.
+    """
+    with bridge.allow_run_sync():
+        return asyncio.ensure_future(coro)
+
+
 class Interrupted(Exception):
     """Raised in place of the cancelled command (shown as its traceback)."""
 
@@ -96,7 +108,8 @@ class ConsoleSession:
             self.console.interrupting = False
 
     async def _push(self, line: str) -> str:
-        future = self.console.push(line)
+        with bridge.allow_run_sync():  # the command's task: see _start_command
+            future = self.console.push(line)
         if future.syntax_check == "incomplete":
             return "incomplete"
         if future.syntax_check == "syntax-error":
@@ -147,7 +160,7 @@ class ConsoleSession:
         """Run *source* as a whole (top-level await allowed) in the console's namespace."""
         self._pending = True
         try:
-            return await self._run_script(source, filename)
+            return await _start_command(self._run_script(source, filename))
         finally:
             self._pending = False
             self.console.interrupting = False

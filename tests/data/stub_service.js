@@ -5,11 +5,13 @@
   const modes = {}; // method -> "ok" | "fail" | "string" | "twice" | "never" | "throw" | "undefined"
   const data = { getCallResult: 6, getCampaigns: [{ name: "Sales" }] };
   const subscribers = new Map();
+  const calls = []; // [method, ...args] of every call, in the order they arrived
   const later = (fn) => setTimeout(fn, 0);
   const outbound = new Proxy({}, {
     get: (_, method) => (...args) => {
       const failed = args.pop();
       const succeeded = args.pop();
+      calls.push([method, ...args]);
       const envelope = (body) => ({ request: `outbound.${method}`, ...body, userAgent: "WWE Server", protocolVersion: 2 });
       switch (modes[method] ?? "ok") {
         case "never": return;
@@ -27,6 +29,7 @@
   window.stubService = {
     modes,
     data,
+    calls,
     subscriberCount: () => subscribers.size,
     emit: (event, payload) => {
       for (const [cb, { names, ctx }] of subscribers) if (names.includes(event)) cb.call(ctx, { event, data: payload });

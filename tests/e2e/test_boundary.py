@@ -6,6 +6,7 @@ answer shape can be forced; the simulator tests cover the faithful host.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,22 @@ def test_ten_thousand_calls_leak_nothing(stub_page, root: Path) -> None:  # type
     assert report["pending"] == 0, report
     assert report["after"] == report["before"], report
     print("leak report:", report)
+
+
+def test_calls_leave_in_order_after_python_returns_and_a_cancelled_one_never_leaves(stub_page) -> None:  # type: ignore[no-untyped-def]
+    # host.js sends from a microtask (window.postMessage is slow from deep inside
+    # Python), so a call cancelled before Python returns must never reach WWE.
+    sent = py(stub_page, """
+import asyncio, js
+from bridge import outbound
+host = outbound._host
+host.start(9001, "getCallResult", ["a"], 5)
+host.start(9002, "getCampaigns", [], 5)
+host.start(9003, "getCallResult", ["c"], 5)
+host.cancel(9002)
+during = js.stubService.calls.length
+await asyncio.sleep(0.05)
+[during, js.JSON.stringify(js.stubService.calls)]
+""")
+    assert sent[0] == 0  # nothing left while Python was still running
+    assert json.loads(sent[1]) == [["getCallResult", "a"], ["getCallResult", "c"]]

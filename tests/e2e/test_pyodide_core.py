@@ -58,14 +58,22 @@ def test_core_suite_passes_inside_pyodide(page, site: Site, root: Path, test_whe
             const urls = wheels.map((w) => new URL("__test_wheels__/" + w, location.href).href);
             pyodide.globals.set("wheel_urls", pyodide.toPy(urls));
             return await pyodide.runPythonAsync(`
-import contextlib, io, os, micropip
+import asyncio, contextlib, io, os, micropip
+import bridge
 await micropip.install(wheel_urls, deps=False)
 import pytest
 os.chdir("/home/pyodide/work")
 out = io.StringIO()
-with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-    code = pytest.main(["-q", "-p", "no:cacheprovider", "tests/unit"])
-[int(code), out.getvalue()]
+
+async def run_tests():
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        return pytest.main(["-q", "-p", "no:cacheprovider", "tests/unit"])
+
+# The tests drive coroutines with asyncio.run, which blocks through stack
+# switching: on the bridge's event loop only tasks created so may do that.
+with bridge.allow_run_sync():
+    tests = asyncio.ensure_future(run_tests())
+[int(await tests), out.getvalue()]
 `).then((r) => r.toJs());
         }""",
         {"files": files, "wheels": list(by_name)},

@@ -17,7 +17,9 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 def run(coro: Coroutine[Any, Any, T]) -> T:
     """Run a coroutine to completion on a fresh event loop.
 
-    asyncio.run works in Pyodide too (via JSPI). In CPython, Playwright's sync API
+    asyncio.run works in Pyodide too, via stack switching (JSPI), in a task created
+    under `bridge.allow_run_sync()` (tests/e2e/test_pyodide_core.py runs pytest in
+    one). In CPython, Playwright's sync API
     keeps a loop running in the main thread once the e2e tests have started, so
     the coroutine then gets a thread of its own.
     """

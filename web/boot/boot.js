@@ -243,9 +243,20 @@ export async function connectService(doc = document, win = window) {
  * @param {string[]} [options.packages] lock-file package names to install
  * @param {(stage: string, status: "active"|"done"|"error", info: object) => void} [options.onStage]
  * @param {(stage: string, fraction: number, info: object) => void} [options.onProgress]
+ * @param {"bridge"|"pyodide"} [options.eventLoop] "bridge" (default): asyncio callbacks run
+ *   from microtasks within a time budget (bridge/_pyodide.py `BridgeLoop`), "pyodide":
+ *   Pyodide's own loop, every callback a macrotask with stack switching
  * @returns {Promise<{pyodide: object, bridge: object, timings: object}>}
  */
-export async function boot({ packages = ["wwe-outbound-bridge"], onStage = () => {}, onProgress = () => {} } = {}) {
+export async function boot({
+  packages = ["wwe-outbound-bridge"],
+  onStage = () => {},
+  onProgress = () => {},
+  eventLoop = "bridge",
+} = {}) {
+  if (eventLoop !== "bridge" && eventLoop !== "pyodide") {
+    throw new BootError("download", `eventLoop must be "bridge" or "pyodide", not ${JSON.stringify(eventLoop)}`);
+  }
   setBridgeState("loading");
   const timings = {};
   const info = { timings, bytes: 0 };
@@ -315,7 +326,11 @@ export async function boot({ packages = ["wwe-outbound-bridge"], onStage = () =>
     info.service = await connectService();
     // bridge's JS boundary (bridge/_pyodide.py) looks for this layer.
     globalThis.wweBridgeHost ??= createBridgeHost();
-    const bridge = await run("bridge", () => pyodide.pyimport("bridge"));
+    const bridge = await run("bridge", () => {
+      if (eventLoop === "bridge") pyodide.pyimport("bridge._pyodide").install_event_loop();
+      return pyodide.pyimport("bridge");
+    });
+    info.eventLoop = eventLoop;
     setBridgeState("ready");
     return { pyodide, bridge, timings };
   } catch (err) {

@@ -31,9 +31,10 @@ function toJson(payload) {
  * @param {(listenerId: number, json: string) => void} deliver
  */
 function connect(settle, deliver, win) {
-  const pending = new Map(); // callId -> timeout handle
+  const pending = new Map(); // callId -> timeout handle (null until the call has left)
   const listeners = new Map(); // listenerId -> event names
   const byName = new Map(); // event name -> {ids: Set<listenerId>, callback}
+  const outgoing = []; // calls accepted by start() and not yet handed to the service
   let closed = false;
 
   const finish = (callId, kind, payload) => {
@@ -50,21 +51,40 @@ function connect(settle, deliver, win) {
     settle(callId, kind, json);
   };
 
-  return {
-    /** Start outbound[method](...args, succeeded, failed); returns an error text instead of throwing. */
-    start(callId, method, argsJson, timeoutMs) {
-      const outbound = findService(win)?.outbound;
-      if (!outbound) return SERVICE_HINT;
-      if (typeof outbound[method] !== "function") return `this WWE service client has no outbound.${method}`;
+  // Calls leave in a microtask, once Python has returned, not from inside start():
+  // window.postMessage and setTimeout capture the caller's stack (for DevTools and
+  // for the console message of a mismatched target origin), and under Python that
+  // stack is hundreds of wasm frames deep: sending from there cost 50-100 µs per
+  // call against ~10 µs from a shallow JS stack (bench/calls.py).
+  const send = () => {
+    for (const { callId, outbound, method, args, timeoutMs } of outgoing.splice(0)) {
+      if (closed || !pending.has(callId)) continue; // cancelled before it left
       pending.set(callId, setTimeout(() => finish(callId, "timeout", null), timeoutMs));
       try {
         outbound[method](
-          ...JSON.parse(argsJson),
+          ...args,
           (payload) => finish(callId, "ok", payload),
           (payload) => finish(callId, "fail", payload),
         );
       } catch (err) {
         finish(callId, "fail", `outbound.${method} threw: ${err?.message ?? err}`);
+      }
+    }
+  };
+
+  return {
+    /**
+     * Queue outbound[method](...args, succeeded, failed); returns an error text
+     * instead of throwing when the call cannot be made at all. The call leaves
+     * in a microtask (see `send`); its answer always settles later, never here.
+     */
+    start(callId, method, argsJson, timeoutMs) {
+      const outbound = findService(win)?.outbound;
+      if (!outbound) return SERVICE_HINT;
+      if (typeof outbound[method] !== "function") return `this WWE service client has no outbound.${method}`;
+      pending.set(callId, null);
+      if (outgoing.push({ callId, outbound, method, args: JSON.parse(argsJson), timeoutMs }) === 1) {
+        queueMicrotask(send);
       }
       return null;
     },
@@ -123,10 +143,73 @@ function connect(settle, deliver, win) {
   };
 }
 
+/**
+ * How long Python's ready callbacks may keep running as microtasks before the
+ * browser gets a turn (input, rendering, timers, other frames' messages). Like a
+ * frame budget: short enough not to be felt, long enough that a burst of awaits
+ * never pays for a task hop.
+ */
+export const WAKE_BUDGET_MS = 4;
+
+/**
+ * Wake-ups for the bridge's event loop (bridge/_pyodide.py, `BridgeLoop`).
+ *
+ * Pyodide's own loop runs every ready callback in a macrotask of its own, reached
+ * through two MessageChannel hops and a stack switch: 25-300 µs per `await` that
+ * resumes. `wake()` instead runs `run` (which empties Python's ready queue) in a
+ * microtask, right after the JS that made something ready returns. A chain of
+ * microtask runs is bounded: a marker macrotask is posted when the chain starts,
+ * and once the chain has run for `budgetMs` without that marker having fired,
+ * runs move to macrotasks until it has; then the next chain starts. So a Python
+ * `while True: await asyncio.sleep(0)` (or awaiting resolved JS promises in a
+ * loop) still lets the page breathe.
+ *
+ * @param {() => void} run empties the ready queue; called at most once per wake()
+ * @returns {{wake: () => void, chains: () => number}}
+ */
+export function createWaker(run, { budgetMs = WAKE_BUDGET_MS, now = () => performance.now() } = {}) {
+  let scheduled = false;
+  let chainStart = null; // set while no macrotask has run since the chain began
+  let macrotaskRuns = 0;
+  const task = new MessageChannel();
+  const marker = new MessageChannel();
+  const fire = () => {
+    scheduled = false;
+    run();
+  };
+  task.port1.onmessage = () => {
+    macrotaskRuns += 1;
+    fire();
+  };
+  marker.port1.onmessage = () => {
+    chainStart = null;
+  };
+  return {
+    wake() {
+      if (scheduled) return;
+      scheduled = true;
+      const t = now();
+      if (chainStart === null) {
+        chainStart = t;
+        marker.port2.postMessage(null);
+      }
+      if (t - chainStart < budgetMs) queueMicrotask(fire);
+      else task.port2.postMessage(null);
+    },
+    /** How many runs had to wait for a macrotask (the budget was spent): for tests. */
+    macrotaskRuns: () => macrotaskRuns,
+    close() {
+      task.port1.close();
+      marker.port1.close();
+    },
+  };
+}
+
 /** Installed as `globalThis.wweBridgeHost` by the boot sequence. */
 export function createBridgeHost(win = globalThis) {
   return {
     serviceAvailable: () => findService(win) !== null,
     connect: (settle, deliver) => connect(settle, deliver, win),
+    waker: (run) => createWaker(run),
   };
 }
