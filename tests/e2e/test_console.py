@@ -180,6 +180,25 @@ def test_run_a_python_file(view, tmp_path: Path) -> None:  # type: ignore[no-unt
     assert 'File "report.py", line 4' in text and "ValueError: on purpose" in text
 
 
+def test_commands_and_scripts_may_block_on_awaitables(view, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # What Pyodide's own console allows, although the page runs the bridge's loop.
+    type_line(view, "import time, js; from pyodide.ffi import run_sync")
+    type_line(view, "asyncio.run(asyncio.sleep(0.01, result=41)) + run_sync(js.Promise.resolve(1))")
+    assert "42" in output(view)
+    view.evaluate("() => { window.__ticks = 0; window.__ticker = setInterval(() => window.__ticks++, 5); }")
+    try:
+        type_line(view, "time.sleep(0.3); js.__ticks > 10")  # suspends: the page's timer keeps firing
+    finally:
+        view.evaluate("clearInterval(window.__ticker)")
+    assert "True" in output(view)
+    script = tmp_path / "blocking.py"
+    script.write_text("import js\nfrom pyodide.ffi import run_sync\nprint('sync:', run_sync(js.Promise.resolve(7)))\n")
+    before = runs(view)
+    view.locator("#c-file").set_input_files(str(script))
+    view.wait_for_function(f"() => Number(document.documentElement.dataset.consoleRuns) > {before}")
+    assert "sync: 7" in output(view)
+
+
 def test_ctrl_l_clears(view) -> None:  # type: ignore[no-untyped-def]
     type_line(view, "'something'")
     view.locator("#c-input").press("Control+l")
