@@ -36,7 +36,7 @@ class Calls:
     async def call(self, method: str, args: Sequence[Any], timeout: float) -> Any:
         """Call *method* and return the payload WWE passed to ``succeeded``."""
         call_id = next(self._ids)
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        future = self._new_future()
         self._pending[call_id] = (method, future, timeout)
         try:
             self._host.start(call_id, method, args, timeout)
@@ -54,6 +54,14 @@ class Calls:
         finally:
             if self._pending.pop(call_id, None) is not None:
                 self._host.cancel(call_id)
+
+    @staticmethod
+    def _new_future() -> asyncio.Future[Any]:
+        # A plain Future, not loop.create_future(): Pyodide's loop gives each of
+        # those a bookkeeping callback (idle detection, for Node), which would cost
+        # every call a second trip through the ready queue. Ours are private and
+        # always awaited, so they need none of it.
+        return asyncio.Future(loop=asyncio.get_running_loop())
 
     def _settle(self, call_id: int, kind: SettleKind, payload: Any) -> None:
         entry = self._pending.pop(call_id, None)

@@ -16,12 +16,11 @@ modes.cancelReschedule = "never"
 
 outbound = Outbound()
 refs = []
-loop = asyncio.get_running_loop()
-create_future = loop.create_future
+new_future = outbound._calls._new_future
 
 
 def tracking_future():
-    future = create_future()
+    future = new_future()
     refs.append(weakref.ref(future))
     return future
 
@@ -57,10 +56,10 @@ async def main(total):
     await batch(0, 200)  # warm up every path
     await asyncio.sleep(0.05)
     before = counters()
-    loop.create_future = tracking_future
+    outbound._calls._new_future = tracking_future
     for start in range(0, total, 500):
         await batch(start, 500)
-    loop.create_future = create_future
+    outbound._calls._new_future = new_future
     await asyncio.sleep(0.05)  # let the duplicate answers arrive and be ignored
     js.stubService.calls.splice(0)  # the stub's own record of calls is not the bridge's memory
     after = counters()

@@ -107,14 +107,14 @@ def test_futures_are_collectable_after_timeout() -> None:
     async def main() -> None:
         host = FakeHost()
         calls = Calls(host)
-        original = asyncio.get_running_loop().create_future
+        original = calls._new_future
 
         def tracking_future() -> asyncio.Future[object]:
             fut = original()
             refs.append(weakref.ref(fut))
             return fut
 
-        asyncio.get_running_loop().create_future = tracking_future  # type: ignore[method-assign]
+        calls._new_future = tracking_future  # type: ignore[method-assign]
         for _ in range(20):
             with pytest.raises(BridgeTimeoutError):
                 await calls.call("getCampaigns", [], 0.001)
