@@ -168,7 +168,8 @@ def _bridge_loop_class() -> type:
         def call_soon(self, callback: Any, *args: Any, context: contextvars.Context | None = None) -> asyncio.Handle:
             run_sync = RUN_SYNC.get() if context is None else context.get(RUN_SYNC, False)
             if run_sync:  # WebLoop's own path (its call_soon would come back here)
-                return super().call_later(0, callback, *args, context=context)
+                pyodide_handle: asyncio.Handle = super().call_later(0, callback, *args, context=context)
+                return pyodide_handle
             handle = asyncio.Handle(callback, args, self, context=context)
             self._ready.append(handle)
             if len(self._ready) == 1:
@@ -178,7 +179,8 @@ def _bridge_loop_class() -> type:
         def call_later(self, delay: float, callback: Any, *args: Any, context: contextvars.Context | None = None) -> asyncio.Handle:
             if delay == 0:
                 return self.call_soon(callback, *args, context=context)
-            return super().call_later(delay, callback, *args, context=context)
+            timer: asyncio.Handle = super().call_later(delay, callback, *args, context=context)
+            return timer
 
         def run_until_complete(self, future: Any) -> Any:
             """As WebLoop (blocks through `run_sync`), with a precise error where it cannot."""
@@ -231,7 +233,7 @@ def install_event_loop() -> asyncio.AbstractEventLoop:
     layer = getattr(js, "wweBridgeHost", None)
     if layer is None:
         raise NotInWWEError(LAYER_HINT)
-    loop = _bridge_loop_class()(layer)
+    loop: asyncio.AbstractEventLoop = _bridge_loop_class()(layer)
     asyncio.set_event_loop(loop)
     asyncio._set_running_loop(loop)  # as WebLoop does: in a page the loop is always running
     return loop

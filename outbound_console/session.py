@@ -13,8 +13,8 @@ import asyncio
 import inspect
 import sys
 import traceback
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
 
 from pyodide.console import PyodideConsole
 
@@ -23,10 +23,11 @@ import bridge
 from .cheatsheet import cheatsheet
 from .formatting import format_result
 
+T = TypeVar("T")
 Write = Callable[[str, str], Any]  # (kind: "stdout" | "stderr" | "result" | "error" | "info", text)
 
 
-def _start_command(coro: Any) -> asyncio.Future[Any]:
+def _start_command(coro: Coroutine[Any, Any, T]) -> asyncio.Future[T]:
     """Run a command as a task allowed to block on awaitables.
 
     People expect what Pyodide's own console allows: `asyncio.run(...)`,

@@ -165,7 +165,7 @@ export const WAKE_BUDGET_MS = 4;
  * loop) still lets the page breathe.
  *
  * @param {() => void} run empties the ready queue; called at most once per wake()
- * @returns {{wake: () => void, chains: () => number}}
+ * @returns {{wake: () => void, macrotaskRuns: () => number}}
  */
 export function createWaker(run, { budgetMs = WAKE_BUDGET_MS, now = () => performance.now() } = {}) {
   let scheduled = false;
@@ -198,10 +198,6 @@ export function createWaker(run, { budgetMs = WAKE_BUDGET_MS, now = () => perfor
     },
     /** How many runs had to wait for a macrotask (the budget was spent): for tests. */
     macrotaskRuns: () => macrotaskRuns,
-    close() {
-      task.port1.close();
-      marker.port1.close();
-    },
   };
 }
 
