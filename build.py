@@ -82,6 +82,7 @@ PAGE_CSP = {
 # ES modules also shipped as a classic <script> (for pages that cannot use modules,
 # as the vendor's service client is one): source -> generated file, both under web/.
 COMPILE_PYC = ROOT / "tools" / "compile_pyc.mjs"
+MAKE_SNAPSHOT = ROOT / "tools" / "make_snapshot.mjs"
 CLASSIC_SCRIPTS = {"client/service-client.js": "client/service-client.classic.js"}
 
 
@@ -342,6 +343,37 @@ def compile_stdlib(node_pyodide: Path, runtime: Path) -> Path:
     return target
 
 
+def make_snapshot(node_pyodide: Path, runtime: Path, stdlib: Path) -> Path:
+    """Pyodide's memory snapshot of the started interpreter (tools/make_snapshot.mjs,
+    under Node), gzipped, named by its content next to the runtime. Cached in
+    .cache/snapshot/.
+
+    Restoring it replaces most of starting the interpreter (boot.js); it only
+    works with this Pyodide build and this stdlib zip, so the name covers both,
+    and pages fall back to a normal start when it does not load.
+    """
+    script = MAKE_SNAPSHOT
+    key = hashlib.sha256((sha256_file(node_pyodide / "pyodide.asm.wasm") + sha256_file(stdlib)
+                          + sha256_file(script)).encode()).hexdigest()[:16]
+    cached = CACHE / "snapshot" / f"python_snapshot-{key}.bin.gz"
+    if not cached.exists():
+        node = require_tool("node", "install Node.js (it also provides npm)")
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        step("making the interpreter's memory snapshot with Pyodide under Node")
+        partial = cached.with_suffix(".partial")
+        run([node, str(script), str(node_pyodide), str(stdlib), str(partial)])
+        partial.rename(cached)
+    name = f"python_snapshot-{sha256_file(cached)[:12]}.bin.gz"
+    target = runtime / name
+    if not target.exists():
+        shutil.copyfile(cached, target)
+    for old in runtime.glob("python_snapshot-*.bin.gz"):
+        if old.name != name:
+            old.unlink()
+    step(f"interpreter snapshot: {name} ({target.stat().st_size / 1e6:.1f} MB)")
+    return target
+
+
 def web_assets() -> list[Path]:
     return sorted(
         p for p in WEB.rglob("*")
@@ -415,7 +447,7 @@ def install_build(stage: Path, build_id: str) -> Path:
     return target
 
 
-def render_pages(build_id: str, stdlib: Path) -> list[Path]:
+def render_pages(build_id: str, stdlib: Path, snapshot: Path) -> list[Path]:
     """Write each web/**/*.html to dist/ with its includes ({{INCLUDE x.part}}), asset and
     runtime paths and Content-Security-Policy filled in.
 
@@ -441,6 +473,7 @@ def render_pages(build_id: str, stdlib: Path) -> list[Path]:
         for kind, policy in PAGE_CSP.items():
             html = html.replace(f"{{{{CSP_{kind}}}}}", policy)
         html = html.replace("{{STDLIB}}", f"{up}pyodide/{PYODIDE_VERSION}/{stdlib.name}")
+        html = html.replace("{{SNAPSHOT}}", f"{up}pyodide/{PYODIDE_VERSION}/{snapshot.name}")
         target = DIST / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html)
@@ -476,10 +509,11 @@ def build() -> str:
     pinned = fetch_pinned_wheels()
     runtime = copy_runtime(node_pyodide)
     stdlib = compile_stdlib(node_pyodide, runtime)
+    snapshot = make_snapshot(node_pyodide, runtime, stdlib)
     stage = stage_build(pinned, compile_own_packages(node_pyodide))
     build_id = content_id(stage)
     install_build(stage, build_id)
-    render_pages(build_id, stdlib)
+    render_pages(build_id, stdlib, snapshot)
     write_build_info(build_id)
     publish_stable_scripts(build_id)
     step(f"dist/ ready (build {build_id}) in {time.perf_counter() - started:.1f} s")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import urlparse
 
-from .conftest import PageLog, Site, wait_for_boot
+from .conftest import PageLog, Site, open_page, wait_for_boot
 
 
 def test_boot_page_reaches_ready_offline(page, page_log: PageLog, site: Site) -> None:
@@ -29,17 +30,59 @@ def test_boot_page_reaches_ready_offline(page, page_log: PageLog, site: Site) ->
 
 def test_runtime_files_are_downloaded_once(page, page_log: PageLog, site: Site) -> None:
     # Progress is counted while loadPyodide downloads; nothing is fetched twice, and
-    # the byte-compiled standard library is used, not the .py one.
+    # the interpreter is restored from the snapshot made with the byte-compiled
+    # standard library, not started on the .py one.
     site.requests.clear()
     page.goto(site.url + "boot.html")
     assert wait_for_boot(page) == "ready"
     assert page.evaluate("bridgeBoot.bytes") > 10_000_000
-    assert page.evaluate("bridgeBoot.stdlib") == "compiled"
-    served = sorted(p for p in site.requests if p.endswith((".wasm", ".zip", ".whl", "pyodide-lock.json")))
+    assert page.evaluate("bridgeBoot.stdlib") == "snapshot"
+    assert page.evaluate("bridgeBoot.fallbacks") is None
+    served = sorted(p for p in site.requests if p.endswith((".wasm", ".zip", ".gz", ".whl", "pyodide-lock.json")))
     assert len(served) == len(set(served)), served
     assert [p for p in served if "python_stdlib" in p] == [
         p for p in served if p.startswith("/pyodide/314.0.7/python_stdlib-") and p.endswith(".pyc.zip")]
+    assert [p for p in served if "python_snapshot" in p] == [
+        p for p in served if p.startswith("/pyodide/314.0.7/python_snapshot-") and p.endswith(".bin.gz")]
     assert page.evaluate("pyodide.runPython('import json; json.__spec__.origin')").endswith("json/__init__.pyc")
+
+
+def test_a_snapshot_that_does_not_restore_falls_back_to_a_normal_start(page, page_log: PageLog, site: Site) -> None:
+    # e.g. a snapshot from another Pyodide build: same format, another build id
+    page.route("**/python_snapshot-*.bin.gz", lambda route: route.fulfill(
+        status=200, body=b"\x1f\x8b" + b"\0" * 64, content_type="application/gzip"))
+    page.goto(site.url + "boot.html")
+    assert wait_for_boot(page) == "ready"
+    assert page.evaluate("bridgeBoot.stdlib") == "compiled"
+    assert [f["from"] for f in page.evaluate("bridgeBoot.fallbacks")] == ["snapshot"]
+    assert page.evaluate("pyodide.runPython('import bridge; bridge.__version__')") == "0.1.0"
+    page_log.errors.clear()  # Pyodide may report the failed first start as a page error
+
+
+def test_a_restored_interpreter_is_the_pages_own(browser, site: Site) -> None:  # type: ignore[no-untyped-def]
+    # What the snapshot froze at build time is set again per page: random numbers
+    # differ between pages, and the time zone is the browser's, not the build's.
+    seen = {}
+    for zone in ("Europe/London", "America/New_York"):
+        log = PageLog()
+        context, page = open_page(browser, log, timezone_id=zone)
+        try:
+            page.goto(site.url + "boot.html")
+            assert wait_for_boot(page) == "ready"
+            assert page.evaluate("bridgeBoot.stdlib") == "snapshot"
+            seen[zone] = page.evaluate("""pyodide.runPython(`
+import random, time, json
+winter = time.localtime(time.mktime((2026, 1, 15, 12, 0, 0, 0, 0, -1)))
+json.dumps([random.random(), time.timezone, time.daylight, list(time.tzname), winter.tm_gmtoff, winter.tm_zone])
+`)""")
+        finally:
+            context.close()
+        assert not log.errors, log.errors
+    london, new_york = (json.loads(seen[z]) for z in ("Europe/London", "America/New_York"))
+    assert london[0] != new_york[0]  # random: reseeded per page
+    assert london[1:3] == [0, 1] and new_york[1:3] == [5 * 3600, 1]  # standard offsets west of UTC, DST
+    assert london[4] == 0 and new_york[4] == -5 * 3600
+    assert london[3] != new_york[3] and london[5] == london[3][0] and new_york[5] == new_york[3][0]
 
 
 def test_a_broken_compiled_stdlib_falls_back_to_the_source_one(page, page_log: PageLog, site: Site) -> None:
@@ -47,7 +90,9 @@ def test_a_broken_compiled_stdlib_falls_back_to_the_source_one(page, page_log: P
                                                                         content_type="application/zip"))
     page.goto(site.url + "boot.html")
     assert wait_for_boot(page) == "ready"
-    assert page.evaluate("bridgeBoot.stdlib") == "source" and page.evaluate("bridgeBoot.stdlibFallback")
+    assert page.evaluate("bridgeBoot.stdlib") == "source"
+    # the snapshot (made with that library) and the library itself were tried first
+    assert [f["from"] for f in page.evaluate("bridgeBoot.fallbacks")] == ["snapshot", "compiled"]
     assert page.evaluate("pyodide.runPython('import bridge; bridge.__version__')") == "0.1.0"
     page_log.errors.clear()  # Pyodide reports the failed first start as a page error
 

@@ -42,8 +42,9 @@ export class BootError extends Error {
  * Where this page's runtime and build assets live, from the `<html>` data attributes
  * that build.py fills in.
  * @param {Document} doc
- * `data-stdlib-url` names the byte-compiled standard library (optional).
- * @returns {{pyodideURL: string, assetsURL: string, stdlibURL: string|null}}
+ * `data-stdlib-url` names the byte-compiled standard library (optional);
+ * `data-snapshot-url` the interpreter snapshot made with it (optional).
+ * @returns {{pyodideURL: string, assetsURL: string, stdlibURL: string|null, snapshotURL: string|null}}
  */
 export function runtimeConfig(doc = document) {
   const data = doc.documentElement.dataset;
@@ -54,6 +55,7 @@ export function runtimeConfig(doc = document) {
     pyodideURL: new URL(data.pyodideUrl, doc.baseURI).href,
     assetsURL: new URL(data.assetsUrl, doc.baseURI).href,
     stdlibURL: data.stdlibUrl ? new URL(data.stdlibUrl, doc.baseURI).href : null,
+    snapshotURL: data.stdlibUrl && data.snapshotUrl ? new URL(data.snapshotUrl, doc.baseURI).href : null,
   };
 }
 
@@ -126,6 +128,65 @@ function watchDownloads(urls, onBytes) {
     },
   };
 }
+
+/**
+ * The interpreter snapshot's bytes (build.py ships it gzipped: 31 MB of memory,
+ * ~5 MB on the wire from any static server). A server that already decoded it
+ * (Content-Encoding) hands over the raw bytes, which are used as they are.
+ */
+export async function fetchSnapshot(url) {
+  const packed = new Uint8Array(await (await fetchOk(url)).arrayBuffer());
+  if (packed[0] !== 0x1f || packed[1] !== 0x8b) return packed;
+  const stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/**
+ * Make a restored interpreter this page's own; throws if it cannot be trusted.
+ *
+ * - The standard library must be the very zip the snapshot was made with: the
+ *   restored zip importer holds that file's index, and a different file would
+ *   only fail at some later import. build.py names it after its sha256.
+ * - The local time zone. Emscripten's tzset() reads it from the browser once per
+ *   process and the snapshot says it already did, so `time.timezone`,
+ *   `time.tzname` and every `tm_zone` would be the build machine's: we run its
+ *   JS half again on its C globals (exported by this build, pinned with the
+ *   snapshot) and set Python's `time` constants from them.
+ * - The `random` module's state (every page would draw the same numbers).
+ * String hashing keeps the snapshot's seed: it is fixed when CPython starts.
+ */
+export async function afterRestore(pyodide, stdlibURL) {
+  const expected = /python_stdlib-([0-9a-f]{12})\.pyc\.zip$/.exec(new URL(stdlibURL).pathname)?.[1];
+  const zip = pyodide.runPython("import sys; next((p for p in sys.path if p.endswith('.zip')), '')");
+  if (!expected || !zip || !globalThis.crypto?.subtle) {
+    throw new Error("cannot check that the standard library is the snapshot's (needs a content-named zip and a secure context)");
+  }
+  const actual = (await sha256Hex(pyodide.FS.readFile(zip))).slice(0, 12);
+  if (actual !== expected) {
+    throw new Error(`${stdlibURL} is not the standard library the snapshot was made with (sha256 ${actual}…)`);
+  }
+  const { _timezone: timezone, _daylight: daylight, _tzname: tzname, __tzset_js: tzsetJs, HEAPU32 } = pyodide._module;
+  if (![timezone, daylight, tzname].every(Number.isInteger) || typeof tzsetJs !== "function") {
+    throw new Error("this Pyodide build does not expose its time zone state, so a snapshot cannot be used");
+  }
+  tzsetJs(timezone, daylight, HEAPU32[tzname >>> 2], HEAPU32[(tzname >>> 2) + 1]);
+  pyodide.runPython(RESEED_PYTHON);
+}
+
+// time's zone constants from January and July, as CPython's own time module
+// computes them where it cannot read C's (Modules/timemodule.c, init_timezone).
+const RESEED_PYTHON = `
+import random, time
+def _zone_constants():
+    year = (365 * 24 + 6) * 3600
+    jan = time.localtime((time.time() // year) * year)
+    jul = time.localtime((time.time() // year) * year + year // 2)
+    (std, std_name), (dst, dst_name) = sorted([(-jan.tm_gmtoff, jan.tm_zone), (-jul.tm_gmtoff, jul.tm_zone)], reverse=True)
+    time.timezone, time.altzone, time.daylight, time.tzname = std, dst, int(std != dst), (std_name, dst_name)
+_zone_constants()
+del _zone_constants
+random.seed()
+`;
 
 function withTimeout(promise, stage, what) {
   let timer;
@@ -281,19 +342,22 @@ export async function boot({
     ]);
     resolvePackages(lock, packages); // an unknown package fails now, not after the download
 
-    // Start Python with one standard library: download (with byte progress), then
-    // the interpreter. Both stages are timed from here.
-    const start = async (stdlibURL) => {
+    // Start Python with one standard library (and maybe its snapshot): download
+    // (with byte progress), then the interpreter. Both stages are timed from here.
+    const start = async (stdlibURL, snapshotURL = null) => {
       const watch = watchDownloads(
-        [new URL(WASM, config.pyodideURL).href, stdlibURL],
+        [new URL(WASM, config.pyodideURL).href, stdlibURL, ...(snapshotURL ? [snapshotURL] : [])],
         (loaded, total) => onProgress("download", total ? Math.min(loaded / total, 1) : 0, { loaded, total }),
       );
       try {
+        const snapshot = snapshotURL ? fetchSnapshot(snapshotURL) : null;
+        snapshot?.catch(() => {}); // reported by loadPyodide, below
         const starting = loadPyodide({
           indexURL: config.pyodideURL,
           stdLibURL: stdlibURL,
           lockFileContents: lock,
           packageBaseUrl: config.assetsURL,
+          ...(snapshot ? { _loadSnapshot: snapshot } : {}),
         });
         starting.catch(() => {}); // reported through the await below
         // A start-up failure during the download must not wait for the download.
@@ -301,25 +365,34 @@ export async function boot({
         info.bytes = await withTimeout(downloaded, "download", "the runtime download");
         timings.download = performance.now() - t0;
         onStage("download", "done", { ms: timings.download });
-        return await run("interpreter", () => withTimeout(starting, "interpreter", "starting Python"));
+        return await run("interpreter", async () => {
+          const pyodide = await withTimeout(starting, "interpreter", "starting Python");
+          if (snapshot) await afterRestore(pyodide, stdlibURL);
+          return pyodide;
+        });
       } finally {
         watch.restore();
       }
     };
-    // The byte-compiled library (built with this very runtime) imports several
-    // times faster; should it fail to load or start, the .py library still works.
+    // Fastest first: the snapshot of an interpreter started with the byte-compiled
+    // library, then that library (imports several times faster than .py), then
+    // the .py library. Each later one still works when an earlier one does not.
+    const attempts = [];
+    if (config.snapshotURL) attempts.push({ stdlib: "snapshot", url: config.stdlibURL, snapshotURL: config.snapshotURL });
+    if (config.stdlibURL) attempts.push({ stdlib: "compiled", url: config.stdlibURL });
+    attempts.push({ stdlib: "source", url: new URL(SOURCE_STDLIB, config.pyodideURL).href });
     let pyodide;
-    const sourceURL = new URL(SOURCE_STDLIB, config.pyodideURL).href;
-    try {
-      pyodide = await start(config.stdlibURL ?? sourceURL);
-      info.stdlib = config.stdlibURL ? "compiled" : "source";
-    } catch (err) {
-      if (!config.stdlibURL) throw err;
-      console.warn(`the byte-compiled standard library did not start (${err.message}); using the source one`);
-      info.stdlib = "source";
-      info.stdlibFallback = err.message;
-      onStage("download", "active", {});
-      pyodide = await start(sourceURL);
+    for (const [i, attempt] of attempts.entries()) {
+      try {
+        pyodide = await start(attempt.url, attempt.snapshotURL);
+        info.stdlib = attempt.stdlib;
+        break;
+      } catch (err) {
+        if (i === attempts.length - 1) throw err;
+        console.warn(`Python did not start from the ${attempt.stdlib} runtime (${err.message}); trying the ${attempts[i + 1].stdlib} one`);
+        (info.fallbacks ??= []).push({ from: attempt.stdlib, reason: err.message });
+        onStage("download", "active", {});
+      }
     }
     window.pyodide = pyodide;
     await run("packages", () => installPackages(pyodide, lock, packages, config.assetsURL));
