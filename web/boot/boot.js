@@ -10,6 +10,7 @@
 
 import { createBridgeHost } from "../bridge/host.js";
 import { installServiceClient } from "../client/service-client.js";
+import { featureMismatch } from "./features.js";
 
 /** The stages, in order, with the label a person sees. */
 export const STAGES = Object.freeze([
@@ -43,8 +44,10 @@ export class BootError extends Error {
  * that build.py fills in.
  * @param {Document} doc
  * `data-stdlib-url` names the byte-compiled standard library (optional);
- * `data-snapshot-url` the interpreter snapshot made with it (optional).
- * @returns {{pyodideURL: string, assetsURL: string, stdlibURL: string|null, snapshotURL: string|null}}
+ * `data-snapshot-url` the interpreter snapshot made with it and
+ * `data-snapshot-features` the WebAssembly features it was made with (optional).
+ * @returns {{pyodideURL: string, assetsURL: string, stdlibURL: string|null,
+ *   snapshotURL: string|null, snapshotFeatures: object|null}}
  */
 export function runtimeConfig(doc = document) {
   const data = doc.documentElement.dataset;
@@ -56,6 +59,7 @@ export function runtimeConfig(doc = document) {
     assetsURL: new URL(data.assetsUrl, doc.baseURI).href,
     stdlibURL: data.stdlibUrl ? new URL(data.stdlibUrl, doc.baseURI).href : null,
     snapshotURL: data.stdlibUrl && data.snapshotUrl ? new URL(data.snapshotUrl, doc.baseURI).href : null,
+    snapshotFeatures: data.snapshotFeatures ? JSON.parse(data.snapshotFeatures) : null,
   };
 }
 
@@ -378,7 +382,13 @@ export async function boot({
     // library, then that library (imports several times faster than .py), then
     // the .py library. Each later one still works when an earlier one does not.
     const attempts = [];
-    if (config.snapshotURL) attempts.push({ stdlib: "snapshot", url: config.stdlibURL, snapshotURL: config.snapshotURL });
+    if (config.snapshotURL) {
+      // A snapshot keeps the WebAssembly choices of the runtime that made it:
+      // restored elsewhere it would crash at the first stack switch, not at once.
+      const mismatch = config.snapshotFeatures ? featureMismatch(config.snapshotFeatures) : "the page does not say which WebAssembly features the snapshot needs";
+      if (mismatch) (info.fallbacks ??= []).push({ from: "snapshot", reason: mismatch });
+      else attempts.push({ stdlib: "snapshot", url: config.stdlibURL, snapshotURL: config.snapshotURL });
+    }
     if (config.stdlibURL) attempts.push({ stdlib: "compiled", url: config.stdlibURL });
     attempts.push({ stdlib: "source", url: new URL(SOURCE_STDLIB, config.pyodideURL).href });
     let pyodide;
