@@ -371,7 +371,7 @@ def snapshot_node() -> tuple[str, dict[str, object]] | None:
 
 def make_snapshot(node_pyodide: Path, runtime: Path, stdlib: Path) -> tuple[Path, dict[str, object]] | None:
     """Pyodide's memory snapshot of the started interpreter (tools/make_snapshot.mjs,
-    under Node), gzipped, named by its content next to the runtime, and the
+    under Node; its non-zero pages), named by its content next to the runtime, and the
     WebAssembly features it was made with. Cached in .cache/snapshot/.
 
     Restoring it replaces most of starting the interpreter (boot.js); it only
@@ -381,7 +381,7 @@ def make_snapshot(node_pyodide: Path, runtime: Path, stdlib: Path) -> tuple[Path
     """
     found = snapshot_node()
     if found is None:
-        for old in runtime.glob("python_snapshot-*.bin.gz"):
+        for old in runtime.glob("python_snapshot-*.bin"):
             old.unlink()
         step(f"no interpreter snapshot: no Node with {SNAPSHOT_FEATURES} (on Linux x64, "
              "`npm ci` installs one; elsewhere use Node >= 26); pages start Python normally")
@@ -392,7 +392,7 @@ def make_snapshot(node_pyodide: Path, runtime: Path, stdlib: Path) -> tuple[Path
         sha256_file(node_pyodide / "pyodide.asm.wasm"), sha256_file(stdlib), sha256_file(script),
         sha256_file(WEB / "boot" / "features.js"), json.dumps(features, sort_keys=True),
     ]).encode()).hexdigest()[:16]
-    cached = CACHE / "snapshot" / f"python_snapshot-{key}.bin.gz"
+    cached = CACHE / "snapshot" / f"python_snapshot-{key}.bin"
     features_file = cached.with_suffix(".features.json")
     if not (cached.exists() and features_file.exists()):
         cached.parent.mkdir(parents=True, exist_ok=True)
@@ -400,11 +400,11 @@ def make_snapshot(node_pyodide: Path, runtime: Path, stdlib: Path) -> tuple[Path
         partial = cached.with_suffix(".partial")
         run([node, str(script), str(node_pyodide), str(stdlib), str(partial), str(features_file)])
         partial.rename(cached)
-    name = f"python_snapshot-{sha256_file(cached)[:12]}.bin.gz"
+    name = f"python_snapshot-{sha256_file(cached)[:12]}.bin"
     target = runtime / name
     if not target.exists():
         shutil.copyfile(cached, target)
-    for old in runtime.glob("python_snapshot-*.bin.gz"):
+    for old in runtime.glob("python_snapshot-*.bin"):
         if old.name != name:
             old.unlink()
     step(f"interpreter snapshot: {name} ({target.stat().st_size / 1e6:.1f} MB)")

@@ -134,15 +134,37 @@ function watchDownloads(urls, onBytes) {
 }
 
 /**
- * The interpreter snapshot's bytes (build.py ships it gzipped: 31 MB of memory,
- * ~5 MB on the wire from any static server). A server that already decoded it
- * (Content-Encoding) hands over the raw bytes, which are used as they are.
+ * The interpreter snapshot's memory, from the file build.py ships: checked
+ * against the sha256 in its name (a truncated or altered file must not reach
+ * Pyodide, which sizes the wasm memory from it), then rebuilt from its non-zero
+ * pages (format: tools/make_snapshot.mjs, `sparse`).
  */
 export async function fetchSnapshot(url) {
+  const expected = /python_snapshot-([0-9a-f]{12})\.bin$/.exec(new URL(url).pathname)?.[1];
+  if (!expected || !globalThis.crypto?.subtle) {
+    throw new Error("cannot check the snapshot (needs a content-named file and a secure context)");
+  }
   const packed = new Uint8Array(await (await fetchOk(url)).arrayBuffer());
-  if (packed[0] !== 0x1f || packed[1] !== 0x8b) return packed;
-  const stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream("gzip"));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+  const actual = (await sha256Hex(packed)).slice(0, 12);
+  if (actual !== expected) throw new Error(`${url} is damaged (sha256 ${actual}…, its name says ${expected}…)`);
+  return unpackSnapshot(packed);
+}
+
+export function unpackSnapshot(packed) {
+  const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
+  const magic = new TextDecoder().decode(packed.subarray(0, 8));
+  const [length, pageSize, count] = [8, 12, 16].map((at) => (packed.length >= 20 ? view.getUint32(at, true) : 0));
+  const header = 20 + 4 * count;
+  if (magic !== "WWESNAP1" || !pageSize || packed.length !== header + count * pageSize) {
+    throw new Error("the snapshot file is not in the format this page reads");
+  }
+  const memory = new Uint8Array(length);
+  for (let i = 0; i < count; i++) {
+    const offset = view.getUint32(20 + 4 * i, true) * pageSize;
+    const page = packed.subarray(header + i * pageSize, header + i * pageSize + Math.min(pageSize, length - offset));
+    memory.set(page, offset);
+  }
+  return memory;
 }
 
 /**
