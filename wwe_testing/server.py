@@ -24,6 +24,7 @@ MIME_TYPES = {
     ".wasm": "application/wasm",
     ".zip": "application/zip",
     ".whl": "application/zip",
+    ".bin": "application/octet-stream",  # the interpreter snapshot
     ".py": "text/x-python; charset=utf-8",
     ".map": "application/json",
     ".svg": "image/svg+xml",

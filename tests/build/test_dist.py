@@ -7,6 +7,7 @@ import json
 import re
 import urllib.request
 import zipfile
+from html import unescape
 from pathlib import Path
 from types import ModuleType
 
@@ -47,7 +48,7 @@ def test_every_file_the_lock_names_exists_with_its_hash(build_dir: Path, build_m
 
 def test_runtime_is_the_pinned_pyodide(root: Path, build_module: ModuleType, built: str) -> None:
     runtime = root / "dist" / "pyodide" / build_module.PYODIDE_VERSION
-    shipped = sorted(p.name for p in runtime.iterdir() if not p.name.endswith(".pyc.zip"))
+    shipped = sorted(p.name for p in runtime.iterdir() if not p.name.endswith((".pyc.zip", ".bin")))  # ours: see below
     assert shipped == sorted(build_module.PYODIDE_RUNTIME_FILES)
     for name in shipped:
         assert sha256(runtime / name) == sha256(root / "node_modules" / "pyodide" / name)
@@ -68,6 +69,22 @@ def test_compiled_stdlib_is_content_named_and_complete(root: Path, build_module:
         assert header[2:4] == b"\r\n" and int.from_bytes(header[4:8], "little") == 0b01
     html = (root / "dist" / "widget.html").read_text()
     assert f'data-stdlib-url="pyodide/{build_module.PYODIDE_VERSION}/{compiled.name}"' in html
+
+
+def test_snapshot_is_content_named_and_its_pages_say_what_it_needs(root: Path, build_module: ModuleType, built: str) -> None:
+    runtime = root / "dist" / "pyodide" / build_module.PYODIDE_VERSION
+    (snapshot,) = runtime.glob("python_snapshot-*.bin")
+    assert snapshot.name == f"python_snapshot-{sha256(snapshot)[:12]}.bin"
+    data = snapshot.read_bytes()
+    # the sparse format boot.js reads: header, page indices, the pages themselves
+    assert data[:8] == b"WWESNAP1"
+    length, page_size, count = (int.from_bytes(data[i:i + 4], "little") for i in (8, 12, 16))
+    assert len(data) == 20 + 4 * count + count * page_size
+    assert 16_000_000 < length < 64_000_000 and count * page_size < length  # zero pages are left out
+    html = (root / "dist" / "widget.html").read_text()
+    assert f'data-snapshot-url="pyodide/{build_module.PYODIDE_VERSION}/{snapshot.name}"' in html
+    features = re.search(r'data-snapshot-features="([^"]*)"', html)
+    assert features and json.loads(unescape(features.group(1))) == {"gc": True, "jspi": "new", "typeReflection": False}
 
 
 def test_own_wheel_carries_compiled_modules(build_dir: Path) -> None:
@@ -141,6 +158,8 @@ def test_server_sends_mime_types_and_cache_headers(root: Path, built: str) -> No
         assert head("pyodide/314.0.7/pyodide.asm.wasm") == ("application/wasm", "public, max-age=31536000, immutable")
         assert head("pyodide/314.0.7/pyodide.mjs")[0].startswith("text/javascript")
         assert head(f"b/{built}/pyodide-lock.json")[0] == "application/json"
+        (snapshot,) = (dist / "pyodide" / "314.0.7").glob("python_snapshot-*.bin")
+        assert head(f"pyodide/314.0.7/{snapshot.name}") == ("application/octet-stream", "public, max-age=31536000, immutable")
         assert head("index.html") == ("text/html; charset=utf-8", "no-cache")
     assert server.server_address[0] == "127.0.0.1"
 
