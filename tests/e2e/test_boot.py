@@ -38,6 +38,8 @@ def test_runtime_files_are_downloaded_once(page, page_log: PageLog, site: Site) 
     assert page.evaluate("bridgeBoot.bytes") > 10_000_000
     assert page.evaluate("bridgeBoot.stdlib") == "snapshot"
     assert page.evaluate("bridgeBoot.fallbacks") is None
+    # what was set after the restore left the page's __main__ as a fresh start does
+    assert page.evaluate("pyodide.runPython('[k for k in (\"random\", \"time\") if k in globals()]').toJs()") == []
     served = sorted(p for p in site.requests if p.endswith((".wasm", ".zip", ".bin", ".whl", "pyodide-lock.json")))
     assert len(served) == len(set(served)), served
     assert [p for p in served if "python_stdlib" in p] == [

@@ -182,8 +182,17 @@ export function unpackSnapshot(packed) {
  * String hashing keeps the snapshot's seed: it is fixed when CPython starts.
  */
 export async function afterRestore(pyodide, stdlibURL) {
+  // (run in a scratch namespace: the page's __main__ stays as a fresh start leaves it)
+  const python = (code) => {
+    const scratch = pyodide.toPy({});
+    try {
+      return pyodide.runPython(code, { globals: scratch });
+    } finally {
+      scratch.destroy();
+    }
+  };
   const expected = /python_stdlib-([0-9a-f]{12})\.pyc\.zip$/.exec(new URL(stdlibURL).pathname)?.[1];
-  const zip = pyodide.runPython("import sys; next((p for p in sys.path if p.endswith('.zip')), '')");
+  const zip = python("import sys; next((p for p in sys.path if p.endswith('.zip')), '')");
   if (!expected || !zip || !globalThis.crypto?.subtle) {
     throw new Error("cannot check that the standard library is the snapshot's (needs a content-named zip and a secure context)");
   }
@@ -196,7 +205,7 @@ export async function afterRestore(pyodide, stdlibURL) {
     throw new Error("this Pyodide build does not expose its time zone state, so a snapshot cannot be used");
   }
   tzsetJs(timezone, daylight, HEAPU32[tzname >>> 2], HEAPU32[(tzname >>> 2) + 1]);
-  pyodide.runPython(RESEED_PYTHON);
+  python(RESEED_PYTHON);
 }
 
 // time's zone constants from January and July, as CPython's own time module
@@ -210,7 +219,6 @@ def _zone_constants():
     (std, std_name), (dst, dst_name) = sorted([(-jan.tm_gmtoff, jan.tm_zone), (-jul.tm_gmtoff, jul.tm_zone)], reverse=True)
     time.timezone, time.altzone, time.daylight, time.tzname = std, dst, int(std != dst), (std_name, dst_name)
 _zone_constants()
-del _zone_constants
 random.seed()
 `;
 
