@@ -337,14 +337,20 @@ def compile_stdlib(node_pyodide: Path, runtime: Path) -> Path:
         partial = cached.with_suffix(".partial")
         run([node, str(script), str(node_pyodide), "stdlib", str(partial)])
         partial.rename(cached)
-    name = f"python_stdlib-{sha256_file(cached)[:12]}.pyc.zip"
-    target = runtime / name
+    target = publish_content_named(cached, runtime, "python_stdlib-", ".pyc.zip")
+    step(f"byte-compiled standard library: {target.name} ({target.stat().st_size / 1e6:.1f} MB)")
+    return target
+
+
+def publish_content_named(cached: Path, folder: Path, prefix: str, suffix: str) -> Path:
+    """Copy *cached* into *folder* as <prefix><sha256[:12]><suffix> (immutable, so
+    cacheable forever), removing the earlier builds' files of that kind."""
+    target = folder / f"{prefix}{sha256_file(cached)[:12]}{suffix}"
     if not target.exists():
         shutil.copyfile(cached, target)
-    for old in runtime.glob("python_stdlib-*.pyc.zip"):
-        if old.name != name:
+    for old in folder.glob(f"{prefix}*{suffix}"):
+        if old != target:
             old.unlink()
-    step(f"byte-compiled standard library: {name} ({target.stat().st_size / 1e6:.1f} MB)")
     return target
 
 
@@ -400,14 +406,8 @@ def make_snapshot(node_pyodide: Path, runtime: Path, stdlib: Path) -> tuple[Path
         partial = cached.with_suffix(".partial")
         run([node, str(script), str(node_pyodide), str(stdlib), str(partial), str(features_file)])
         partial.rename(cached)
-    name = f"python_snapshot-{sha256_file(cached)[:12]}.bin"
-    target = runtime / name
-    if not target.exists():
-        shutil.copyfile(cached, target)
-    for old in runtime.glob("python_snapshot-*.bin"):
-        if old.name != name:
-            old.unlink()
-    step(f"interpreter snapshot: {name} ({target.stat().st_size / 1e6:.1f} MB)")
+    target = publish_content_named(cached, runtime, "python_snapshot-", ".bin")
+    step(f"interpreter snapshot: {target.name} ({target.stat().st_size / 1e6:.1f} MB)")
     return target, json.loads(features_file.read_text())
 
 
