@@ -167,7 +167,7 @@ export const WAKE_BUDGET_MS = 4;
  * @param {() => void} run empties the ready queue; called at most once per wake()
  * @returns {{wake: () => void, macrotaskRuns: () => number}}
  */
-export function createWaker(run, { budgetMs = WAKE_BUDGET_MS, now = () => performance.now() } = {}) {
+export function createWaker(run, budgetMs = WAKE_BUDGET_MS) {
   let scheduled = false;
   let chainStart = null; // set while no macrotask has run since the chain began
   let macrotaskRuns = 0;
@@ -188,7 +188,7 @@ export function createWaker(run, { budgetMs = WAKE_BUDGET_MS, now = () => perfor
     wake() {
       if (scheduled) return;
       scheduled = true;
-      const t = now();
+      const t = performance.now();
       if (chainStart === null) {
         chainStart = t;
         marker.port2.postMessage(null);
