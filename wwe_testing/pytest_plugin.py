@@ -43,6 +43,23 @@ READY_TIMEOUT_MS = 90_000
 SCENARIO_ROUTE = "**/__wwe_scenario__.json"
 
 
+def simulator_url(base: str, view: str | None, *, scenario: str | None = None, origins: str | None = None) -> str:
+    """The simulator at *base* framing *view* (None: no view), with a scenario URL and
+    accepted origins if given (the query web/sim/main.js reads)."""
+    query = f"view={quote(view, safe='')}" if view is not None else "sim=1"
+    if scenario is not None:
+        query += "&scenario=" + quote(scenario, safe="")
+    if origins is not None:
+        query += "&origins=" + quote(origins, safe="")
+    return f"{base}index.html?{query}"
+
+
+def wait_for_simulator(page: Any) -> str:
+    """Until the simulator has started or failed to; returns its state ("ready" or "error")."""
+    page.wait_for_function("() => document.documentElement.dataset.simState !== 'loading'")
+    return str(page.evaluate("document.documentElement.dataset.simState"))
+
+
 class WwePythonError(AssertionError):
     """Python code run in the page raised; the message holds its page-side traceback."""
 
@@ -148,12 +165,9 @@ class Wwe:
         route.fulfill(status=200, body=self._scenario or "{}", content_type="application/json")
 
     def _load(self) -> None:
-        query = f"view={quote(self._view, safe='')}"
-        if self._scenario is not None:
-            query += "&scenario=" + quote("__wwe_scenario__.json", safe="")
-        self.page.goto(f"{self.server.url}index.html?{query}")
-        self.page.wait_for_function("() => document.documentElement.dataset.simState !== 'loading'")
-        if self.page.evaluate("document.documentElement.dataset.simState") != "ready":
+        scenario = "__wwe_scenario__.json" if self._scenario is not None else None
+        self.page.goto(simulator_url(self.server.url, self._view, scenario=scenario))
+        if wait_for_simulator(self.page) != "ready":
             raise AssertionError(f"the simulator did not start: {self.page.inner_text('[data-sim-error]')}")
         self._wait_view_loaded(self._view)
 

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlparse
 
+from wwe_testing.pytest_plugin import simulator_url, wait_for_simulator
+
 from .conftest import BOOT_TIMEOUT_MS, PageLog, Site, open_page
 
 FOREIGN = "http://foreign.test"
@@ -49,13 +51,9 @@ def open_sim(browser, site: Site, log: PageLog, *, view: str | None = "sim/panel
     page.set_default_timeout(SIM_TIMEOUT_MS)
     if before:
         before(context)
-    query = f"view={quote(view, safe='')}" if view is not None else "sim=1"
-    if scenario is not None:
-        query += "&scenario=" + quote(serve_scenario(context, scenario), safe="")
-    if origins is not None:
-        query += "&origins=" + quote(origins, safe="")
-    page.goto(f"{site.url}index.html?{query}")
-    page.wait_for_function("() => document.documentElement.dataset.simState !== 'loading'")
+    scenario_url = serve_scenario(context, scenario) if scenario is not None else None
+    page.goto(simulator_url(site.url, view, scenario=scenario_url, origins=origins))
+    wait_for_simulator(page)
     return context, page
 
 
