@@ -497,6 +497,12 @@ def render_pages(build_id: str, stdlib: Path, snapshot: tuple[Path, dict[str, ob
     own = json.loads((DIST / "b" / build_id / "pyodide-lock.json").read_text())["packages"][OWN_DIST_NAME]
     own_wheel_preload = f'<link rel="preload" as="fetch" crossorigin href="{{{{ASSETS}}}}/{own["file_name"]}">'
 
+    # The <html> attributes boot.js reads (runtimeConfig), on every page that runs Python.
+    runtime_attributes = f'data-pyodide-url="{{{{PYODIDE}}}}/" data-stdlib-url="{{{{PYODIDE}}}}/{stdlib.name}"'
+    if snapshot is not None:
+        features = html_escape(json.dumps(snapshot[1], sort_keys=True))
+        runtime_attributes += f' data-snapshot-url="{{{{PYODIDE}}}}/{snapshot[0].name}" data-snapshot-features="{features}"'
+
     written = []
     for page in web_pages():
         rel = page.relative_to(WEB)
@@ -505,16 +511,11 @@ def render_pages(build_id: str, stdlib: Path, snapshot: tuple[Path, dict[str, ob
         # shared pieces first (web/**/*.part), so that their tokens are filled in too
         html = re.sub(r"\{\{INCLUDE ([\w/.-]+\.part)\}\}", lambda m: (WEB / m.group(1)).read_text().rstrip("\n"), html)
         html = html.replace("{{OWN_WHEEL_PRELOAD}}", own_wheel_preload)
+        html = html.replace("{{PYTHON_RUNTIME}}", runtime_attributes)
         html = html.replace("{{ASSETS}}", f"{up}b/{build_id}")
         html = html.replace("{{PYODIDE}}", f"{up}pyodide/{PYODIDE_VERSION}")
         for kind, policy in PAGE_CSP.items():
             html = html.replace(f"{{{{CSP_{kind}}}}}", policy)
-        html = html.replace("{{STDLIB}}", f"{up}pyodide/{PYODIDE_VERSION}/{stdlib.name}")
-        if snapshot is None:
-            html = html.replace("{{SNAPSHOT}}", "").replace("{{SNAPSHOT_FEATURES}}", "")
-        else:
-            html = html.replace("{{SNAPSHOT}}", f"{up}pyodide/{PYODIDE_VERSION}/{snapshot[0].name}")
-            html = html.replace("{{SNAPSHOT_FEATURES}}", html_escape(json.dumps(snapshot[1], sort_keys=True)))
         target = DIST / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html)
