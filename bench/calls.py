@@ -95,7 +95,7 @@ def main() -> None:
             page = browser.new_page()
             page.goto(server.url + "index.html?view=" + quote(view_url, safe=""))
             view = page.frame(name="view")
-            view.wait_for_function("() => document.documentElement.dataset.bridgeState === 'ready'", timeout=90_000)
+            view.wait_for_function("() => document.documentElement?.dataset.bridgeState === 'ready'", timeout=90_000)
             page.set_default_timeout(300_000)
             for round_ in range(args.rounds + 1):  # the first round warms up both paths
                 python = json.loads(view.evaluate("(code) => pyodide.runPythonAsync(code)", python_code))

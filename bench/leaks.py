@@ -43,7 +43,7 @@ def main() -> None:
         page = browser.new_page()
         page.add_init_script(path=str(ROOT / "tests/data/stub_service.js"))
         page.goto(server.url + "boot.html")
-        page.wait_for_function("() => document.documentElement.dataset.bridgeState === 'ready'", timeout=90_000)
+        page.wait_for_function("() => document.documentElement?.dataset.bridgeState === 'ready'", timeout=90_000)
         page.set_default_timeout(600_000)
         if not args.no_tracing:
             page.evaluate("() => pyodide._module.enable_pyproxy_allocation_tracing()")

@@ -97,7 +97,7 @@ def main() -> None:
         browser = pw.chromium.launch(**launch_options())
         page = browser.new_page()
         page.goto(server.url + "boot.html")
-        page.wait_for_function("() => document.documentElement.dataset.bridgeState === 'ready'", timeout=90_000)
+        page.wait_for_function("() => document.documentElement?.dataset.bridgeState === 'ready'", timeout=90_000)
         page.evaluate("""async () => { window.widgetLayer = await import(
             new URL(document.documentElement.dataset.assetsUrl + 'widget/dom.js', document.baseURI).href); }""")
         results = json.loads(page.evaluate("(code) => pyodide.runPythonAsync(code)", code))

@@ -56,7 +56,7 @@ def simulator_url(base: str, view: str | None, *, scenario: str | None = None, o
 
 def wait_for_simulator(page: Any) -> str:
     """Until the simulator has started or failed to; returns its state ("ready" or "error")."""
-    page.wait_for_function("() => document.documentElement.dataset.simState !== 'loading'")
+    page.wait_for_function("() => document.documentElement?.dataset.simState !== 'loading'")
     return str(page.evaluate("document.documentElement.dataset.simState"))
 
 
@@ -200,7 +200,7 @@ class Wwe:
         name = url.rsplit("/", 1)[-1].split("?", 1)[0]
         if name in known:
             attr = known[name]
-            view.wait_for_function(f"() => ['ready', 'error'].includes(document.documentElement.dataset.{attr})",
+            view.wait_for_function(f"() => ['ready', 'error'].includes(document.documentElement?.dataset.{attr})",
                                    timeout=READY_TIMEOUT_MS)
         if wait:
             # as a function: a page with a CSP that forbids eval cannot evaluate a bare expression

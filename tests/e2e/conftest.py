@@ -64,7 +64,7 @@ def wait_for_boot(page) -> str:  # type: ignore[no-untyped-def]
     """Wait until the page leaves the `loading` state; returns `ready` or `error`."""
     # (predicates are functions, not expression strings: our pages' CSP forbids eval)
     page.wait_for_function(
-        "() => ['ready', 'error'].includes(document.documentElement.dataset.bridgeState)",
+        "() => ['ready', 'error'].includes(document.documentElement?.dataset.bridgeState)",
         timeout=BOOT_TIMEOUT_MS,
     )
     return page.evaluate("document.documentElement.dataset.bridgeState")  # type: ignore[no-any-return]

@@ -61,7 +61,7 @@ def panel(page, name: str = "panel"):  # type: ignore[no-untyped-def]
     """A framed API panel, once its service client is installed."""
     frame = page.frame(name=name)
     assert frame is not None, f"no frame named {name}"
-    frame.wait_for_function("() => document.documentElement.dataset.panelState === 'ready'")
+    frame.wait_for_function("() => document.documentElement?.dataset.panelState === 'ready'")
     return frame
 
 
@@ -95,9 +95,6 @@ def log_entries(page, kind: str | None = None) -> list[dict[str, Any]]:  # type:
     return [e for e in entries if kind is None or e["kind"] == kind]
 
 
-WIDGET_READY = "document.documentElement.dataset.widgetState === 'ready'"
-
-
 def widget_url(interaction: str | None = "1", timeout: float | None = None) -> str:
     query = []
     if interaction is not None:
@@ -110,7 +107,7 @@ def widget_url(interaction: str | None = "1", timeout: float | None = None) -> s
 def wait_for_widget(frame, *, record: bool = True) -> None:  # type: ignore[no-untyped-def]
     """Wait for the widget to start and (by default) show a record with its call result."""
     frame.wait_for_function(
-        "() => ['ready', 'error'].includes(document.documentElement.dataset.widgetState)", timeout=BOOT_TIMEOUT_MS)
+        "() => ['ready', 'error'].includes(document.documentElement?.dataset.widgetState)", timeout=BOOT_TIMEOUT_MS)
     assert frame.evaluate("document.documentElement.dataset.widgetState") == "ready", frame.inner_text("body")
     if record:
         frame.wait_for_selector("#w-form")

@@ -15,7 +15,7 @@ from .sim import open_sim
 
 
 def wait_for_console(frame) -> None:  # type: ignore[no-untyped-def]
-    frame.wait_for_function("() => ['ready', 'error'].includes(document.documentElement.dataset.consoleState)",
+    frame.wait_for_function("() => ['ready', 'error'].includes(document.documentElement?.dataset.consoleState)",
                             timeout=BOOT_TIMEOUT_MS)
     assert frame.evaluate("document.documentElement.dataset.consoleState") == "ready", frame.inner_text("body")
 
@@ -55,7 +55,7 @@ def type_line(frame, text: str, *, wait: bool = True) -> None:  # type: ignore[n
     box.fill(text)
     box.press("Enter")
     if wait:
-        frame.wait_for_function(f"() => Number(document.documentElement.dataset.consoleRuns ?? 0) > {before}")
+        frame.wait_for_function(f"() => Number(document.documentElement?.dataset.consoleRuns ?? 0) > {before}")
 
 
 def output(frame) -> str:  # type: ignore[no-untyped-def]
@@ -133,20 +133,20 @@ def test_tracebacks_show_only_the_users_code(view) -> None:  # type: ignore[no-u
 def test_interrupt_a_call_that_never_answers(host, view) -> None:  # type: ignore[no-untyped-def]
     host.evaluate("wweSim.setFault('getCampaigns', {never: true})")
     type_line(view, "await outbound.get_campaigns(timeout=120)", wait=False)
-    view.wait_for_function("() => document.documentElement.dataset.consoleBusy === 'true'")
+    view.wait_for_function("() => document.documentElement?.dataset.consoleBusy === 'true'")
     assert view.locator("#c-stop").is_enabled()
     before = runs(view)
     view.locator("#c-input").press("Control+c")
-    view.wait_for_function(f"() => Number(document.documentElement.dataset.consoleRuns) > {before}")
+    view.wait_for_function(f"() => Number(document.documentElement?.dataset.consoleRuns) > {before}")
     assert "Interrupted: stopped (Ctrl+C)" in output(view)
     # Usable again, and the stop button works too.
     type_line(view, "6 * 7")
     assert "42" in output(view)
     type_line(view, "await outbound.get_campaigns(timeout=120)", wait=False)
-    view.wait_for_function("() => document.documentElement.dataset.consoleBusy === 'true'")
+    view.wait_for_function("() => document.documentElement?.dataset.consoleBusy === 'true'")
     before = runs(view)
     view.locator("#c-stop").click()
-    view.wait_for_function(f"() => Number(document.documentElement.dataset.consoleRuns) > {before}")
+    view.wait_for_function(f"() => Number(document.documentElement?.dataset.consoleRuns) > {before}")
     assert output(view).count("Interrupted") == 2
     assert view.evaluate("consoleSession.busy") is False
 
@@ -174,7 +174,7 @@ def test_run_a_python_file(view, tmp_path: Path) -> None:  # type: ignore[no-unt
                       "print('results:', len(results))\nraise ValueError('on purpose')\n")
     before = runs(view)
     view.locator("#c-file").set_input_files(str(script))
-    view.wait_for_function(f"() => Number(document.documentElement.dataset.consoleRuns) > {before}")
+    view.wait_for_function(f"() => Number(document.documentElement?.dataset.consoleRuns) > {before}")
     text = output(view)
     assert "# running report.py (5 lines)" in text and "results: 39" in text
     assert 'File "report.py", line 4' in text and "ValueError: on purpose" in text
@@ -195,7 +195,7 @@ def test_commands_and_scripts_may_block_on_awaitables(view, tmp_path: Path) -> N
     script.write_text("import js\nfrom pyodide.ffi import run_sync\nprint('sync:', run_sync(js.Promise.resolve(7)))\n")
     before = runs(view)
     view.locator("#c-file").set_input_files(str(script))
-    view.wait_for_function(f"() => Number(document.documentElement.dataset.consoleRuns) > {before}")
+    view.wait_for_function(f"() => Number(document.documentElement?.dataset.consoleRuns) > {before}")
     assert "sync: 7" in output(view)
 
 

@@ -37,7 +37,7 @@ def test_scenario_and_fault_kinds(wwe: Wwe) -> None:
         "interactions": [{"interactionId": "X", "campaign": "Only", "chainId": 1}]}
     wwe.load_scenario(scenario)
     view = wwe.view
-    view.wait_for_function("() => document.documentElement.dataset.panelState === 'ready'")
+    view.wait_for_function("() => document.documentElement?.dataset.panelState === 'ready'")
     for kind, options in [("delay", {"ms": 10}), ("never", {}), ("twice", {}), ("malformed", {"how": "wrong-type"}),
                           ("fail", {"message": "m"})]:
         wwe.fault("getCallResult", kind, **options)
