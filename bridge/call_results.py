@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ._numbers import whole_number
 from .errors import ArgumentTypeError, ArgumentValueError, MalformedResponseError
 
 # The reference's sample answer of getListOfCallResults, verbatim. It is only the
@@ -69,9 +70,10 @@ class CallResults(Mapping[str, CallResult]):
             raise MalformedResponseError(method, f"expected an object of name → code, got {type(data).__name__}", data)
         mapping = {}
         for name, code in data.items():
-            if isinstance(code, bool) or not isinstance(code, (int, float)) or int(code) != code:
+            number = whole_number(code) if isinstance(code, (int, float)) else None
+            if number is None:
                 raise MalformedResponseError(method, f"call result {name!r} has a non-integer code {code!r}", data)
-            mapping[str(name)] = int(code)
+            mapping[str(name)] = number
         return cls(mapping)
 
     def __getitem__(self, name: str) -> CallResult:
@@ -101,8 +103,8 @@ class CallResults(Mapping[str, CallResult]):
         check_call_result_type(value)
         if isinstance(value, CallResult):
             value = value.code
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-            value = int(value)
+        if isinstance(value, str) and (number := whole_number(value)) is not None:
+            value = number
         if isinstance(value, int):
             found = self._by_code.get(value)
         else:

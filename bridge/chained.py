@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import time
 from typing import Any
 
+from ._numbers import whole_number
 from .errors import MalformedResponseError
 
 # OCS phone types (GSW_PHONE_TYPE), as the enum options of the reference's
@@ -18,16 +19,7 @@ PHONE_TYPES: Mapping[int, str] = {
 }
 
 
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
-    return None
+_int = whole_number
 
 
 def seconds_to_time(seconds: int | None) -> time | None:

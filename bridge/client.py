@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import traceback
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from . import _args
 from ._calls import Calls
+from ._numbers import whole_number
 from .call_results import CallResult, CallResults, check_call_result_type
 from .campaigns import Campaign, PreviewRecord, campaigns_from_wwe
 from .chained import ChainedRecord, chained_from_wwe
@@ -133,9 +135,10 @@ class Outbound:
         code = _data("getCallResult", payload)
         if code is None or code == "":
             return None
-        if isinstance(code, bool) or not isinstance(code, (int, str)) or not str(code).lstrip("-").isdigit():
+        number = whole_number(code) if isinstance(code, (int, str)) else None
+        if number is None:
             raise MalformedResponseError("getCallResult", f"the call result is not a code: {code!r}", payload)
-        return (self._call_results or CallResults.default()).describe(int(code))
+        return (self._call_results or CallResults.default()).describe(number)
 
     async def set_do_not_call(self, interaction_id: str, *, timeout: float | None = None) -> None:
         """Mark the interaction's record Do Not Call."""
@@ -261,9 +264,15 @@ class Outbound:
             raise ArgumentValueError(f"events must be event names such as 'outbound', not {events!r}")
 
         def deliver(message: Any) -> None:
-            result = handler(Event.from_wwe(message))
-            if asyncio.iscoroutine(result):
-                asyncio.ensure_future(result)
+            # A handler that raises must not stop delivery to the others (the host
+            # calls each listener in turn): its error goes where asyncio reports
+            # errors, the loop's exception handler, as a failed task's would.
+            try:
+                result = handler(Event.from_wwe(message))
+                if asyncio.iscoroutine(result):
+                    asyncio.ensure_future(result).add_done_callback(_report_failure)
+            except Exception as exc:
+                _report(exc, f"WWE event handler {handler!r} failed")
 
         return self._host.listen(names, deliver)
 
@@ -279,6 +288,23 @@ class Outbound:
         return EventStream(self, events)
 
 
+def _report(exc: BaseException, message: str) -> None:
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:  # no loop to report to (a host delivering outside one)
+        traceback.print_exception(exc)
+        return
+    loop.call_exception_handler({"message": message, "exception": exc})
+
+
+def _report_failure(task: asyncio.Future[Any]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        _report(task.exception(), "async WWE event handler failed")  # type: ignore[arg-type]
+
+
+_CLOSED: Any = object()  # wakes a consumer waiting in `async for` when the stream closes
+
+
 class EventStream:
     """Async iterator over events, subscribed from creation until `close`."""
 
@@ -292,7 +318,10 @@ class EventStream:
     async def __anext__(self) -> Event:
         if self._stop is None:
             raise StopAsyncIteration
-        return await self._queue.get()
+        event = await self._queue.get()
+        if event is _CLOSED:
+            raise StopAsyncIteration
+        return event
 
     async def __aenter__(self) -> EventStream:
         return self
@@ -305,6 +334,7 @@ class EventStream:
         if self._stop is not None:
             self._stop()
             self._stop = None
+            self._queue.put_nowait(_CLOSED)
 
     def __del__(self) -> None:
         # A loop left with `break` drops the stream: unsubscribe then at the latest.

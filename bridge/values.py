@@ -18,6 +18,7 @@ import re
 from datetime import datetime, time
 from typing import Any
 
+from ._numbers import whole_number
 from .errors import BridgeError
 from .fields import Field, FieldType, ValueType
 
@@ -26,10 +27,11 @@ TIME_FORMAT = "%H:%M"
 # OCS stores int fields in 32-bit integer columns.
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 
-_DATE_RE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}) (\d{1,2}):(\d{2})")
-_ISO_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?")
+# ASCII digits only: a bare \d also matches the digits of other scripts.
+_DATE_RE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}) (\d{1,2}):(\d{2})", re.ASCII)
+_ISO_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?", re.ASCII)
 # The reference's own sample sends a time as "10.15": accept "." as well as ":".
-_TIME_RE = re.compile(r"(\d{1,2})[:.](\d{2})")
+_TIME_RE = re.compile(r"(\d{1,2})[:.](\d{2})", re.ASCII)
 _TRUE = {"true", "1", "yes", "y", "on"}
 _FALSE = {"false", "0", "no", "n", "off"}
 
@@ -79,7 +81,7 @@ def _parse_int(field: Field, value: Any) -> int:
         raise FieldValueError("enter a whole number")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
+    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?[0-9]+\s*", value):
         value = int(value)
     if not isinstance(value, int):
         raise FieldValueError("enter a whole number, e.g. 42")
@@ -167,13 +169,17 @@ def _parse_enum(field: Field, value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     key = str(value).strip() if isinstance(value, (str, int)) else None
-    if key is not None and key in options:
-        return key
-    # A person may pick the label; scripts may pass it too.
-    by_label = [k for k, label in options.items() if label == key]
-    if len(by_label) == 1:
-        return by_label[0]
-    raise FieldValueError(_enum_hint(options))
+    if key is None or key not in options:
+        # A person may pick the label; scripts may pass it too.
+        by_label = [k for k, label in options.items() if label == key]
+        if len(by_label) != 1:
+            raise FieldValueError(_enum_hint(options))
+        key = by_label[0]
+    if field.value_type == ValueType.NUMBER and whole_number(key) is None:
+        # Checked here, not at save: the agent learns it when choosing.
+        raise FieldValueError(f"WWE lists {options[key]!r} with the key {key!r}, which cannot be sent as the number "
+                              "this field takes: choose another option")
+    return key
 
 
 def _enum_hint(options: dict[str, str] | Any) -> str:

@@ -111,7 +111,10 @@ function connect(settle, deliver, win) {
           entry.callback = (message) => {
             if (closed) return;
             const json = toJson(message);
-            for (const id of [...entry.ids]) deliver(id, json);
+            for (const id of [...entry.ids]) {
+              // One listener's failure is reported, and the others still hear the event.
+              try { deliver(id, json); } catch (error) { reportError(error); }
+            }
           };
           byName.set(name, entry);
           service.subscribe([name], entry.callback);
