@@ -124,11 +124,11 @@ class RecordEditor:
         self._load(fields)
 
     def _load(self, fields: Iterable[Field]) -> None:
-        for field in fields:
+        for position, field in enumerate(fields):
             if field.name in self._states:
                 self.duplicates.append(field)
                 continue
-            self._index[field.name] = len(self._index)
+            self._index[field.name] = position
             self._states[field.name] = _state(field)
 
     def _mark(self, name: str) -> None:
@@ -271,6 +271,16 @@ class RecordEditor:
             state.problem = None
 
     # -- WWE's values moved on ----------------------------------------------
+
+    def mark_saved(self, saved: Mapping[str, Any]) -> None:
+        """WWE confirmed these values (name → normalised value, as `value` gave them).
+
+        They become the baseline; anything entered since they were sent stays a change.
+        """
+        for name, value in saved.items():
+            state = self._state(name)
+            state.baseline, state.baseline_ok, state.baseline_problem = value, True, None
+            self._mark(name)
 
     def rebase(self, fields: Iterable[Field]) -> Rebased:
         """Take *fields* (a fresh `get_record_fields`) as the baseline, keeping the edits.

@@ -60,11 +60,11 @@ class PageDom:
         if ops:
             self.layer.patch(json.dumps(ops))
 
-    def read(self, element_id: str) -> str:
-        return str(self.layer.read(element_id))
-
     def warn(self, message: str) -> None:
         js.console.warn(message)
+
+    def error(self, message: str) -> None:
+        js.console.error(message)
 
     def local_time(self, utc: datetime) -> tuple[str, str]:
         text, zone = self.layer.localTime(utc.timestamp() * 1000).to_py()

@@ -1,35 +1,40 @@
-"""The widget's controller: state, WWE calls and what to show, in pure Python.
+"""The widget: which interaction is shown, WWE's events, the page's events.
 
 It talks to the page only through a `Dom` (render a tree into a container,
-patch a few attributes, read a control) and to WWE only through `bridge`'s
-`Outbound`, so it runs the same in CPython with a fake of each.
+patch a few attributes) and to WWE only through `bridge`'s `Outbound`, so it
+runs the same in CPython with a fake of each.
 
 Rules it keeps:
-- a failed or timed-out call shows the error with a Retry and changes no edit;
-- an answer for an interaction that is no longer shown is dropped (each
-  load bumps `generation`; every await checks it);
-- unsaved edits are kept in the page's sessionStorage per interaction until saved.
+- one `Interaction` per customer (state.py) holds everything shown about it;
+  an action acts on the interaction that was shown when the agent clicked and
+  writes only to it, so nothing of one customer appears on, or is retried
+  against, another;
+- one action per area at a time; a failed or timed-out call shows the error
+  with a Retry and changes no edit;
+- any unexpected exception ends the busy state, says "Unexpected error" where
+  it happened, logs the traceback, and is re-raised by `idle()` for tests.
 """
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
+import traceback
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Protocol
 
-from bridge import (
-    BridgeError, CallResult, CallResults, Campaign, ChainedRecord, Event, Field, NotInWWEError, OutboundError, Outbound,
-    RecordEditor,
-)
-from bridge.values import FieldValueError, parse_date
+from bridge import BridgeError, CallResults, Event, NotInWWEError, Outbound
 
 from . import views
-from .controls import Control, ControlKind, control_for
 from .drafts import Drafts, Storage
+from .panels.base import describe_error
+from .panels.chain import ChainPanel
+from .panels.outcome import OutcomePanel
+from .panels.preview import PreviewPanel
+from .panels.record import RecordPanel
+from .panels.reschedule import ReschedulePanel
+from .state import PREVIEW, Interaction, Session, Status
 from .tree import Node
-from .zones import format_wwe, record_to_utc, zone_label
 
 Op = tuple[Any, ...]
 
@@ -41,18 +46,13 @@ class Dom(Protocol):
 
     def render(self, target: str, tree: Node) -> None: ...
     def patch(self, ops: list[Op]) -> None: ...
-    def read(self, element_id: str) -> str: ...
     def warn(self, message: str) -> None: ...
+    def error(self, message: str) -> None: ...
     def local_time(self, utc: datetime) -> tuple[str, str]: ...
 
 
-def describe_error(exc: BaseException) -> str:
-    """What to tell the agent about a failed call."""
-    if isinstance(exc, OutboundError):
-        return f"WWE refused it: {exc.error_message}"
-    if isinstance(exc, BridgeError):
-        return str(exc)
-    return f"Unexpected error: {exc!r}"
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
 
 
 class Widget:
@@ -66,35 +66,34 @@ class Widget:
         WWE's outbound service.
     interaction_id : str | None
         The interaction to show first (WWE events switch it later).
+    clock : Callable[[], datetime] | None
+        The current time, aware (tests pass their own).
     """
 
-    def __init__(self, dom: Dom, outbound: Outbound, interaction_id: str | None = None) -> None:
+    def __init__(self, dom: Dom, outbound: Outbound, interaction_id: str | None = None,
+                 *, clock: Callable[[], datetime] | None = None) -> None:
         self.dom = dom
         self.outbound = outbound
+        self.clock = clock or _utc_now
         self.drafts = Drafts(dom.storage)
+        self.session = Session()
+        self.interactions: dict[str, Interaction] = {}
+        self.shown: Interaction | None = None
         self.first_interaction = interaction_id
-        self.generation = 0
+        self.message = ""  # what the notice says when no interaction is shown
         self.tasks: set[asyncio.Task[Any]] = set()
-        self.retries: dict[str, Callable[[], Awaitable[None]]] = {}
-        self.statuses: dict[str, views.Status] = {}
-        # what is shown
-        self.interaction_id: str | None = None
-        self.known: list[str] = []
-        self.states: dict[str, str] = {}  # interaction id -> preview | active | completed
-        self.campaign_of: dict[str, str] = {}
-        self.fields: list[Field] = []
-        self.controls: list[Control] = []
-        self.editor: RecordEditor | None = None
-        self.chain: list[ChainedRecord] = []
-        self.call_result: CallResult | None = None
-        self.dnc: dict[str, bool] = {}
-        self.scheduled: dict[str, str] = {}
-        # session-wide
-        self.call_results: CallResults | None = None
-        self.campaigns: list[Campaign] = []
-        self.selected_campaign: str | None = None
-        self.direct_push = False
+        self.errors: list[BaseException] = []
         self.stop_events: Callable[[], None] | None = None
+        self.record = RecordPanel(self)
+        self.outcome = OutcomePanel(self)
+        self.reschedule = ReschedulePanel(self)
+        self.chain = ChainPanel(self)
+        self.preview = PreviewPanel(self)
+
+    # What the shown interaction holds (for tests, benchmarks and the console).
+    @property
+    def interaction_id(self) -> str | None:
+        return self.shown.id if self.shown else None
 
     # -- lifecycle --------------------------------------------------------------------
 
@@ -103,16 +102,14 @@ class Widget:
         try:
             self.stop_events = self.outbound.subscribe(["outbound", "interaction"], self.on_event)
         except NotInWWEError as exc:
-            self.notice(f"Not connected to WWE: {exc}")
-            self.dom.render("slot-record", views.status_view("record", views.Status(
+            self.message = f"Not connected to WWE: {exc}"
+            self.render_notice()
+            self.dom.render("slot-record", views.status_view("record", Status(
                 "error", "Open this page as a WWE custom view (or in the simulator, index.html).")))
             return
-        self.render_header()
-        self.render_actions()
-        if not self.first_interaction:
-            self.render_record_placeholder("No interaction yet.")
+        self.render_all()
         # The record is what the agent waits for: fetch it alongside the lists.
-        await asyncio.gather(self._load_call_results(), self._load_campaigns(),
+        await asyncio.gather(self._load_call_results(), self.preview.load_campaigns(),
                              *([self.show(self.first_interaction)] if self.first_interaction else []))
 
     def close(self) -> None:
@@ -122,535 +119,275 @@ class Widget:
         for task in self.tasks:
             task.cancel()
 
-    def spawn(self, coro: Awaitable[Any]) -> None:
-        task = asyncio.ensure_future(coro)
+    def spawn(self, coro: Awaitable[Any], it: Interaction | None = None, area: str | None = None) -> None:
+        """Run *coro* as a task whose unexpected failure is shown in *it*'s *area*."""
+        async def guarded() -> None:
+            try:
+                await coro
+            except Exception as exc:
+                self.unexpected(exc, it, area)
+
+        task = asyncio.ensure_future(guarded())
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
+
+    def unexpected(self, exc: BaseException, it: Interaction | None, area: str | None) -> None:
+        """A bug, not a WWE failure: end the busy state, say so, log it, keep it for `idle()`."""
+        self.errors.append(exc)
+        self.dom.error("outbound widget: unexpected error\n" + "".join(traceback.format_exception(exc)))
+        status = Status("error", f"Unexpected error: {exc!r}. Your edits are kept; details are in the browser console.")
+        if area == self.preview.session_area:
+            self.session.area.busy = False
+            self.preview.set_session_status(status)
+        elif it is not None and area is not None:
+            it.area(area).busy = False
+            it.area(area).status = status
+            if self.shown is it:
+                self.dom.patch([("replace", f"{area}-status", views.status_view(area, status))])
+        else:
+            self.message = status.message
+            if self.shown is not None:
+                self.shown.notice = status.message
+            self.render_notice()
 
     def busy(self) -> bool:
         """Whether an action or a load is still running (for tests and the page)."""
         return any(not task.done() for task in self.tasks)
 
     async def idle(self) -> None:
-        """Wait until every action started so far is finished (for tests)."""
-        while self.tasks:
+        """Wait until every action started so far is finished; re-raise the first unexpected error."""
+        while any(not task.done() for task in self.tasks):
             await asyncio.gather(*list(self.tasks), return_exceptions=True)
+        if self.errors:
+            first, self.errors = self.errors[0], []
+            raise first
 
     async def _load_call_results(self) -> None:
         try:
-            self.call_results = await self.outbound.get_list_of_call_results()
+            self.session.call_results = await self.outbound.get_list_of_call_results()
         except BridgeError as exc:
-            self.call_results = CallResults.default()
-            self.set_status("callresult", views.Status("error", f"Using the standard call results: {describe_error(exc)}"))
+            self.session.call_results = CallResults.default()
+            self.session.results_note = f"Using the standard call results: {describe_error(exc)}"
+        if self.shown is not None:
+            self.outcome.render(self.shown)
+            self.chain.render(self.shown)
 
-    async def _load_campaigns(self) -> None:
-        try:
-            self.campaigns = await self.outbound.get_campaigns()
-        except BridgeError as exc:
-            self.set_status("preview", views.Status("error", f"Could not load campaigns: {describe_error(exc)}", retry=True))
-            self.retries["preview"] = self._reload_campaigns
-            return
-        preview = [c for c in self.campaigns if c.mode in (None, "Preview") and c.status in (None, "Active")]
-        choices = preview or self.campaigns
-        self.selected_campaign = choices[0].name if choices else None
-        self.render_preview()
+    # -- which interaction ----------------------------------------------------------------
 
-    async def _reload_campaigns(self) -> None:
-        self.set_status("preview", views.Status("busy", "Loading campaigns…"))
-        await self._load_campaigns()
-        if self.statuses.get("preview", views.Status()).state == "busy":
-            self.set_status("preview", views.Status())
-
-    # -- showing an interaction ---------------------------------------------------------
-
-    def remember(self, interaction_id: str, state: str | None = None, campaign: str | None = None) -> None:
-        if interaction_id not in self.known:
-            self.known.append(interaction_id)
+    def remember(self, interaction_id: str, state: str | None = None, campaign: str | None = None) -> Interaction:
+        it = self.interactions.get(interaction_id)
+        if it is None:
+            it = self.interactions[interaction_id] = Interaction(interaction_id)
         if state:
-            self.states[interaction_id] = state
+            it.state = state
+            it.was_preview = it.was_preview or state == PREVIEW
         if campaign:
-            self.campaign_of[interaction_id] = campaign
+            it.campaign = campaign
+        return it
 
     async def show(self, interaction_id: str) -> None:
-        """Load and show an interaction's record (dropping any answer for an earlier one)."""
-        self.save_draft()
-        self.generation += 1
-        generation = self.generation
-        self.interaction_id = interaction_id
-        self.remember(interaction_id)
-        self.editor, self.fields, self.chain, self.call_result = None, [], [], None
-        self.render_header()
-        self.render_summary([])
-        self.render_record_placeholder("Loading the record…", busy=True)
-        self.render_actions()
-        # The three reads go out together: the agent waits for one round trip, not two.
-        await asyncio.gather(self._load_record(interaction_id, generation),
-                             self._load_call_result(generation), self._load_chain(generation))
+        """Show an interaction: what the widget holds of it at once, then its first reads."""
+        it = self.remember(interaction_id)
+        if self.shown is not it:
+            self.shown = it
+            self.render_all()
+        if not it.fetched:
+            it.fetched = True
+            # The three reads go out together: the agent waits for one round trip, not three.
+            await asyncio.gather(self._guarded(self.record.load(it), it, "record"),
+                                 self._guarded(self.outcome.load(it), it, "callresult"),
+                                 self._guarded(self.chain.load(it), it, "chain"))
 
-    async def _load_record(self, interaction_id: str, generation: int) -> None:
+    async def _guarded(self, coro: Awaitable[None], it: Interaction, area: str) -> None:
         try:
-            fields = await self.outbound.get_record_fields(interaction_id)
-        except BridgeError as exc:
-            if generation == self.generation:
-                self.retries["record"] = lambda: self.show(interaction_id)
-                self.render_record_placeholder(f"Could not load the record: {describe_error(exc)}", error=True)
+            await coro
+        except Exception as exc:
+            self.unexpected(exc, it, area)
+
+    def forget(self, interaction_id: str) -> None:
+        """WWE removed the interaction (or the agent rejected or cancelled it)."""
+        self.drafts.clear(interaction_id)
+        it = self.interactions.pop(interaction_id, None)
+        if it is None:
             return
-        if generation != self.generation:
-            return  # the agent moved on: this answer is for a record no longer shown
-        self.set_fields(fields)
-        restored: list[str] = self.drafts.restore(interaction_id, self.editor) if self.editor else []
-        self.render_record()
-        if restored:
-            labels = ", ".join(self.editor.field(n).label for n in restored) if self.editor else ""
-            self.notice(f"Restored {len(restored)} unsaved change(s) from before the reload: {labels}. Save or revert them.")
+        it.gone = True
+        it.generation += 1
+        it.chain_generation += 1
+        if self.shown is it:
+            self.shown = None
+            self.message = f"Interaction {interaction_id} is gone."
+            self.render_all()
+        else:
+            self.render_header()
 
-    def set_fields(self, fields: list[Field]) -> None:
-        self.fields = fields
-        self.controls = [control_for(f) for f in fields]
-        for control in self.controls:
-            if control.warning:
-                self.dom.warn(control.warning)
-        self.editor = RecordEditor(fields)
-
-    async def _load_call_result(self, generation: int) -> None:
-        await self._load_part("callresult", "the call result", generation,
-                              self.outbound.get_call_result, self._show_call_result)
-
-    async def _load_chain(self, generation: int) -> None:
-        await self._load_part("chain", "the chained records", generation,
-                              self.outbound.get_chained_records, self._show_chain)
-
-    async def _load_part(self, area: str, what: str, generation: int,
-                         fetch: Callable[[str], Awaitable[Any]], show: Callable[[Any], None]) -> None:
-        """Fetch one part of the shown interaction into *area*; an answer for an
-        interaction no longer shown is dropped, a failure is shown with a Retry."""
-        iid = self.interaction_id
-        assert iid is not None
-        try:
-            value = await fetch(iid)
-        except BridgeError as exc:
-            if generation == self.generation:
-                self.retries[area] = lambda: self._load_part(area, what, self.generation, fetch, show)
-                self.set_status(area, views.Status("error", f"Could not read {what}: {describe_error(exc)}", retry=True))
-            return
-        if generation == self.generation:
-            show(value)
-
-    def _show_call_result(self, result: CallResult | None) -> None:
-        self.call_result = result
-        self.render_call_result()
-
-    def _show_chain(self, chain: list[ChainedRecord]) -> None:
-        self.chain = chain
-        self.render_chain()
-        self.render_reschedule()
-
-    # -- rendering ------------------------------------------------------------------------
+    # -- drawing ------------------------------------------------------------------------------
 
     def render_header(self) -> None:
-        iid = self.interaction_id
-        self.dom.render("slot-header", views.header(iid, self.states.get(iid or ""), self.campaign_of.get(iid or ""), self.known))
+        it = self.shown
+        self.dom.render("slot-header", views.header(it.id if it else None, it.state if it else None,
+                                                    it.campaign if it else None, list(self.interactions)))
 
-    def render_record_placeholder(self, message: str, *, busy: bool = False, error: bool = False) -> None:
-        status = views.Status("busy" if busy else "error" if error else "idle", message, retry=error)
-        self.dom.render("slot-record", views.status_view("record", status))
+    def render_notice(self) -> None:
+        message = self.shown.notice if self.shown is not None else self.message
+        self.dom.render("slot-notice", views.h("p", {"class": "notice"}, message) if message else "")
 
-    def render_record(self) -> None:
-        assert self.editor is not None
-        self.dom.render("slot-record", views.record_form(self.fields, self.controls, self.editor))
+    def render_state(self, it: Interaction) -> None:
+        """What depends on the interaction's state (preview, in a call, Do Not Call)."""
+        self.render_header()
+        self.outcome.render(it)
+        self.chain.render(it)
+        self.preview.render(it)
 
-    def render_summary(self, problems: list[tuple[int, str, str]]) -> None:
-        self.dom.render("slot-summary", views.error_summary(problems))
-
-    def render_call_result(self) -> None:
-        self.dom.render("slot-callresult", views.call_result_view(
-            self.call_results, self.call_result, self.dnc.get(self.interaction_id or "", False),
-            self.statuses.get("callresult", views.Status())))
-
-    def reschedule_info(self) -> views.RescheduleInfo | None:
-        if not self.chain or self.interaction_id is None:
-            return None
-        record = self.chain[0]
-        return views.RescheduleInfo(record.record_handle, record.phone, zone_label(record.tz_name, record.tz_offset),
-                                    self.scheduled.get(self.interaction_id))
-
-    def render_reschedule(self) -> None:
-        self.dom.render("slot-reschedule", views.reschedule_view(self.reschedule_info(), self.statuses.get("reschedule", views.Status())))
-
-    def can_dial(self) -> bool:
-        return self.states.get(self.interaction_id or "") in (None, "preview")
-
-    def render_chain(self) -> None:
-        self.dom.render("slot-chain", views.chain_view(self.chain, self.call_results, self.can_dial(),
-                                                    self.statuses.get("chain", views.Status())))
-
-    def render_preview(self) -> None:
-        preview = self.interaction_id if self.states.get(self.interaction_id or "") == "preview" else None
-        self.dom.render("slot-preview", views.preview_view(self.campaigns, self.selected_campaign, preview, self.direct_push,
-                                                        self.statuses.get("preview", views.Status())))
-
-    def render_actions(self) -> None:
-        if self.interaction_id is None:
+    def render_all(self) -> None:
+        it = self.shown
+        self.render_header()
+        self.render_notice()
+        if it is None:
+            self.dom.render("slot-summary", views.error_summary([]))
+            self.dom.render("slot-record", views.status_view("record", Status("idle", self.message or "No interaction yet.")))
             for target in ("slot-callresult", "slot-reschedule", "slot-chain"):
                 self.dom.render(target, "")
         else:
-            self.render_call_result()
-            self.render_reschedule()
-            self.render_chain()
-        self.render_preview()
-
-    def set_status(self, area: str, status: views.Status) -> None:
-        self.statuses[area] = status
-        renderers: Mapping[str, Callable[[], None]] = {
-            "callresult": self.render_call_result, "reschedule": self.render_reschedule,
-            "chain": self.render_chain, "preview": self.render_preview,
-        }
-        if area == "record":
-            self.dom.patch([("replace", "record-status", views.status_view("record", status))])
-        elif area in renderers and (self.interaction_id is not None or area == "preview"):
-            renderers[area]()
-
-    def notice(self, message: str) -> None:
-        self.dom.render("slot-notice", views.h("p", {"class": "notice"}, message) if message else "")
-
-    # -- field editing --------------------------------------------------------------------
-
-    def field_ops(self, index: int) -> list[Op]:
-        """Patches that show field *index*'s state after an edit."""
-        assert self.editor is not None
-        field = self.fields[index]
-        fid = views.field_id(index)
-        problem = self.editor.problem(field.name)
-        changed = self.editor.is_changed(field.name)
-        count = len(self.editor.changed_names())
-        return [
-            ("attr", fid, "aria-invalid", "true" if problem else None),
-            ("text", f"{fid}-msg", f"{field.label}: {problem}" if problem else ""),
-            ("hidden", f"{fid}-msg", not problem),
-            ("text", f"{fid}-was", f"was: {self.editor.original_text(field.name) or '(empty)'}"),
-            ("hidden", f"{fid}-was", not changed),
-            ("hidden", f"{fid}-revert", not changed),
-            ("class", f"{fid}-row", "changed", changed),
-            ("attr", f"{fid}-row", "data-changed", "true" if changed else None),
-            ("text", "w-save", views.save_label(count)),
-            ("disabled", "w-save", count == 0),
-            ("disabled", "w-revert-all", count == 0),
-        ]
-
-    def edit(self, index: int, text: str, *, validate: bool) -> None:
-        """A person changed field *index*; show problems only once they leave it (or save)."""
-        if self.editor is None or not 0 <= index < len(self.fields):
-            return
-        field = self.fields[index]
-        if not field.is_editable:
-            return
-        had_problem = self.editor.problem(field.name) is not None
-        self.editor.set_text(field.name, text)
-        ops = self.field_ops(index)
-        if not validate and not had_problem:
-            # while typing, do not shout about a half-typed value
-            ops = [op for op in ops if op[1] not in (views.field_id(index), f"{views.field_id(index)}-msg")]
-        self.dom.patch(ops)
-        self.save_draft()
-
-    def revert(self, index: int) -> None:
-        if self.editor is None or not 0 <= index < len(self.fields):
-            return
-        self.editor.revert(self.fields[index].name)
-        control = self.controls[index]
-        value_op: Op = ("checked", views.field_id(index), self.editor.text(self.fields[index].name).lower() == "true") \
-            if control.kind is ControlKind.CHECKBOX else ("value", views.field_id(index), self.editor.text(self.fields[index].name))
-        self.dom.patch([value_op, *self.field_ops(index), ("focus", views.field_id(index))])
-        self.save_draft()
-
-    def revert_all(self) -> None:
-        if self.editor is None:
-            return
-        self.editor.revert_all()
-        self.render_record()
-        self.render_summary([])
-        self.save_draft()
-
-    def save_draft(self) -> None:
-        if self.editor is not None and self.interaction_id is not None:
-            self.drafts.save(self.interaction_id, self.editor)
-
-    async def save(self) -> None:
-        editor, iid, generation = self.editor, self.interaction_id, self.generation
-        if editor is None or iid is None:
-            return
-        problems = [(self.fields.index(editor.field(p.name)), p.label, p.message) for p in editor.problems()]
-        ops: list[Op] = []
-        for index, _, _ in problems:
-            ops += self.field_ops(index)
-        if problems:
-            self.render_summary(problems)
-            self.dom.patch(ops + [("focus", views.field_id(problems[0][0]))])
-            return
-        self.render_summary([])
-        changes = len(editor.changed_names())
-        if not changes:
-            return
-        self.retries["record"] = self.save
-        self.set_status("record", views.Status("busy", f"Saving {changes} change(s)…"))
-        self.dom.patch([("disabled", "w-save", True)])
-        try:
-            sent = await self.outbound.update_record_fields(iid, editor)
-        except BridgeError as exc:
-            if generation == self.generation:
-                # Every edit stays: in the editor, in the controls, in the draft.
-                self.set_status("record", views.Status("error", f"Not saved. {describe_error(exc)}", retry=True))
-                self.dom.patch([("disabled", "w-save", False)])
-            return
-        self.drafts.clear(iid)
-        saved = {name: editor.text(name) for name in editor.changed_names()}
-        note = ""
-        try:
-            fresh = await self.outbound.get_record_fields(iid)
-        except BridgeError as exc:
-            # Saved, but WWE's copy could not be read back: what was sent is the baseline.
-            fresh = [dataclasses.replace(f, value=saved[f.name]) if f.name in saved else f for f in self.fields]
-            note = f" (could not read the record back: {describe_error(exc)})"
-        if generation != self.generation:
-            return
-        self.set_fields(fresh)
-        self.render_record()
-        self.set_status("record", views.Status("done", f"Saved {len(sent)} change(s).{note}"))
-
-    # -- actions ----------------------------------------------------------------------------
-
-    async def run(self, area: str, busy: str, action: Callable[[], Awaitable[str | None]]) -> None:
-        """Run an action with progress in *area*; on failure show why, with a Retry."""
-        async def attempt() -> None:
-            self.set_status(area, views.Status("busy", busy))
-            try:
-                done = await action()
-            except BridgeError as exc:
-                self.set_status(area, views.Status("error", describe_error(exc), retry=True))
-                return
-            except FieldValueError as exc:
-                self.set_status(area, views.Status("error", exc.message))
-                return
-            self.set_status(area, views.Status("done", done or ""))
-
-        self.retries[area] = attempt
-        await attempt()
-
-    async def set_call_result(self) -> None:
-        iid = self.interaction_id
-        code = self.dom.read("w-callresult")
-        if iid is None:
-            return
-        if not code:
-            self.set_status("callresult", views.Status("error", "Choose a call result first."))
-            return
-
-        async def action() -> str:
-            result = await self.outbound.set_call_result(iid, int(code))
-            if iid == self.interaction_id:
-                self.call_result = result
-            return f"Call result set: {result.label}."
-        await self.run("callresult", "Setting the call result…", action)
-
-    async def toggle_dnc(self) -> None:
-        iid = self.interaction_id
-        if iid is None:
-            return
-        turn_on = not self.dnc.get(iid, False)
-
-        async def action() -> str:
-            await (self.outbound.set_do_not_call(iid) if turn_on else self.outbound.remove_do_not_call(iid))
-            self.dnc[iid] = turn_on
-            return "Do Not Call set." if turn_on else "Do Not Call removed."
-        await self.run("callresult", "Updating Do Not Call…", action)
-
-    def _when_ops(self, *, local: str = "", error: str | None = None) -> list[Op]:
-        """Patches for the reschedule date: its agent-local equivalent, or why it is not a date."""
-        return [("text", "w-when-local", local), ("text", "w-when-error", f"Callback at: {error}" if error else ""),
-                ("hidden", "w-when-error", error is None), ("attr", "w-when", "aria-invalid", "true" if error else None)]
-
-    def preview_local_time(self, text: str) -> None:
-        """Show the agent-local equivalent of the callback typed in record time."""
-        info = self.chain[0] if self.chain else None
-        if info is None or info.tz_offset is None or not text.strip():
-            self.dom.patch(self._when_ops())
-            return
-        try:
-            utc = record_to_utc(text.strip(), info.tz_offset)
-        except FieldValueError as exc:
-            self.dom.patch(self._when_ops(error=exc.message))
-            return
-        local, zone = self.dom.local_time(utc)
-        self.dom.patch(self._when_ops(local=f"= {local} your time ({zone})"))
-
-    async def reschedule(self) -> None:
-        iid, info = self.interaction_id, self.reschedule_info()
-        if iid is None or info is None or info.record_handle is None:
-            return
-        text = self.dom.read("w-when").strip()
-        kind = self.dom.read("w-callback-type") or "PERSONAL"
-        handle = info.record_handle
-        try:
-            parse_date(text)  # the format, before anything is sent (whether or not the zone is known)
-        except FieldValueError as exc:
-            self.dom.patch([*self._when_ops(error=exc.message), ("focus", "w-when")])
-            return
-
-        async def action() -> str:
-            sent = await self.outbound.reschedule_record(iid, handle, text, kind)
-            self.scheduled[iid] = f"{sent} {info.zone} ({kind})"
-            return f"Rescheduled for {sent} record time."
-        await self.run("reschedule", "Rescheduling…", action)
-
-    async def cancel_reschedule(self) -> None:
-        iid = self.interaction_id
-        if iid is None:
-            return
-
-        async def action() -> str:
-            await self.outbound.cancel_reschedule(iid)
-            self.scheduled.pop(iid, None)
-            return "Reschedule cancelled."
-        await self.run("reschedule", "Cancelling the reschedule…", action)
-
-    async def call_record(self, handle: int) -> None:
-        iid = self.interaction_id
-        if iid is None:
-            return
-
-        async def action() -> str:
-            await self.outbound.call_preview_record(iid, handle)
-            self.remember(iid, "active")
-            self.render_header()
-            self.render_preview()
-            return f"Calling record {handle}."
-        await self.run("chain", "Dialling…", action)
-
-    async def get_preview(self) -> None:
-        campaign = self.dom.read("w-campaign") or self.selected_campaign
-        if not campaign:
-            return
-        self.selected_campaign = campaign
-
-        async def action() -> str:
-            preview = await self.outbound.get_preview_record(campaign)
-            if preview.interaction_id:
-                self.remember(preview.interaction_id, "preview", preview.campaign_name or campaign)
-                self.spawn(self.show(preview.interaction_id))
-            return f"Preview record from {campaign}."
-        await self.run("preview", "Getting a preview record…", action)
-
-    async def preview_action(self, kind: str) -> None:
-        iid = self.interaction_id
-        if iid is None:
-            return
-        if kind == "call":
-            handle = self.chain[0].record_handle if self.chain else None
-            if handle is None:
-                self.set_status("preview", views.Status("error", "The record's chain is not loaded yet."))
-                return
-            await self.call_record(handle)
-            return
-
-        async def action() -> str:
-            await (self.outbound.reject_preview_record(iid) if kind == "reject" else self.outbound.cancel_preview_record(iid))
-            self.forget(iid)
-            return "Record rejected: it goes back to the campaign." if kind == "reject" else "Record cancelled."
-        await self.run("preview", "Rejecting…" if kind == "reject" else "Cancelling the record…", action)
-
-    def forget(self, interaction_id: str) -> None:
-        self.drafts.clear(interaction_id)
-        if interaction_id in self.known:
-            self.known.remove(interaction_id)
-        self.states.pop(interaction_id, None)
-        if self.interaction_id == interaction_id:
-            self.generation += 1
-            self.interaction_id, self.editor, self.fields, self.chain = None, None, [], []
-            self.render_header()
-            self.render_summary([])
-            self.render_record_placeholder("That interaction is gone.")
-            self.render_actions()
-
-    async def toggle_direct_push(self) -> None:
-        turn_on = not self.direct_push
-
-        async def action() -> str:
-            await (self.outbound.start_direct_push_preview() if turn_on else self.outbound.stop_direct_push_preview())
-            self.direct_push = turn_on
-            return "Direct push preview started: records arrive as WWE pushes them." if turn_on else "Direct push preview stopped."
-        await self.run("preview", "Starting direct push…" if turn_on else "Stopping direct push…", action)
+            self.record.render(it)
+            self.outcome.render(it)
+            self.reschedule.render(it)
+            self.chain.render(it)
+        self.preview.render(it)
 
     # -- WWE events ---------------------------------------------------------------------------
 
     def on_event(self, event: Event) -> None:
+        try:
+            self._on_event(event)
+        except Exception as exc:
+            self.unexpected(exc, None, None)
+
+    def _on_event(self, event: Event) -> None:
         data: Mapping[str, Any] = event.data if isinstance(event.data, Mapping) else {}
-        if event.name == "outbound" and event.event_type == "PreviewRecord" and event.interaction_id:
-            self.remember(event.interaction_id, "preview", data.get("campaignName") if isinstance(data.get("campaignName"), str) else None)
-            self.spawn(self.show(event.interaction_id))
-        elif event.name == "interaction" and event.interaction_id:
-            found = data.get("interaction")
-            interaction: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
-            iid = event.interaction_id
-            state = interaction.get("state") if isinstance(interaction.get("state"), str) else None
+        iid = event.interaction_id
+        if not iid:
+            return
+        if event.name == "outbound" and event.event_type == "PreviewRecord":
+            campaign = data.get("campaignName")
+            it = self.remember(iid, PREVIEW, campaign if isinstance(campaign, str) else None)
+            it.was_preview = True
+            self.spawn(self.show(iid))
+        elif event.name == "interaction":
             if event.event_type == "REMOVED":
                 self.forget(iid)
-            elif event.event_type in ("ADDED", "CHANGED"):
-                if isinstance(interaction.get("doNotCall"), bool):
-                    self.dnc[iid] = interaction["doNotCall"]
-                self.remember(iid, state, interaction.get("campaignName") if isinstance(interaction.get("campaignName"), str) else None)
-                if iid == self.interaction_id:
-                    self.render_header()
-                    self.render_preview()
-                    self.render_chain()
-                else:
-                    self.render_header()
+                return
+            if event.event_type not in ("ADDED", "CHANGED"):
+                return
+            found = data.get("interaction")
+            interaction: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
+            state, campaign, dnc = interaction.get("state"), interaction.get("campaignName"), interaction.get("doNotCall")
+            new = iid not in self.interactions
+            it = self.remember(iid)
+            before = (it.state, it.campaign, it.dnc)
+            self.remember(iid, state if isinstance(state, str) else None, campaign if isinstance(campaign, str) else None)
+            if isinstance(dnc, bool):
+                it.dnc = dnc
+            if self.shown is it and before != (it.state, it.campaign, it.dnc):
+                self.render_state(it)
+            elif new:
+                self.render_header()
 
     # -- page events ----------------------------------------------------------------------------
 
     def handle(self, event: Mapping[str, Any]) -> None:
         """One DOM event, as the JS layer reports it (plain data)."""
+        try:
+            self._handle(event)
+        except Exception as exc:
+            self.unexpected(exc, self.shown, None)
+
+    def _handle(self, event: Mapping[str, Any]) -> None:
+        it = self.shown
         kind, action = event.get("type"), event.get("action")
         field = event.get("field")
-        index = int(field) if isinstance(field, (int, str)) and str(field).isdigit() else None
+        index = int(field) if isinstance(field, (int, str)) and str(field).isdecimal() and str(field).isascii() else None
         value = event.get("value")
         text = value if isinstance(value, str) else ""
         if index is not None and kind in ("input", "change", "blur") and event.get("id") == views.field_id(index):
             # (only the control itself: its Revert button carries the same data-field)
+            if it is None:
+                return
             if event.get("checkbox"):
                 if kind == "change":
-                    self.edit(index, "true" if event.get("checked") else "false", validate=True)
+                    self.record.edit(it, index, "true" if event.get("checked") else "false", validate=True)
             else:
                 # A number input the browser cannot read (e.g. "12abc") reports "" and
                 # badInput: make the field model see something that is not a number.
-                self.edit(index, "NaN" if event.get("bad") else text, validate=kind != "input")
-        elif kind == "input" and event.get("id") == "w-when":
-            self.preview_local_time(text)
-        elif kind == "change" and action == "switch" and text:
-            self.spawn(self.show(text))
+                self.record.edit(it, index, "NaN" if event.get("bad") else text, validate=kind != "input")
+        elif kind == "input" and event.get("id") == "w-when" and it is not None:
+            self.reschedule.typed(it, text)
+        elif kind == "change":
+            self._choose(it, str(action or ""), text)
         elif kind == "click":
-            self.click(str(action or ""), index, event)
+            found = event.get("values")
+            values: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
+            self.click(it, str(action or ""), index, event, values)
 
-    def click(self, action: str, index: int | None, event: Mapping[str, Any]) -> None:
-        simple: Mapping[str, Callable[[], Awaitable[None]]] = {
-            "save": self.save, "set-call-result": self.set_call_result, "toggle-dnc": self.toggle_dnc,
-            "reschedule": self.reschedule, "cancel-reschedule": self.cancel_reschedule,
-            "get-preview": self.get_preview, "toggle-direct-push": self.toggle_direct_push,
-            "call-preview": lambda: self.preview_action("call"), "reject-preview": lambda: self.preview_action("reject"),
-            "cancel-preview": lambda: self.preview_action("cancel"),
+    def _choose(self, it: Interaction | None, action: str, text: str) -> None:
+        """A select changed: keep the choice where a re-render reads it."""
+        if action == "switch" and text:
+            self.spawn(self.show(text))
+        elif action == "choose-campaign":
+            self.session.campaign = text or None
+        elif it is not None and action == "choose-result":
+            it.chosen_result = text
+        elif it is not None and action == "choose-callback-type":
+            it.callback_type = text or "PERSONAL"
+
+    def click(self, it: Interaction | None, action: str, index: int | None, event: Mapping[str, Any],
+              values: Mapping[str, Any]) -> None:
+        def value(element_id: str, default: str) -> str:
+            found = values.get(element_id)
+            return found if isinstance(found, str) else default
+
+        if action == "get-preview":
+            self.spawn(self.preview.get_preview(value("w-campaign", self.session.campaign or "")), None, "campaign")
+            return
+        if action == "toggle-direct-push":
+            self.spawn(self.preview.toggle_direct_push(), None, "campaign")
+            return
+        if action == "retry" and event.get("area") == self.preview.session_area:
+            retry = self.session.area.retry
+            if retry and not self.session.area.busy:
+                self.spawn(retry(), None, "campaign")
+            return
+        if it is None:
+            return
+        actions: Mapping[str, tuple[str, Callable[[], Awaitable[None]]]] = {
+            "save": ("record", lambda: self.record.save(it)),
+            "set-call-result": ("callresult", lambda: self.outcome.set_call_result(it, value("w-callresult", self.outcome.chosen(it)))),
+            "toggle-dnc": ("callresult", lambda: self.outcome.toggle_dnc(it)),
+            "reschedule": ("reschedule", lambda: self.reschedule.reschedule(
+                it, value("w-when", it.when_text), value("w-callback-type", it.callback_type))),
+            "cancel-reschedule": ("reschedule", lambda: self.reschedule.cancel(it)),
+            "call-preview": ("preview", lambda: self.preview.call(it)),
+            "reject-preview": ("preview", lambda: self.preview.drop(it, "reject")),
+            "cancel-preview": ("preview", lambda: self.preview.drop(it, "cancel")),
         }
-        if action in simple:
-            self.spawn(simple[action]())
-        elif action == "revert" and index is not None:
-            self.revert(index)
-        elif action == "revert-all":
-            self.revert_all()
-        elif action == "focus-field" and index is not None:
-            self.dom.patch([("focus", views.field_id(index))])
+        if action in actions:
+            area, run = actions[action]
+            self.spawn(run(), it, area)
         elif action == "call-record":
             handle = event.get("handle")
-            if isinstance(handle, str) and handle.isdigit():
-                self.spawn(self.call_record(int(handle)))
+            if isinstance(handle, str) and handle.isdecimal() and handle.isascii():
+                self.spawn(self.chain.call(it, int(handle), "chain"), it, "chain")
+        elif action == "revert" and index is not None:
+            self.record.revert(it, index)
+        elif action == "revert-all":
+            self.record.revert_all(it)
+        elif action == "keep-mine":
+            self.record.keep_mine(it)
+        elif action == "take-wwe":
+            self.record.take_wwe(it)
+        elif action == "focus-field" and index is not None:
+            self.dom.patch([("focus", views.field_id(index))])
         elif action == "retry":
-            retry = self.retries.get(str(event.get("area")))
-            if retry:
-                self.spawn(retry())
+            area = str(event.get("area"))
+            state = it.areas.get(area)
+            if state is not None and state.retry is not None and not state.busy:
+                self.spawn(state.retry(), it, area)

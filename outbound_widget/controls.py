@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from bridge import Field, FieldType
-from bridge.values import DATE_HINT, TIME_HINT
+from bridge.values import DATE_HINT, TIME_HINT, FieldValueError, parse
 
 
 class ControlKind(str, Enum):
@@ -41,6 +41,8 @@ class Control:
         when the field may be empty (or has no value yet).
     warning : str | None
         Set for a fieldType the reference does not list (rendered as text).
+    readonly_reason : str | None
+        For read-only controls: why the agent cannot change it.
     """
 
     kind: ControlKind
@@ -51,6 +53,17 @@ class Control:
     hint: str | None = None
     options: tuple[tuple[str, str], ...] = ()
     warning: str | None = None
+    readonly_reason: str | None = None
+
+
+READ_ONLY_REASON = "Read-only in WWE: it cannot be changed here."
+DUPLICATE_REASON = "WWE sent another field with this name: only the first one can be edited here."
+def _fits(field: Field) -> bool:
+    try:
+        parse(field, field.value)
+    except FieldValueError:
+        return False
+    return True
 
 
 def _enum_options(field: Field) -> tuple[tuple[str, str], ...]:
@@ -61,11 +74,24 @@ def _enum_options(field: Field) -> tuple[tuple[str, str], ...]:
     return options if has_value else (("", "Choose…"),) + options
 
 
+def duplicate_control() -> Control:
+    """A second field of the same name: shown, never edited (edits go by name)."""
+    return Control(ControlKind.READONLY, readonly_reason=DUPLICATE_REASON)
+
+
 def control_for(field: Field) -> Control:
-    """The control for *field*: read-only text when WWE does not let it change."""
+    """The control for *field*: read-only text when WWE does not let it change.
+
+    A number or yes/no field whose value from WWE does not fit its type is edited
+    as text, so that WWE's value shows exactly as sent: a number input would show
+    "1e309" as empty, a checkbox "maybe" as unchecked.
+    """
     if not field.is_editable:
-        return Control(ControlKind.READONLY)
+        return Control(ControlKind.READONLY, readonly_reason=READ_ONLY_REASON)
     kind = field.kind
+    if kind in (FieldType.INT, FieldType.FLOAT, FieldType.BOOL) and not _fits(field):
+        hint = "true or false" if kind is FieldType.BOOL else "a whole number" if kind is FieldType.INT else "a number"
+        return Control(ControlKind.TEXT, hint=f"Enter {hint}.")
     if kind is FieldType.INT:
         return Control(ControlKind.NUMBER, step="1", input_mode="numeric")
     if kind is FieldType.FLOAT:

@@ -2,7 +2,11 @@
 
 The page's sessionStorage is the store (per tab, gone when the tab closes: the
 record belongs to this call, not to the browser). Drafts hold what the agent
-typed, as text, and are cleared after a successful save.
+typed, as text; after a save only what is still unsaved stays.
+
+While a save is on its way, what it sends is kept too (`mark_sending`): a page
+reloaded before WWE answered can then tell the agent whether WWE has it, by
+reading the record, instead of restoring it as unsaved and sending it again.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from typing import Protocol
 from bridge import RecordEditor
 
 PREFIX = "wwe-outbound-widget:draft:"
+SENDING = "wwe-outbound-widget:sending:"
 
 
 class Storage(Protocol):
@@ -73,3 +78,20 @@ class Drafts:
 
     def clear(self, interaction_id: str) -> None:
         self.storage.remove(PREFIX + interaction_id)
+        self.storage.remove(SENDING + interaction_id)
+
+    def mark_sending(self, interaction_id: str, texts: dict[str, str]) -> None:
+        """A save of these fields (name → text) has left and is not confirmed yet."""
+        self.storage.set(SENDING + interaction_id, json.dumps(texts))
+
+    def sent_unconfirmed(self, interaction_id: str) -> dict[str, str]:
+        """What a save sent before the page was reloaded, if it was never confirmed."""
+        raw = self.storage.get(SENDING + interaction_id)
+        try:
+            texts = json.loads(raw) if raw else {}
+        except ValueError:
+            return {}
+        return {str(k): v for k, v in texts.items() if isinstance(v, str)} if isinstance(texts, dict) else {}
+
+    def confirmed(self, interaction_id: str) -> None:
+        self.storage.remove(SENDING + interaction_id)

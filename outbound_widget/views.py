@@ -13,24 +13,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from bridge import CallResult, CallResults, Campaign, ChainedRecord, Field, RecordEditor
+from bridge.record import FieldConflict
 
 from .controls import Control, ControlKind
+from .state import Status
 from .tree import AttrValue, Node, children_slot, h, slot, stamp
 
-__all__ = ["Status", "h"]  # h re-exported for the controller's one-off notices
+__all__ = ["Status", "h"]  # re-exported for the panels
 
 
 def field_id(index: int) -> str:
     return f"f{index}"
-
-
-@dataclass(frozen=True)
-class Status:
-    """What an action area shows: idle, busy (with what), done or failed (with a retry)."""
-
-    state: str = "idle"  # idle | busy | done | error
-    message: str = ""
-    retry: bool = False
 
 
 def status_view(area: str, status: Status) -> Node:
@@ -100,7 +93,7 @@ def field_row_template(control: Control, mandatory: bool) -> Node:
         label,
         h("span", {"class": "hint", "id": _id("-hint")}, control.hint) if control.hint else None,
         _control_template(control, mandatory),
-        h("span", {"class": "readonly-hint", "id": _id("-msg")}, "Read-only in WWE: it cannot be changed here.")
+        h("span", {"class": "readonly-hint", "id": _id("-msg")}, control.readonly_reason or "")
         if readonly else
         h("span", {"class": "field-error", "id": _id("-msg"), "hidden": slot(V_MSG_HIDDEN)}, slot(V_MSG)),
         h("span", {"class": "was", "id": _id("-was"), "hidden": slot(V_WAS_HIDDEN)}, slot(V_WAS)),
@@ -111,12 +104,21 @@ def field_row_template(control: Control, mandatory: bool) -> Node:
     )
 
 
+def field_problem(editor: RecordEditor, name: str) -> str | None:
+    """What to flag on a field: the agent's entry's problem, else WWE's own value's."""
+    if editor.is_changed(name):
+        return editor.problem(name)
+    return editor.problem(name) or editor.baseline_problem(name)
+
+
 def field_row_values(index: int, field: Field, control: Control, editor: RecordEditor) -> list[Any]:
     """What fills a field's row template (see the V_* numbers)."""
-    text = editor.text(field.name)
-    changed = editor.is_changed(field.name)
-    problem = editor.problem(field.name)
     readonly = control.kind is ControlKind.READONLY
+    duplicate = readonly and editor.index(field.name) != index
+    # A duplicate shows its own value, as WWE sent it: it has no edit state.
+    text = ("" if field.value is None else str(field.value)) if duplicate else editor.text(field.name)
+    changed = not duplicate and editor.is_changed(field.name)
+    problem = None if readonly else field_problem(editor, field.name)
     options: list[Node] = []
     if control.kind is ControlKind.SELECT:
         choices = list(control.options)
@@ -130,7 +132,7 @@ def field_row_values(index: int, field: Field, control: Control, editor: RecordE
         "true" if changed else None,
         field.label,
         (text or "—") if readonly else text,
-        "true" if problem and not readonly else None,
+        "true" if problem else None,
         control.kind is ControlKind.CHECKBOX and text.lower() == "true",
         not problem,
         f"{field.label}: {problem}" if problem else "",
@@ -142,19 +144,41 @@ def field_row_values(index: int, field: Field, control: Control, editor: RecordE
     ]
 
 
-def record_form(fields: Sequence[Field], controls: Sequence[Control], editor: RecordEditor) -> Node:
-    changes = len(editor.changed_names())
+def field_row(index: int, field: Field, control: Control, editor: RecordEditor) -> Node:
+    """One row as a plain tree (for replacing a row in place)."""
+    return stamp([(field_row_template(control, field.is_mandatory), field_row_values(index, field, control, editor))])
+
+
+def record_form(fields: Sequence[Field], controls: Sequence[Control], editor: RecordEditor,
+                conflicts: Sequence[FieldConflict] = (), status: Status = Status()) -> Node:
+    changes = editor.changed_count()
     return h(
         "form", {"id": "w-form", "class": "record", "novalidate": True, "aria-label": "Record fields",
                  "autocomplete": "off", "spellcheck": "false"},
         h("div", {"class": "mandatory-note"}, "Fields marked * are required."),
         stamp([(field_row_template(c, f.is_mandatory), field_row_values(i, f, c, editor))
                for i, (f, c) in enumerate(zip(fields, controls))]),
+        conflict_box(conflicts),
         h("div", {"class": "form-actions"},
           h("button", {"type": "button", "id": "w-save", "data-action": "save", "disabled": changes == 0}, save_label(changes)),
           h("button", {"type": "button", "id": "w-revert-all", "data-action": "revert-all", "disabled": changes == 0},
             "Revert all")),
-        status_view("record", Status()),
+        status_view("record", status),
+    )
+
+
+def conflict_box(conflicts: Sequence[FieldConflict]) -> Node:
+    """Fields the agent edited that WWE changed meanwhile, and the two ways on."""
+    if not conflicts:
+        return h("div", {"id": "w-conflict-box", "hidden": True})
+    return h(
+        "div", {"id": "w-conflict-box", "class": "conflict", "role": "alert"},
+        h("h3", {}, f"Changed in WWE since you loaded the record ({len(conflicts)})"),
+        h("ul", {}, *(h("li", {"data-name": c.name}, h("strong", {}, c.label), f": WWE now has “{c.wwe}”, you entered “{c.mine}” "
+                                                      f"(it was “{c.was}”)") for c in conflicts)),
+        h("div", {"class": "form-actions"},
+          h("button", {"type": "button", "id": "w-keep-mine", "data-action": "keep-mine"}, "Save mine over WWE's"),
+          h("button", {"type": "button", "id": "w-take-wwe", "data-action": "take-wwe"}, "Use WWE's values")),
     )
 
 
@@ -177,6 +201,10 @@ def error_summary(problems: Sequence[tuple[int, str, str]]) -> Node:
 # -- around the record -------------------------------------------------------------
 
 
+def _why(element_id: str, reason: str | None) -> Node | None:
+    return h("p", {"id": element_id, "class": "why"}, reason) if reason else None
+
+
 def header(interaction_id: str | None, state: str | None, campaign: str | None, known: Sequence[str]) -> Node:
     if interaction_id is None:
         title: Node = h("p", {"class": "no-interaction"}, "No outbound interaction: get a preview record below, or wait for WWE to push one.")
@@ -192,23 +220,36 @@ def header(interaction_id: str | None, state: str | None, campaign: str | None, 
     return h("div", {"id": "w-header-box"}, title, switcher)
 
 
-def call_result_view(results: CallResults | None, current: CallResult | None, dnc: bool, status: Status) -> Node:
-    options = [h("option", {"value": "", "selected": current is None}, "Choose a call result…")]
+def call_result_view(results: CallResults | None, chosen: str, blocked: str | None, dnc: bool, dnc_blocked: str | None,
+                     note: str | None, status: Status) -> Node:
+    """The call result picker and the Do Not Call toggle.
+
+    *chosen* is the code the select shows (the agent's choice, else the record's);
+    *blocked* / *dnc_blocked* say why WWE would refuse the action now (None: allowed).
+    """
+    options = [h("option", {"value": "", "selected": chosen == ""}, "Choose a call result…")]
+    listed = False
     for name in results or ():
         result = results[name] if results else None
         assert result is not None
-        options.append(h("option", {"value": str(result.code), "selected": current is not None and result.code == current.code},
-                         result.label))
-    blocked = "Do Not Call is set: WWE refuses a call result until it is removed." if dnc else None
+        listed = listed or str(result.code) == chosen
+        options.append(h("option", {"value": str(result.code), "selected": str(result.code) == chosen}, result.label))
+    if chosen and not listed:
+        options.append(h("option", {"value": chosen, "selected": True}, f"{chosen} (not in WWE's list)"))
     return h(
         "section", {"id": "w-callresult-box", "aria-labelledby": "w-callresult-title"},
         h("h2", {"id": "w-callresult-title"}, "Call result"),
         h("label", {"for": "w-callresult"}, "Result"),
-        h("select", {"id": "w-callresult", "disabled": dnc, "aria-describedby": "w-dnc-why" if dnc else None}, *options),
-        h("button", {"type": "button", "data-action": "set-call-result", "id": "w-set-callresult", "disabled": dnc}, "Set call result"),
-        h("p", {"id": "w-dnc-why", "class": "why"}, blocked) if blocked else None,
-        h("button", {"type": "button", "data-action": "toggle-dnc", "id": "w-dnc", "aria-pressed": "true" if dnc else "false"},
+        h("select", {"id": "w-callresult", "data-action": "choose-result", "disabled": blocked is not None,
+                     "aria-describedby": "w-callresult-why" if blocked else None}, *options),
+        h("button", {"type": "button", "data-action": "set-call-result", "id": "w-set-callresult", "disabled": blocked is not None,
+                     "aria-describedby": "w-callresult-why" if blocked else None}, "Set call result"),
+        _why("w-callresult-why", blocked),
+        _why("w-results-note", note),
+        h("button", {"type": "button", "data-action": "toggle-dnc", "id": "w-dnc", "aria-pressed": "true" if dnc else "false",
+                     "disabled": dnc_blocked is not None, "aria-describedby": "w-dnc-why" if dnc_blocked else None},
           "Do Not Call: on (remove)" if dnc else "Do Not Call: off (set)"),
+        _why("w-dnc-why", dnc_blocked),
         status_view("callresult", status),
     )
 
@@ -219,6 +260,10 @@ class RescheduleInfo:
     phone: str | None
     zone: str  # "ACT (UTC+09:30)"
     scheduled: str | None  # what was set in this session, e.g. "05/27/2031 10:30 (PERSONAL)"
+    when_text: str = ""  # what the agent typed
+    callback_type: str = "PERSONAL"
+    local: str = ""  # the agent-local equivalent of when_text
+    error: str | None = None  # why when_text cannot be sent
 
 
 def reschedule_view(info: RescheduleInfo | None, status: Status) -> Node:
@@ -230,13 +275,15 @@ def reschedule_view(info: RescheduleInfo | None, status: Status) -> Node:
               f" — enter the callback in the record's time zone: {info.zone}."),
             h("label", {"for": "w-when"}, "Callback at (record time)"),
             h("input", {"id": "w-when", "type": "text", "placeholder": "MM/DD/YYYY HH:MM", "inputmode": "numeric",
-                        "autocomplete": "off", "aria-describedby": "w-when-local w-when-error"}),
-            h("p", {"id": "w-when-local", "class": "hint", "aria-live": "polite"}),
-            h("p", {"id": "w-when-error", "class": "field-error", "hidden": True}),
+                        "autocomplete": "off", "aria-describedby": "w-when-local w-when-error", "value": info.when_text,
+                        "aria-invalid": "true" if info.error else None}),
+            h("p", {"id": "w-when-local", "class": "hint", "aria-live": "polite"}, info.local),
+            h("p", {"id": "w-when-error", "class": "field-error", "hidden": info.error is None},
+              f"Callback at: {info.error}" if info.error else ""),
             h("label", {"for": "w-callback-type"}, "Callback type"),
-            h("select", {"id": "w-callback-type"},
-              h("option", {"value": "PERSONAL"}, "Personal (this agent)"),
-              h("option", {"value": "CAMPAIGN"}, "Campaign (any agent)")),
+            h("select", {"id": "w-callback-type", "data-action": "choose-callback-type"},
+              h("option", {"value": "PERSONAL", "selected": info.callback_type == "PERSONAL"}, "Personal (this agent)"),
+              h("option", {"value": "CAMPAIGN", "selected": info.callback_type == "CAMPAIGN"}, "Campaign (any agent)")),
             h("button", {"type": "button", "data-action": "reschedule", "id": "w-reschedule"}, "Reschedule"),
             h("p", {"id": "w-scheduled"}, f"Callback set: {info.scheduled}") if info.scheduled else None,
             h("button", {"type": "button", "data-action": "cancel-reschedule", "id": "w-cancel-reschedule"}, "Cancel reschedule")
@@ -246,7 +293,9 @@ def reschedule_view(info: RescheduleInfo | None, status: Status) -> Node:
              h("h2", {"id": "w-reschedule-title"}, "Reschedule"), *body, status_view("reschedule", status))
 
 
-def chain_view(records: Sequence[ChainedRecord], results: CallResults | None, can_call: bool, status: Status) -> Node:
+def chain_view(records: Sequence[ChainedRecord] | None, results: CallResults | None, blocked: str | None,
+               status: Status) -> Node:
+    """The chain's records with "Call this number"; *blocked* says why dialling is not possible now."""
     def result_label(code: int | None) -> str:
         if code is None:
             return ""
@@ -260,37 +309,52 @@ def chain_view(records: Sequence[ChainedRecord], results: CallResults | None, ca
           h("td", {}, r.phone or ""), h("td", {}, r.phone_type_label), h("td", {}, str(r.record_handle)),
           h("td", {}, result_label(r.call_result)), h("td", {}, hhmm(r.call_from)), h("td", {}, hhmm(r.call_until)),
           h("td", {}, h("button", {"type": "button", "data-action": "call-record", "data-handle": r.record_handle,
-                                   "disabled": not can_call, "aria-label": f"Call {r.phone or r.record_handle}"},
+                                   "disabled": blocked is not None or r.record_handle is None,
+                                   "aria-describedby": "w-chain-why" if blocked else None,
+                                   "aria-label": f"Call {r.phone or r.record_handle}"},
                         "Call this number")))
-        for r in records
+        for r in records or ()
     ]
-    table = h("table", {"id": "w-chain"},
-              h("thead", {}, h("tr", {}, *(h("th", {"scope": "col"}, c) for c in
-                                           ("Phone", "Type", "Handle", "Call result", "From", "Until", "")))),
-              h("tbody", {}, *rows)) if rows else h("p", {}, "No chained records.")
-    why = None if can_call else h("p", {"class": "why"}, "Numbers can be dialled while the record is a preview (before it is called).")
+    if records is None:
+        table: Node = h("p", {}, "Loading the chained records…")
+    elif rows:
+        table = h("table", {"id": "w-chain"},
+                  h("thead", {}, h("tr", {}, *(h("th", {"scope": "col"}, c) for c in
+                                               ("Phone", "Type", "Handle", "Call result", "From", "Until", "")))),
+                  h("tbody", {}, *rows))
+    else:
+        table = h("p", {}, "No chained records.")
     return h("section", {"id": "w-chain-box", "aria-labelledby": "w-chain-title"},
-             h("h2", {"id": "w-chain-title"}, "Chained records"), table, why, status_view("chain", status))
+             h("h2", {"id": "w-chain-title"}, "Chained records"), table, _why("w-chain-why", blocked),
+             status_view("chain", status))
 
 
-def preview_view(campaigns: Sequence[Campaign], selected: str | None, preview_iid: str | None,
-                 direct_push: bool, status: Status) -> Node:
+def preview_view(campaigns: Sequence[Campaign], selected: str | None, direct_push: bool, session_status: Status,
+                 preview_iid: str | None, blocked: str | None, status: Status) -> Node:
+    """Getting records (session-wide) and the shown preview's Call / Reject / Cancel.
+
+    *preview_iid* is the shown interaction when it is (or was) a preview; *blocked*
+    says why its actions are not possible now.
+    """
     options = [h("option", {"value": c.name, "selected": c.name == selected},
                  c.name + (f" ({', '.join(x for x in (c.mode, c.status) if x)})" if c.mode or c.status else ""))
                for c in campaigns]
+    disabled: dict[str, AttrValue] = {"disabled": blocked is not None, "aria-describedby": "w-preview-why" if blocked else None}
     return h(
         "section", {"id": "w-preview-box", "aria-labelledby": "w-preview-title"},
         h("h2", {"id": "w-preview-title"}, "Preview"),
-        h("label", {"for": "w-campaign"}, "Campaign"),
-        h("select", {"id": "w-campaign"}, *options) if options else h("p", {}, "No campaigns loaded."),
-        h("button", {"type": "button", "data-action": "get-preview", "id": "w-get-preview", "disabled": not options}, "Get record"),
         h("div", {"class": "preview-actions", "hidden": preview_iid is None},
           h("span", {}, f"Preview {preview_iid}: " if preview_iid else ""),
-          h("button", {"type": "button", "data-action": "call-preview", "id": "w-call-preview"}, "Call"),
-          h("button", {"type": "button", "data-action": "reject-preview", "id": "w-reject-preview"}, "Reject"),
-          h("button", {"type": "button", "data-action": "cancel-preview", "id": "w-cancel-preview"}, "Cancel record")),
+          h("button", {"type": "button", "data-action": "call-preview", "id": "w-call-preview", **disabled}, "Call"),
+          h("button", {"type": "button", "data-action": "reject-preview", "id": "w-reject-preview", **disabled}, "Reject"),
+          h("button", {"type": "button", "data-action": "cancel-preview", "id": "w-cancel-preview", **disabled}, "Cancel record")),
+        _why("w-preview-why", blocked if preview_iid else None),
+        status_view("preview", status),
+        h("label", {"for": "w-campaign"}, "Campaign"),
+        h("select", {"id": "w-campaign", "data-action": "choose-campaign"}, *options) if options else h("p", {}, "No campaigns loaded."),
+        h("button", {"type": "button", "data-action": "get-preview", "id": "w-get-preview", "disabled": not options}, "Get record"),
         h("button", {"type": "button", "data-action": "toggle-direct-push", "id": "w-direct-push",
                      "aria-pressed": "true" if direct_push else "false"},
           "Stop direct push preview" if direct_push else "Start direct push preview"),
-        status_view("preview", status),
+        status_view("campaign", session_status),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import datetime, timezone
 from typing import Any
@@ -17,6 +18,7 @@ from outbound_widget.drafts import PREFIX, Drafts, MemoryStorage
 from outbound_widget.tree import expand, find, h, slot, stamp, text_of, walk
 from outbound_widget.zones import offset_text, record_to_utc, zone_label
 
+from .fake_dom import FakeDom
 from .helpers import run, sample
 
 
@@ -110,33 +112,7 @@ def test_zones() -> None:
 
 
 # -- the controller ----------------------------------------------------------------------
-
-
-class FakeDom:
-    def __init__(self) -> None:
-        self.storage = MemoryStorage()
-        self.slots: dict[str, Any] = {}
-        self.ops: list[tuple[Any, ...]] = []
-        self.values: dict[str, str] = {}
-        self.warnings: list[str] = []
-
-    def render(self, target: str, tree: Any) -> None:
-        self.slots[target] = tree
-
-    def patch(self, ops: list[tuple[Any, ...]]) -> None:
-        self.ops += ops
-
-    def read(self, element_id: str) -> str:
-        return self.values.get(element_id, "")
-
-    def warn(self, message: str) -> None:
-        self.warnings.append(message)
-
-    def local_time(self, utc: datetime) -> tuple[str, str]:
-        return utc.strftime("%m/%d/%Y %H:%M"), "UTC"
-
-    def text(self, slot: str) -> str:
-        return text_of(self.slots.get(slot, ""))
+# (interleavings, conflicts and per-interaction state: test_widget_state.py)
 
 
 CHAIN = sample("getChainedRecords")
@@ -155,18 +131,26 @@ def wwe(**overrides: Any) -> FakeHost:
 async def started(host: FakeHost, dom: FakeDom, iid: str | None = "1") -> Widget:
     widget = Widget(dom, Outbound(host), iid)
     await widget.start()
+    await widget.idle()
     return widget
 
 
 def test_shows_the_record_and_saves_only_changes() -> None:
+    held = json.loads(json.dumps(FIELDS))
+
+    def update(args: list[Any]) -> None:
+        for field in held:
+            field["value"] = args[1].get(field["name"], field.get("value"))
+
     async def scenario() -> None:
-        host, dom = wwe(), FakeDom()
+        host, dom = wwe(getRecordFields=lambda args: held, updateRecordFields=update), FakeDom()
         widget = await started(host, dom)
         assert "GSW_CUSTOM_STRING" in dom.text("slot-record") and "Busy" in dom.text("slot-callresult")
         widget.handle({"type": "input", "field": "1", "id": "f1", "value": "New text"})
         widget.handle({"type": "change", "field": "2", "id": "f2", "value": "4"})
-        assert ("text", "w-save", "Save 2 changes") in dom.ops
-        await widget.save()
+        assert dom.text("w-save") == "Save 2 changes"
+        widget.handle({"type": "click", "action": "save"})
+        await widget.idle()
         assert host.sent("updateRecordFields") == [["1", {"GSW_CUSTOM_STRING": "New text", "GSW_PHONE_TYPE": 4}]]
         assert dom.storage.items == {}
     run(scenario())
@@ -178,12 +162,14 @@ def test_bad_fields_block_the_save_and_focus_the_first() -> None:
         widget = await started(host, dom)
         widget.handle({"type": "input", "field": "1", "id": "f1", "value": ""})  # optional: fine
         widget.handle({"type": "change", "field": "2", "id": "f2", "value": "99"})  # not an option
-        await widget.save()
-        assert "Phone Type" in dom.text("slot-summary") and ("focus", "f2") in dom.ops
+        widget.handle({"type": "click", "action": "save"})
+        await widget.idle()
+        assert "Phone Type" in dom.text("slot-summary") and dom.focused == "f2"
         assert host.sent("updateRecordFields") == []
         # The Revert button's own events never edit the field (it shares data-field).
         widget.handle({"type": "blur", "field": "2", "id": "f2-revert", "value": ""})
-        assert widget.editor is not None and widget.editor.text("GSW_PHONE_TYPE") == "99"
+        assert widget.shown is not None and widget.shown.editor is not None
+        assert widget.shown.editor.text("GSW_PHONE_TYPE") == "99"
     run(scenario())
 
 
@@ -195,37 +181,13 @@ def test_failed_save_keeps_the_edits_and_the_draft() -> None:
         host, dom = wwe(updateRecordFields=refuse), FakeDom()
         widget = await started(host, dom)
         widget.handle({"type": "input", "field": "1", "id": "f1", "value": "Keep me"})
-        await widget.save()
-        assert widget.editor is not None and widget.editor.text("GSW_CUSTOM_STRING") == "Keep me"
-        assert any(op[0] == "replace" and "OCS is down" in text_of(op[2]) for op in dom.ops)
+        widget.handle({"type": "click", "action": "save"})
+        await widget.idle()
+        assert widget.shown is not None and widget.shown.editor is not None
+        assert widget.shown.editor.text("GSW_CUSTOM_STRING") == "Keep me"
+        assert dom.status("record")[0] == "error" and "OCS is down" in dom.status("record")[1]
         assert json.loads(dom.storage.items[PREFIX + "1"]) == {"GSW_CUSTOM_STRING": "Keep me"}
     run(scenario())
-
-
-def test_an_answer_for_an_interaction_no_longer_shown_is_dropped() -> None:
-    async def scenario() -> None:
-        host, dom = wwe(), FakeDom()
-        widget = await started(host, dom, None)
-        host.hold("getRecordFields")
-        widget.spawn(widget.show("A"))
-        await widget_turn()
-        first = host.last("getRecordFields")
-        widget.spawn(widget.show("B"))
-        await widget_turn()
-        host.last("getRecordFields").answer([{"name": "B_FIELD", "isEditable": True, "isMandatory": False,
-                                               "fieldType": "var-char", "valueType": "string", "value": "b"}])
-        await widget_turn()
-        first.answer(FIELDS)  # late, for A
-        await widget.idle()
-        assert widget.interaction_id == "B" and [f.name for f in widget.fields] == ["B_FIELD"]
-        assert "B_FIELD" in dom.text("slot-record") and "GSW_CUSTOM_STRING" not in dom.text("slot-record")
-    run(scenario())
-
-
-async def widget_turn() -> None:
-    import asyncio
-    for _ in range(5):
-        await asyncio.sleep(0)
 
 
 def test_a_pushed_preview_record_is_shown() -> None:
@@ -233,8 +195,9 @@ def test_a_pushed_preview_record_is_shown() -> None:
         host, dom = wwe(), FakeDom()
         widget = await started(host, dom, None)
         host.emit("outbound", {"eventType": "PreviewRecord", "interactionId": "P1", "campaignName": "Sales", "records": []})
-        await widget_turn()
+        for _ in range(5):
+            await asyncio.sleep(0)
         await widget.idle()
-        assert widget.interaction_id == "P1" and widget.states["P1"] == "preview"
+        assert widget.interaction_id == "P1" and widget.interactions["P1"].state == "preview"
         assert "P1" in dom.text("slot-header") and "Sales" in dom.text("slot-header")
     run(scenario())

@@ -116,10 +116,6 @@ export function patch(opsJson) {
   }
 }
 
-/** The current value of a control ("" when it does not exist). */
-export function read(id) {
-  return document.getElementById(id)?.value ?? "";
-}
 
 /** A UTC instant (ms) as the agent's local "MM/DD/YYYY HH:MM", and the agent's zone name. */
 export function localTime(utcMs) {
@@ -129,10 +125,27 @@ export function localTime(utcMs) {
   return [text, Intl.DateTimeFormat().resolvedOptions().timeZone ?? "local time"];
 }
 
+/**
+ * The values of the controls in a clicked button's section, so that an action
+ * carries what the agent entered with it (the page is never read back later,
+ * when it may show another interaction). The record form is not a section: its
+ * values travel with each edit.
+ */
+function sectionValues(el) {
+  const section = el.closest("section");
+  if (!section) return null;
+  const values = {};
+  for (const control of section.querySelectorAll("input[id], select[id]")) {
+    values[control.id] = control.type === "checkbox" ? String(control.checked) : control.value;
+  }
+  return values;
+}
+
 function describe(event) {
   const el = event.target instanceof Element ? (event.type === "click" ? event.target.closest("[data-action]") : event.target) : null;
   if (!el) return null;
   return {
+    values: event.type === "click" ? sectionValues(el) : null,
     type: event.type === "focusout" ? "blur" : event.type,
     id: el.id || null,
     action: el.dataset.action ?? null,

@@ -1,0 +1,93 @@
+"""What every panel shares: its area's status line, and running an action in it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+from bridge import BridgeError, BridgeTimeoutError, MalformedResponseError, OutboundError
+
+from .. import views
+from ..state import Interaction, Status
+
+if TYPE_CHECKING:
+    from ..app import Widget
+
+
+def describe_error(exc: BaseException) -> str:
+    """What to tell the agent about a failed call."""
+    if isinstance(exc, OutboundError):
+        return f"WWE refused it: {exc.error_message}"
+    if isinstance(exc, BridgeError):
+        return str(exc)
+    return f"Unexpected error: {exc!r}"
+
+
+def retryable(exc: BaseException) -> bool:
+    """Whether trying again may work: WWE refused, did not answer, or answered nonsense.
+
+    A bad argument (a date in the wrong format) fails the same way every time.
+    """
+    return isinstance(exc, (OutboundError, BridgeTimeoutError, MalformedResponseError))
+
+
+class Panel:
+    """One area of the sidebar (``area`` names its status line, ``#<area>-status``)."""
+
+    area = ""
+
+    def __init__(self, widget: Widget) -> None:
+        self.widget = widget
+        self.dom = widget.dom
+        self.outbound = widget.outbound
+
+    def shown(self, it: Interaction) -> bool:
+        return self.widget.shown is it
+
+    def render(self, it: Interaction) -> None:
+        """Draw the panel's section from *it*'s state (only called while it is shown)."""
+        raise NotImplementedError
+
+    def set_status(self, it: Interaction, status: Status, area: str | None = None) -> None:
+        """Store *it*'s status for the area and, if it is shown, patch its status line only:
+        the controls around it keep what the agent entered."""
+        name = area or self.area
+        it.area(name).status = status
+        if self.shown(it):
+            self.dom.patch([("replace", f"{name}-status", views.status_view(name, status))])
+
+    async def run(self, it: Interaction, busy: str, action: Callable[[], Awaitable[str | None]],
+                  area: str | None = None) -> bool:
+        """Run *action* for *it* with progress in the area; on failure show why, with a Retry.
+
+        One action per area at a time: while one runs, another click does nothing
+        (the busy status says why). Returns whether the action succeeded.
+        """
+        name = area or self.area
+        state = it.area(name)
+        if state.busy:
+            return False
+
+        async def attempt() -> bool:
+            if state.busy:
+                return False
+            state.busy = True
+            self.set_status(it, Status("busy", busy), name)
+            try:
+                done = await action()
+            except BridgeError as exc:
+                self.set_status(it, Status("error", describe_error(exc), retry=retryable(exc)), name)
+                return False
+            except Exception as exc:  # a bug: end the busy state, say so, and let tests see it
+                self.widget.unexpected(exc, it, name)
+                return False
+            finally:
+                state.busy = False
+            self.set_status(it, Status("done", done or ""), name)
+            return True
+
+        async def retry() -> None:
+            await attempt()
+
+        state.retry = retry
+        return await attempt()

@@ -1,0 +1,72 @@
+"""The chain: the record's numbers, and dialling one of them."""
+
+from __future__ import annotations
+
+from bridge import BridgeError
+
+from .. import views
+from ..state import ACTIVE, PREVIEW, Interaction, Status
+from .base import Panel, describe_error
+
+CALLED = "This record has been called: its numbers can be dialled while it is a preview."
+
+
+class ChainPanel(Panel):
+    area = "chain"
+
+    @staticmethod
+    def blocked(it: Interaction) -> str | None:
+        """Why dialling is not possible now (None: WWE would take it, as far as we know)."""
+        if it.state is not None and it.state != PREVIEW:
+            return CALLED
+        return "Dialling…" if it.dialing else None
+
+    def render(self, it: Interaction) -> None:
+        self.dom.render("slot-chain", views.chain_view(it.chain, self.widget.session.call_results, self.blocked(it),
+                                                       it.area(self.area).status))
+
+    async def load(self, it: Interaction) -> None:
+        """Read the chain; a newer read makes this one's answer stale."""
+        it.chain_generation += 1
+        generation = it.chain_generation
+        try:
+            chain = await self.outbound.get_chained_records(it.id)
+        except BridgeError as exc:
+            if generation == it.chain_generation:
+                it.area(self.area).retry = lambda: self.load(it)
+                self.set_status(it, Status("error", f"Could not read the chained records: {describe_error(exc)}", retry=True))
+            return
+        if generation != it.chain_generation:
+            return
+        it.chain = chain
+        if self.shown(it):
+            self.render(it)
+            self.widget.reschedule.render(it)  # the callback is for the chain's first record
+
+    def reload(self, it: Interaction) -> None:
+        """Re-read the chain after a write that changes what it shows."""
+        self.widget.spawn(self.load(it), it, self.area)
+
+    async def call(self, it: Interaction, handle: int, area: str) -> None:
+        """Dial record *handle* of a preview (from the chain table or the preview's Call)."""
+        blocked = self.blocked(it)
+        if blocked:
+            if not it.dialing:
+                self.set_status(it, Status("error", blocked), area)
+            return  # a second click while dialling does nothing
+        it.dialing = True
+
+        async def action() -> str:
+            await self.outbound.call_preview_record(it.id, handle)
+            # WWE's interaction event says so too; we know it now.
+            it.state = ACTIVE
+            return f"Calling record {handle}."
+
+        try:
+            await self.run(it, "Dialling…", action, area)
+        finally:
+            it.dialing = False
+            if self.shown(it):
+                self.widget.render_state(it)
+        if it.state == ACTIVE:
+            self.reload(it)

@@ -1,0 +1,82 @@
+"""The call's outcome: the call result and Do Not Call."""
+
+from __future__ import annotations
+
+from bridge import BridgeError
+from bridge._numbers import whole_number
+
+from .. import views
+from ..state import PREVIEW, Interaction, Status
+from .base import Panel, describe_error
+
+NOT_CALLED = "Call the record first: WWE takes a call result once the record has been called."
+DNC_NOT_CALLED = "Call the record first: WWE sets Do Not Call on a record that has been called."
+DNC_SET = "Do Not Call is set: WWE refuses a call result until it is removed."
+
+
+class OutcomePanel(Panel):
+    area = "callresult"
+
+    def blocked(self, it: Interaction) -> str | None:
+        """Why WWE would refuse a call result now (None: it would not)."""
+        if it.state == PREVIEW:
+            return NOT_CALLED
+        return DNC_SET if it.dnc else None
+
+    def chosen(self, it: Interaction) -> str:
+        """What the select shows: the agent's pick, else the record's result."""
+        if it.chosen_result:
+            return it.chosen_result
+        return str(it.call_result.code) if it.call_result else ""
+
+    def render(self, it: Interaction) -> None:
+        session = self.widget.session
+        self.dom.render("slot-callresult", views.call_result_view(
+            session.call_results, self.chosen(it), self.blocked(it), it.dnc,
+            DNC_NOT_CALLED if it.state == PREVIEW else None, session.results_note, it.area(self.area).status))
+
+    async def load(self, it: Interaction) -> None:
+        try:
+            result = await self.outbound.get_call_result(it.id)
+        except BridgeError as exc:
+            it.area(self.area).retry = lambda: self.load(it)
+            self.set_status(it, Status("error", f"Could not read the call result: {describe_error(exc)}", retry=True))
+            return
+        it.call_result = result
+        if self.shown(it):
+            self.render(it)
+
+    async def set_call_result(self, it: Interaction, chosen: str) -> None:
+        blocked = self.blocked(it)
+        if blocked:
+            self.set_status(it, Status("error", blocked))
+            return
+        code = whole_number(chosen)
+        if code is None:
+            self.set_status(it, Status("error", "Choose a call result first."))
+            return
+        it.chosen_result = chosen
+
+        async def action() -> str:
+            result = await self.outbound.set_call_result(it.id, code)
+            it.call_result, it.chosen_result = result, ""
+            self.widget.chain.reload(it)  # the chain shows each record's result
+            return f"Call result set: {result.label}."
+
+        await self.run(it, "Setting the call result…", action)
+
+    async def toggle_dnc(self, it: Interaction) -> None:
+        if it.state == PREVIEW:
+            self.set_status(it, Status("error", DNC_NOT_CALLED))
+            return
+        turn_on = not it.dnc
+
+        async def action() -> str:
+            await (self.outbound.set_do_not_call(it.id) if turn_on else self.outbound.remove_do_not_call(it.id))
+            it.dnc = turn_on
+            if self.shown(it):
+                self.render(it)  # the result controls follow; the agent's pick is kept in `it`
+            self.widget.chain.reload(it)
+            return "Do Not Call set." if turn_on else "Do Not Call removed."
+
+        await self.run(it, "Updating Do Not Call…", action)

@@ -1,0 +1,381 @@
+"""The record: its fields as a form, the agent's edits, and saving them.
+
+Saving is where an outbound tool loses data or sends it twice, so it goes:
+1. re-read the record and rebase the edits on what WWE holds now: an edit WWE
+   already has is not sent again (a save whose answer was lost, another view
+   that wrote the same value); an edit of a field WWE changed meanwhile is a
+   conflict the agent decides (overwrite, or take WWE's);
+2. send the changed fields; what was sent is remembered across a reload;
+3. read the record back and rebase again: what was typed during the save stays
+   a change on top of the new baseline. A timeout is "not confirmed", and the
+   record is read to say what WWE has.
+Nothing the agent typed is dropped on any path, and each row is patched, not
+re-rendered, so typing during a save is never overwritten.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bridge import BridgeError, BridgeTimeoutError, Field, RecordEditor
+from bridge.record import Rebased
+
+from .. import views
+from ..controls import Control, ControlKind, control_for, duplicate_control
+from ..state import Interaction, Status
+from .base import Panel, describe_error
+
+Op = tuple[Any, ...]
+
+
+def holds(fields: list[Field], saved: dict[str, Any]) -> bool:
+    """Whether WWE's *fields* hold every value of *saved* (name → normalised value)."""
+    probe = RecordEditor(fields)
+    return all(name in probe and probe.baseline_problem(name) is None and probe.value(name) == value
+               for name, value in saved.items())
+
+
+class RecordPanel(Panel):
+    area = "record"
+
+    # -- loading ------------------------------------------------------------------
+
+    async def load(self, it: Interaction) -> None:
+        """Read the record (a newer read makes this one's answer stale) and restore drafts."""
+        it.generation += 1
+        generation = it.generation
+        it.loading, it.load_error = True, None
+        if self.shown(it):
+            self.render(it)
+        try:
+            fields = await self.outbound.get_record_fields(it.id)
+        except BridgeError as exc:
+            if generation == it.generation:
+                it.loading, it.load_error = False, f"Could not load the record: {describe_error(exc)}"
+                it.area(self.area).retry = lambda: self.load(it)
+                if self.shown(it):
+                    self.render(it)
+            return
+        if generation != it.generation:
+            return  # a newer read (a save's check, a retry) owns the record now
+        it.loading = False
+        self.set_fields(it, fields)
+        it.notice = self.restore(it)
+        if self.shown(it):
+            self.render(it)
+            self.widget.render_notice()
+
+    def set_fields(self, it: Interaction, fields: list[Field]) -> None:
+        it.fields = fields
+        it.editor = RecordEditor(fields)
+        it.controls = self.controls(it.editor, fields)
+        for control in it.controls:
+            if control.warning:
+                self.dom.warn(control.warning)
+
+    @staticmethod
+    def controls(editor: RecordEditor, fields: list[Field]) -> list[Control]:
+        return [control_for(f) if editor.index(f.name) == i else duplicate_control() for i, f in enumerate(fields)]
+
+    def restore(self, it: Interaction) -> str:
+        """Apply the drafts kept before a reload; returns what to tell the agent."""
+        assert it.editor is not None
+        drafts = self.widget.drafts
+        sent = drafts.sent_unconfirmed(it.id)
+        notes = []
+        if sent:
+            probe = RecordEditor(it.fields)
+            landed = [name for name, text in sent.items() if name in probe and probe.set_text(name, text) is None
+                      and not probe.is_changed(name)]
+            labels = ", ".join(it.editor.field(n).label for n in sent if n in it.editor)
+            if len(landed) == len(sent):
+                notes.append(f"Your save from before the reload reached WWE ({labels}).")
+            else:
+                notes.append(f"Your save from before the reload was not confirmed, and WWE does not have it ({labels}).")
+            drafts.confirmed(it.id)
+        restored = drafts.restore(it.id, it.editor)
+        if restored:
+            labels = ", ".join(it.editor.field(n).label for n in restored)
+            notes.append(f"Restored {len(restored)} unsaved change(s) from before the reload: {labels}. Save or revert them.")
+        return " ".join(notes)
+
+    # -- drawing --------------------------------------------------------------------
+
+    def render(self, it: Interaction) -> None:
+        status = it.area(self.area).status
+        if it.editor is None:
+            if it.load_error:
+                placeholder = Status("error", it.load_error, retry=True)
+            else:
+                placeholder = Status("busy", "Loading the record…")
+            self.dom.render("slot-record", views.status_view(self.area, placeholder))
+        else:
+            self.dom.render("slot-record", views.record_form(it.fields, it.controls, it.editor, it.conflicts, status))
+        self.dom.render("slot-summary", views.error_summary(it.summary))
+
+    def field_ops(self, it: Interaction, index: int) -> list[Op]:
+        """Patches that show field *index*'s state after an edit (cost: one field)."""
+        editor = it.editor
+        assert editor is not None
+        field = it.fields[index]
+        fid = views.field_id(index)
+        problem = views.field_problem(editor, field.name)
+        changed = editor.is_changed(field.name)
+        return [
+            ("attr", fid, "aria-invalid", "true" if problem else None),
+            ("text", f"{fid}-msg", f"{field.label}: {problem}" if problem else ""),
+            ("hidden", f"{fid}-msg", not problem),
+            ("text", f"{fid}-was", f"was: {editor.original_text(field.name) or '(empty)'}"),
+            ("hidden", f"{fid}-was", not changed),
+            ("hidden", f"{fid}-revert", not changed),
+            ("class", f"{fid}-row", "changed", changed),
+            ("attr", f"{fid}-row", "data-changed", "true" if changed else None),
+        ]
+
+    def count_ops(self, it: Interaction) -> list[Op]:
+        count = it.editor.changed_count() if it.editor else 0
+        return [("text", "w-save", views.save_label(count)), ("disabled", "w-save", count == 0),
+                ("disabled", "w-revert-all", count == 0)]
+
+    def value_ops(self, it: Interaction, index: int) -> list[Op]:
+        """Show the field's value again (after a revert or a change in WWE)."""
+        assert it.editor is not None
+        control, field = it.controls[index], it.fields[index]
+        text = it.editor.text(field.name)
+        if control.kind is ControlKind.CHECKBOX:
+            return [("checked", views.field_id(index), text.lower() == "true")]
+        if control.kind in (ControlKind.SELECT, ControlKind.READONLY):
+            # a select may need its "(not an option)" choice; a read-only value is text
+            return [("replace", f"{views.field_id(index)}-row", views.field_row(index, field, control, it.editor))]
+        return [("value", views.field_id(index), text)]
+
+    # -- editing ----------------------------------------------------------------------
+
+    def editable_index(self, it: Interaction, index: int) -> bool:
+        return it.editor is not None and 0 <= index < len(it.fields) and it.controls[index].kind is not ControlKind.READONLY
+
+    def edit(self, it: Interaction, index: int, text: str, *, validate: bool) -> None:
+        """The agent changed field *index*; problems show once they leave it (or save)."""
+        if not self.editable_index(it, index):
+            return
+        editor = it.editor
+        assert editor is not None
+        name = it.fields[index].name
+        had_problem = editor.problem(name) is not None
+        editor.set_text(name, text)
+        ops = self.field_ops(it, index)
+        if not validate and not had_problem:
+            # while typing, do not shout about a half-typed value
+            ops = [op for op in ops if op[1] not in (views.field_id(index), f"{views.field_id(index)}-msg")]
+        if self.shown(it):
+            self.dom.patch(ops + self.count_ops(it))
+        self.widget.drafts.save(it.id, editor)
+
+    def revert(self, it: Interaction, index: int) -> None:
+        if not self.editable_index(it, index):
+            return
+        assert it.editor is not None
+        it.editor.revert(it.fields[index].name)
+        self.dom.patch([*self.value_ops(it, index), *self.field_ops(it, index), *self.count_ops(it),
+                        ("focus", views.field_id(index))])
+        self.widget.drafts.save(it.id, it.editor)
+
+    def revert_all(self, it: Interaction) -> None:
+        if it.editor is None:
+            return
+        it.editor.revert_all()
+        it.summary, it.conflicts = [], ()
+        self.render(it)
+        self.widget.drafts.save(it.id, it.editor)
+
+    def check(self, it: Interaction) -> bool:
+        """Show every field that cannot be sent; True when there is none."""
+        editor = it.editor
+        assert editor is not None
+        it.summary = [(editor.index(p.name), p.label, p.message) for p in editor.problems()]
+        ops: list[Op] = []
+        for index, _, _ in it.summary:
+            ops += self.field_ops(it, index)
+        self.dom.render("slot-summary", views.error_summary(it.summary))
+        if it.summary:
+            self.dom.patch(ops + [("focus", views.field_id(it.summary[0][0]))])
+        return not it.summary
+
+    # -- WWE moved on ------------------------------------------------------------------
+
+    def rebase(self, it: Interaction, fresh: list[Field]) -> Rebased:
+        """Take WWE's *fresh* fields as the baseline, keeping every edit, and patch what moved."""
+        editor = it.editor
+        assert editor is not None
+        it.generation += 1  # an older read still on its way must not undo this one
+        rebased = editor.rebase(fresh)
+        controls = self.controls(editor, fresh)
+        reshaped = rebased.reshaped or controls != it.controls
+        it.fields, it.controls = fresh, controls
+        if not self.shown(it):
+            return rebased
+        if reshaped:
+            self.render(it)
+            return rebased
+        ops: list[Op] = []
+        for name in rebased.refreshed:
+            ops += self.value_ops(it, editor.index(name)) + self.field_ops(it, editor.index(name))
+        for name in (*rebased.landed, *(c.name for c in rebased.conflicts)):
+            ops += self.field_ops(it, editor.index(name))
+        self.dom.patch(ops + self.count_ops(it))
+        return rebased
+
+    def show_conflicts(self, it: Interaction) -> None:
+        if self.shown(it):
+            self.dom.patch([("replace", "w-conflict-box", views.conflict_box(it.conflicts))])
+
+    def keep_mine(self, it: Interaction) -> None:
+        """Overwrite WWE's values: they are already the edits' baseline, so saving sends them."""
+        it.conflicts = ()
+        self.show_conflicts(it)
+        self.widget.spawn(self.save(it), it, self.area)
+
+    def take_wwe(self, it: Interaction) -> None:
+        """Drop the conflicting edits: the fields show WWE's values."""
+        if it.editor is None:
+            return
+        ops: list[Op] = []
+        for conflict in it.conflicts:
+            if conflict.name in it.editor:
+                index = it.editor.index(conflict.name)
+                it.editor.revert(conflict.name)
+                ops += self.value_ops(it, index) + self.field_ops(it, index)
+        it.conflicts = ()
+        self.show_conflicts(it)
+        self.dom.patch(ops + self.count_ops(it))
+        self.widget.drafts.save(it.id, it.editor)
+        self.set_status(it, Status("done", "Kept WWE's values."))
+
+    # -- saving --------------------------------------------------------------------------
+
+    async def save(self, it: Interaction) -> None:
+        editor, area = it.editor, it.area(self.area)
+        if editor is None or area.busy:
+            return  # one save at a time: a second click only sees the busy status
+        if not self.check(it) or not editor.has_changes():
+            return
+        it.conflicts = ()
+        self.show_conflicts(it)
+
+        async def attempt() -> None:
+            if area.busy:
+                return
+            area.busy = it.saving = True
+            try:
+                await self._save(it)
+            finally:
+                area.busy = it.saving = False
+
+        area.retry = attempt
+        await attempt()
+
+    async def _save(self, it: Interaction) -> None:
+        editor = it.editor
+        assert editor is not None
+        drafts = self.widget.drafts
+        self.set_status(it, Status("busy", "Checking the record in WWE…"))
+        try:
+            fresh = await self.outbound.get_record_fields(it.id)
+        except BridgeError as exc:
+            self.set_status(it, Status("error", f"Not saved: the record could not be read to check it first. {describe_error(exc)}",
+                                       retry=True))
+            return
+        rebased = self.rebase(it, fresh)
+        if rebased.conflicts:
+            it.conflicts = rebased.conflicts
+            self.show_conflicts(it)
+            drafts.save(it.id, editor)
+            self.set_status(it, Status("error", f"Not saved: WWE changed {len(it.conflicts)} field(s) you edited since "
+                                                "the record was loaded. Choose below which values to keep."))
+            return
+        if not self.check(it):
+            self.set_status(it, Status("error", "Not saved: some fields need attention (listed above)."))
+            return
+        if not editor.has_changes():
+            drafts.save(it.id, editor)
+            self.set_status(it, Status("done", "WWE already has your changes: nothing to send."))
+            return
+        sent = {name: editor.value(name) for name in editor.changed_names()}
+        drafts.mark_sending(it.id, {name: editor.text(name) for name in sent})
+        self.set_status(it, Status("busy", f"Saving {len(sent)} change(s)…"))
+        try:
+            await self.outbound.update_record_fields(it.id, editor)
+        except BridgeTimeoutError as exc:
+            await self._not_confirmed(it, sent, exc)
+            return
+        except BridgeError as exc:
+            drafts.confirmed(it.id)  # refused: nothing of it is on its way any more
+            drafts.save(it.id, editor)
+            self.set_status(it, Status("error", f"Not saved. {describe_error(exc)}", retry=True))
+            return
+        drafts.confirmed(it.id)
+        editor.mark_saved(sent)
+        note = await self._read_back(it, sent)
+        drafts.save(it.id, editor)
+        self.set_status(it, Status("done", f"Saved {len(sent)} change(s).{note}"))
+        self.widget.chain.reload(it)  # the chain shows the record's values too
+
+    async def _read_back(self, it: Interaction, sent: dict[str, Any]) -> str:
+        """Rebase on WWE's copy after a save; returns a note when it could not be read."""
+        try:
+            fresh = await self.outbound.get_record_fields(it.id)
+        except BridgeError as exc:
+            # The save is confirmed: what was sent is the baseline (mark_saved), and
+            # what was typed since stays a change.
+            self.refresh_rows(it, sent)
+            return f" (could not read the record back: {describe_error(exc)})"
+        rebased = self.rebase(it, fresh)
+        self.refresh_rows(it, sent)
+        if rebased.conflicts:
+            # WWE answered "done" yet holds something else (another writer in between):
+            # the agent's values stay on screen as unsaved changes, and are named.
+            labels = ", ".join(c.label for c in rebased.conflicts)
+            return f" WWE now holds other values for {labels}: yours are kept as unsaved changes."
+        return ""
+
+    def refresh_rows(self, it: Interaction, names: Any) -> None:
+        """The changed marks of the rows a save sent (cost: what was sent, not the record)."""
+        if self.shown(it) and it.editor is not None:
+            ops: list[Op] = []
+            for name in names:
+                if name in it.editor:
+                    ops += self.field_ops(it, it.editor.index(name))
+            self.dom.patch(ops + self.count_ops(it))
+
+    async def _not_confirmed(self, it: Interaction, sent: dict[str, Any], exc: BridgeTimeoutError) -> None:
+        """WWE did not answer the update: read the record to tell the agent what WWE has."""
+        editor = it.editor
+        assert editor is not None
+        waited = f"within {exc.timeout:g} s" if exc.timeout is not None else "in time"
+        self.set_status(it, Status("busy", f"Not confirmed: WWE did not answer {waited}. Checking what WWE has…"))
+        try:
+            fresh = await self.outbound.get_record_fields(it.id)
+        except BridgeError as read_exc:
+            # The sent values stay marked (sessionStorage): a reload will check them too.
+            self.widget.drafts.save(it.id, editor)
+            self.set_status(it, Status("error", f"Not confirmed: WWE did not answer {waited}, and the record could not be "
+                                                f"read ({describe_error(read_exc)}). Your edits are kept; Retry checks what "
+                                                "WWE has before sending anything again.", retry=True))
+            return
+        self.widget.drafts.confirmed(it.id)
+        if holds(fresh, sent):
+            editor.mark_saved(sent)
+            self.rebase(it, fresh)
+            self.refresh_rows(it, sent)
+            self.widget.drafts.save(it.id, editor)
+            self.set_status(it, Status("done", f"Saved {len(sent)} change(s): WWE did not confirm in time, but the record "
+                                               "shows them."))
+            self.widget.chain.reload(it)
+            return
+        rebased = self.rebase(it, fresh)
+        if rebased.conflicts:
+            it.conflicts = rebased.conflicts
+            self.show_conflicts(it)
+        self.widget.drafts.save(it.id, editor)
+        self.set_status(it, Status("error", f"Not saved: WWE did not answer {waited}, and the record does not show your "
+                                            "changes. Your edits are kept.", retry=True))

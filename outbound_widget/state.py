@@ -1,0 +1,105 @@
+"""What the widget knows, one object per interaction.
+
+Everything an agent sees about a customer — the record, its edits, the chain,
+the call result, Do Not Call, the callback, and the progress or failure of each
+action with its Retry — lives in that customer's `Interaction`. Switching shows
+another object; nothing of one interaction can appear on, or be retried
+against, another. What is not about a customer (the campaigns, the call-result
+list, direct push) lives in the `Session`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from bridge import CallResult, CallResults, Campaign, ChainedRecord, Field, RecordEditor
+from bridge.record import FieldConflict
+
+from .controls import Control
+
+Retry = Callable[[], Awaitable[None]]
+
+#: The action areas of an interaction, each with its own status line.
+AREAS = ("record", "callresult", "reschedule", "chain", "preview")
+
+#: WWE's interaction states, as its interaction events name them.
+PREVIEW, ACTIVE, COMPLETED = "preview", "active", "completed"
+
+
+@dataclass(frozen=True)
+class Status:
+    """What an action area shows: idle, busy (with what), done or failed (with a retry)."""
+
+    state: str = "idle"  # idle | busy | done | error
+    message: str = ""
+    retry: bool = False
+
+
+@dataclass
+class Area:
+    """One action area of one interaction: its status line, its Retry, its in-flight guard."""
+
+    status: Status = field(default_factory=Status)
+    retry: Retry | None = None
+    busy: bool = False
+
+
+@dataclass(eq=False)
+class Interaction:
+    """One outbound interaction as the widget holds it."""
+
+    id: str
+    state: str | None = None  # preview | active | completed; None until WWE says
+    campaign: str | None = None
+    dnc: bool = False
+    gone: bool = False  # WWE removed it (rejected, cancelled, or closed)
+    # the record
+    fields: list[Field] = field(default_factory=list)
+    controls: list[Control] = field(default_factory=list)
+    editor: RecordEditor | None = None
+    loading: bool = False
+    load_error: str | None = None
+    generation: int = 0  # bumped by every read of the record: older answers are dropped
+    conflicts: tuple[FieldConflict, ...] = ()
+    summary: list[tuple[int, str, str]] = field(default_factory=list)  # (row, label, problem) blocking a save
+    saving: bool = False
+    # around the record
+    fetched: bool = False  # its first reads have been sent
+    was_preview: bool = False  # it came as a preview record (its Call / Reject / Cancel are shown)
+    dialing: bool = False
+    chain: list[ChainedRecord] | None = None
+    chain_generation: int = 0
+    call_result: CallResult | None = None
+    scheduled: str | None = None
+    notice: str = ""
+    # what the agent entered in the action controls: a re-render shows it again
+    chosen_result: str = ""
+    when_text: str = ""
+    callback_type: str = "PERSONAL"
+    areas: dict[str, Area] = field(default_factory=lambda: {name: Area() for name in AREAS})
+
+    def area(self, name: str) -> Area:
+        return self.areas[name]
+
+    @property
+    def in_call(self) -> bool:
+        """Called (or being called): preview actions no longer apply."""
+        return self.state in (ACTIVE, COMPLETED)
+
+    @property
+    def record(self) -> ChainedRecord | None:
+        """The chain's first record: the one the interaction is about."""
+        return self.chain[0] if self.chain else None
+
+
+@dataclass
+class Session:
+    """What is not about one customer."""
+
+    call_results: CallResults | None = None
+    results_note: str | None = None  # why the list shown is not WWE's
+    campaigns: list[Campaign] = field(default_factory=list)
+    campaign: str | None = None  # chosen in the picker
+    direct_push: bool = False
+    area: Area = field(default_factory=Area)  # "Get record", direct push, loading campaigns

@@ -1,0 +1,597 @@
+"""The widget's controller against a stateful fake WWE, with interleavings:
+one state per interaction, nothing stale, nothing lost, nothing sent twice."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+from datetime import datetime, timezone
+from typing import Any
+
+import pytest
+
+from bridge import Outbound
+from bridge.testing import FakeFailure, FakeHost
+from outbound_widget.app import Widget
+from outbound_widget.drafts import PREFIX, SENDING, MemoryStorage
+
+from .fake_dom import FakeDom
+from .helpers import run
+
+NOW = datetime(2030, 6, 1, 12, 0, tzinfo=timezone.utc)
+
+FIELDS = [
+    {"name": "NOTES", "displayName": "Notes", "value": "", "isEditable": True, "isMandatory": False,
+     "fieldType": "var-char", "valueType": "string"},
+    {"name": "VISITS", "displayName": "Visits", "value": "3", "isEditable": True, "isMandatory": False,
+     "fieldType": "int", "valueType": "number"},
+    {"name": "UNTIL", "displayName": "Call Until", "value": "21:00", "isEditable": True, "isMandatory": True,
+     "fieldType": "time", "valueType": "string"},
+    {"name": "TYPE", "displayName": "Phone Type", "value": "1", "isEditable": True, "isMandatory": False,
+     "fieldType": "enum", "valueType": "number", "options": {"1": "Home", "4": "Mobile"}},
+    {"name": "RO", "displayName": "Greeting", "value": "Hi", "isEditable": False, "isMandatory": False,
+     "fieldType": "var-char", "valueType": "string"},
+]
+NOTES, VISITS, UNTIL, TYPE = 0, 1, 2, 3
+
+
+def record(handle: int, phone: str, **extra: Any) -> dict[str, Any]:
+    return {"GSW_RECORD_HANDLE": handle, "GSW_PHONE": phone, "GSW_TZ_NAME": "EST", "GSW_TZ_OFFSET": -18000,
+            "GSW_FROM": 28800, "GSW_UNTIL": 75600, "GSW_CALL_RESULT": 28, **extra}
+
+
+class Wwe:
+    """A small stateful WWE: records per interaction, WWE's rules, updates kept and read back."""
+
+    def __init__(self) -> None:
+        self.interactions: dict[str, dict[str, Any]] = {}
+        self.add("1", "active", [record(283, "+15550001"), record(284, "+15550002")])
+        self.add("2", "active", [record(301, "+15550101")])
+        self.next_preview = 1
+        self.host = FakeHost({
+            "getListOfCallResults": {"OK": 0, "BUSY": 6, "NO_ANSWER": 7},
+            "getCampaigns": [{"name": "Sales", "mode": "Preview", "status": "Active"}],
+            "getRecordFields": lambda a: copy.deepcopy(self.get(a[0])["fields"]),
+            "getChainedRecords": lambda a: [{"records": copy.deepcopy(self.get(a[0])["chain"])}],
+            "getCallResult": lambda a: self.get(a[0])["result"],
+            "updateRecordFields": self.update,
+            "setCallResult": self.set_result,
+            "setDoNotCall": lambda a: self.called(a[0]).update(dnc=True) or None,
+            "removeDoNotCall": lambda a: self.called(a[0]).update(dnc=False) or None,
+            "rescheduleRecord": lambda a: self.get(a[0]).update(schedule=a[2]) or None,
+            "cancelReschedule": lambda a: self.get(a[0]).update(schedule=None) or None,
+            "callPreviewRecord": self.call,
+            "getPreviewRecord": self.preview,
+            "rejectPreviewRecord": lambda a: self.interactions.pop(self.previewing(a[0])["id"]) and None,
+            "cancelPreviewRecord": lambda a: self.interactions.pop(self.previewing(a[0])["id"]) and None,
+            "startDirectPushPreview": None, "stopDirectPushPreview": None,
+        })
+
+    def add(self, iid: str, state: str, chain: list[dict[str, Any]]) -> None:
+        self.interactions[iid] = {"id": iid, "state": state, "fields": copy.deepcopy(FIELDS), "chain": chain,
+                                  "result": 28, "dnc": False, "schedule": None}
+
+    def get(self, iid: str) -> dict[str, Any]:
+        if iid not in self.interactions:
+            raise FakeFailure(f"Interaction {iid!r} not found")
+        return self.interactions[iid]
+
+    def called(self, iid: str) -> dict[str, Any]:
+        it = self.get(iid)
+        if it["state"] == "preview":
+            raise FakeFailure(f"Interaction {iid!r} has no call yet")
+        return it
+
+    def previewing(self, iid: str) -> dict[str, Any]:
+        it = self.get(iid)
+        if it["state"] != "preview":
+            raise FakeFailure(f"Interaction {iid!r} is not a preview record")
+        return it
+
+    def update(self, args: list[Any]) -> None:
+        it = self.get(args[0])
+        for field in it["fields"]:
+            if field["name"] in args[1]:
+                value = args[1][field["name"]]
+                field["value"] = "" if value is None else str(value)
+
+    def set_result(self, args: list[Any]) -> None:
+        it = self.called(args[0])
+        if it["dnc"]:
+            raise FakeFailure("Do Not Call is set")
+        it["result"] = args[1]
+        it["chain"][0]["GSW_CALL_RESULT"] = args[1]
+
+    def call(self, args: list[Any]) -> None:
+        self.previewing(args[0])["state"] = "active"
+
+    def preview(self, args: list[Any]) -> dict[str, Any]:
+        iid = f"P{self.next_preview}"
+        self.next_preview += 1
+        self.add(iid, "preview", [record(400 + self.next_preview, "+15550999")])
+        return {"interactionId": iid, "campaignName": args[0], "records": self.interactions[iid]["chain"]}
+
+    def value(self, iid: str, name: str) -> Any:
+        return next(f["value"] for f in self.interactions[iid]["fields"] if f["name"] == name)
+
+    def sent(self, method: str) -> list[list[Any]]:
+        return self.host.sent(method)
+
+
+async def turn() -> None:
+    for _ in range(10):
+        await asyncio.sleep(0)
+
+
+async def start(wwe: Wwe, dom: FakeDom | None = None, iid: str | None = "1") -> tuple[Widget, FakeDom]:
+    dom = dom or FakeDom()
+    widget = Widget(dom, Outbound(wwe.host, timeout=5), iid, clock=lambda: NOW)
+    await widget.start()
+    await widget.idle()
+    return widget, dom
+
+
+def click(widget: Widget, action: str, **extra: Any) -> None:
+    widget.handle({"type": "click", "action": action, **extra})
+
+
+def type_into(widget: Widget, index: int, text: str, kind: str = "change") -> None:
+    widget.dom.patch([("value", f"f{index}", text)])  # what the browser does as the agent types
+    widget.handle({"type": kind, "field": str(index), "id": f"f{index}", "value": text})
+
+
+def when(widget: Widget, text: str) -> None:
+    widget.dom.patch([("value", "w-when", text)])
+    widget.handle({"type": "input", "id": "w-when", "value": text})
+
+
+def switch(widget: Widget, iid: str) -> None:
+    widget.handle({"type": "change", "action": "switch", "value": iid})
+
+
+def deliver_preview(wwe: Wwe, widget: Widget, iid: str) -> None:
+    wwe.add(iid, "preview", [record(500, "+15550500")])
+    wwe.host.emit("outbound", {"eventType": "PreviewRecord", "interactionId": iid, "campaignName": "Sales"})
+
+
+# -- one state per interaction ---------------------------------------------------------
+
+
+def test_statuses_and_retries_stay_with_their_interaction() -> None:
+    async def scenario() -> None:
+        wwe = Wwe()
+        widget, dom = await start(wwe)
+        when(widget, "06/02/2030 10:00")
+        click(widget, "reschedule")
+        await widget.idle()
+        assert dom.status("reschedule")[0] == "done"
+        click(widget, "call-record", handle="283")  # WWE refuses: 1 is already in a call
+        await widget.idle()
+        state, text = dom.status("chain")
+        assert state == "error" and "not a preview record" in text
+        deliver_preview(wwe, widget, "P9")
+        await turn()
+        await widget.idle()
+        assert widget.interaction_id == "P9"
+        for area in ("reschedule", "chain", "callresult", "record", "preview"):
+            assert dom.status(area)[0] in ("idle", None), (area, dom.status(area))
+            assert "Rescheduled" not in dom.status(area)[1] and "refused" not in dom.status(area)[1]
+        assert dom.value("w-when") == ""
+        calls = len(wwe.sent("callPreviewRecord"))
+        click(widget, "retry", area="chain")  # nothing to retry on P9
+        await widget.idle()
+        assert len(wwe.sent("callPreviewRecord")) == calls
+        switch(widget, "1")
+        await widget.idle()
+        assert dom.status("reschedule")[0] == "done" and dom.status("chain")[0] == "error"
+        assert dom.value("w-when") == "06/02/2030 10:00"
+        click(widget, "retry", area="chain")
+        await widget.idle()
+        assert wwe.sent("callPreviewRecord")[-1] == ["1", 283]  # the retry is interaction 1's own
+    run(scenario())
+
+
+def test_an_action_finishing_after_a_switch_lands_on_its_own_interaction() -> None:
+    async def scenario() -> None:
+        wwe = Wwe()
+        widget, dom = await start(wwe)
+        wwe.host.hold("setCallResult")
+        click(widget, "set-call-result", values={"w-callresult": "7"})
+        await turn()
+        assert dom.status("callresult")[0] == "busy"
+        switch(widget, "2")
+        await turn()
+        assert dom.status("callresult") == ("idle", "")
+        wwe.host.last("setCallResult").answer(None)
+        await widget.idle()
+        assert dom.status("callresult") == ("idle", "") and widget.interaction_id == "2"
+        assert wwe.sent("setCallResult") == [["1", 7]]
+        switch(widget, "1")
+        await widget.idle()
+        assert dom.status("callresult")[0] == "done" and "No answer" in dom.status("callresult")[1]
+    run(scenario())
+
+
+def test_an_answer_for_an_interaction_no_longer_shown_is_kept_for_it_not_shown() -> None:
+    async def scenario() -> None:
+        wwe = Wwe()
+        widget, dom = await start(wwe, iid=None)
+        wwe.host.hold("getRecordFields")
+        switch(widget, "1")
+        await turn()
+        first = wwe.host.last("getRecordFields")
+        switch(widget, "2")
+        await turn()
+        wwe.interactions["2"]["fields"][NOTES]["value"] = "two"
+        wwe.host.last("getRecordFields").answer(copy.deepcopy(wwe.interactions["2"]["fields"]))
+        await turn()
+        first.answer(copy.deepcopy(wwe.interactions["1"]["fields"]))  # late, for 1
+        await widget.idle()
+        assert widget.interaction_id == "2" and dom.value("f0") == "two"
+        reads = len(wwe.sent("getRecordFields"))
+        switch(widget, "1")
+        await widget.idle()
+        assert dom.value("f0") == "" and len(wwe.sent("getRecordFields")) == reads  # 1's answer was kept
+    run(scenario())
+
+
+def test_double_clicks_send_once() -> None:
+    async def scenario() -> None:
+        wwe = Wwe()
+        widget, dom = await start(wwe)
+        wwe.host.hold("getPreviewRecord")
+        click(widget, "get-preview")
+        click(widget, "get-preview")
+        await turn()
+        assert len(wwe.sent("getPreviewRecord")) == 1 and dom.status("campaign")[0] == "busy"
+        wwe.host.modes.clear()
+        wwe.host.last("getPreviewRecord").answer(wwe.preview(["Sales"]))
+        await widget.idle()
+        assert widget.interaction_id == "P1"
+        switch(widget, "1")
+        await widget.idle()
+        type_into(widget, NOTES, "once")
+        wwe.host.hold("updateRecordFields")
+        click(widget, "save")
+        click(widget, "save")
+        await turn()
+        click(widget, "save")
+        await turn()
+        assert len(wwe.sent("updateRecordFields")) == 1
+        wwe.host.modes.clear()
+        call = wwe.host.last("updateRecordFields")
+        wwe.update(call.args)
+        call.answer(None)
+        await widget.idle()
+        assert dom.status("record")[0] == "done" and len(wwe.sent("updateRecordFields")) == 1
+        # dialling twice from the chain table and the preview's Call
+        switch(widget, "P1")
+        await widget.idle()
+        wwe.host.hold("callPreviewRecord")
+        click(widget, "call-record", handle=wwe.interactions["P1"]["chain"][0]["GSW_RECORD_HANDLE"])
+        click(widget, "call-preview")
+        await turn()
+        assert len(wwe.sent("callPreviewRecord")) == 1
+    run(scenario())
+
+
+# -- saving ----------------------------------------------------------------------------
+
+
+def test_text_typed_during_a_save_is_kept_on_top_of_the_new_baseline() -> None:
+    async def scenario() -> None:
+        wwe = Wwe()
+        widget, dom = await start(wwe)
+        type_into(widget, NOTES, "first")
+        wwe.host.hold("updateRecordFields")
+        click(widget, "save")
+        await turn()
+        type_into(widget, NOTES, "first and more", kind="input")
+        type_into(widget, VISITS, "9", kind="input")
+        call = wwe.host.last("updateRecordFields")
+        assert call.args == ["1", {"NOTES": "first"}]
+        wwe.host.modes.clear()
+        wwe.update(call.args)
+        call.answer(None)
+        await widget.idle()
+        editor = widget.shown.editor  # type: ignore[union-attr]
+        assert editor is not None and editor.changes() == {"NOTES": "first and more", "VISITS": 9}
+        assert editor.original_text("NOTES") == "first"
+        assert dom.value("f0") == "first and more" and dom.text("f0-was") == "was: first"
+        assert json.loads(dom.storage.items[PREFIX + "1"]) == {"NOTES": "first and more", "VISITS": "9"}
+        assert dom.status("record")[0] == "done" and dom.text("w-save") == "Save 2 changes"
+    run(scenario())
+
+
+def test_a_failed_read_back_keeps_what_was_sent_as_the_baseline_not_what_was_typed() -> None:
+    async def scenario() -> None:
+        wwe = Wwe()
+        widget, dom = await start(wwe)
+        type_into(widget, NOTES, "sent")
+        wwe.host.hold("updateRecordFields")
+        click(widget, "save")
+        await turn()
+        type_into(widget, NOTES, "typed later", kind="input")
+        call = wwe.host.last("updateRecordFields")
+        wwe.update(call.args)
+        wwe.host.replies["getRecordFields"] = lambda a: (_ for _ in ()).throw(FakeFailure("OCS is busy"))
+        wwe.host.modes.clear()
+        call.answer(None)
+        await widget.idle()
+        state, text = dom.status("record")
+        assert state == "done" and "could not read the record back" in text and "OCS is busy" in text
+        editor = widget.shown.editor  # type: ignore[union-attr]
+        assert editor is not None and editor.original_text("NOTES") == "sent" and editor.is_changed("NOTES")
+        assert dom.attr("f0-row", "data-changed") == "true"
+    run(scenario())
+
+
+def test_a_save_wwe_answers_too_late_is_checked_not_sent_again() -> None:
+    async def scenario() -> None:
+        wwe = Wwe()
+        widget, dom = await start(wwe)
+        widget.outbound._timeout = 0.05  # type: ignore[attr-defined]
+        type_into(widget, NOTES, "late")
+        wwe.host.hold("updateRecordFields")
+        click(widget, "save")
+        await turn()
+        wwe.update(wwe.host.last("updateRecordFields").args)  # WWE did it; its answer never comes
+        wwe.host.modes.clear()
+        await asyncio.sleep(0.1)
+        await widget.idle()
+        state, text = dom.status("record")
+        assert state == "done" and "did not confirm in time, but the record shows them" in text
+        assert not widget.shown.editor.has_changes()  # type: ignore[union-attr]
+        assert len(wwe.sent("updateRecordFields")) == 1 and PREFIX + "1" not in dom.storage.items
+    run(scenario())
+
+
+def test_a_save_that_timed_out_and_did_not_land_is_said_plainly_and_retried_once() -> None:
+    async def scenario() -> None:
+        wwe = Wwe()
+        widget, dom = await start(wwe)
+        widget.outbound._timeout = 0.05  # type: ignore[attr-defined]
+        type_into(widget, NOTES, "lost")
+        wwe.host.hold("updateRecordFields")
+        click(widget, "save")
+        await asyncio.sleep(0.1)
+        await widget.idle()
+        state, text = dom.status("record")
+        assert state == "error" and "does not show your changes" in text and "Retry" in text
+        assert dom.value("f0") == "lost"
+        # The late update lands before the agent retries: Retry checks first and sends nothing.
+        wwe.update(wwe.host.last("updateRecordFields").args)
+        wwe.host.modes.clear()
+        click(widget, "retry", area="record")
+        await widget.idle()
+        assert len(wwe.sent("updateRecordFields")) == 1
+        assert dom.status("record") == ("done", "WWE already has your changes: nothing to send.")
+    run(scenario())
+
+
+def test_another_writer_is_detected_before_saving_and_the_agent_chooses() -> None:
+    async def scenario() -> None:
+        wwe = Wwe()
+        widget, dom = await start(wwe)
+        wwe.interactions["1"]["fields"][VISITS]["value"] = "5"  # the console changed it
+        wwe.interactions["1"]["fields"][UNTIL]["value"] = "20:00"  # and this one, which the agent did not touch
+        type_into(widget, VISITS, "4")
+        click(widget, "save")
+        await widget.idle()
+        assert wwe.sent("updateRecordFields") == []
+        state, text = dom.status("record")
+        assert state == "error" and "WWE changed 1 field(s) you edited" in text
+        assert "WWE now has “5”, you entered “4”" in dom.text("w-conflict-box")
+        assert dom.value("f2") == "20:00"  # the untouched field shows WWE's new value
+        click(widget, "keep-mine")
+        await widget.idle()
+        assert wwe.sent("updateRecordFields") == [["1", {"VISITS": 4}]] and wwe.value("1", "VISITS") == "4"
+        # and the other way: take WWE's
+        wwe.interactions["1"]["fields"][VISITS]["value"] = "6"
+        type_into(widget, VISITS, "7")
+        click(widget, "save")
+        await widget.idle()
+        click(widget, "take-wwe")
+        await widget.idle()
+        assert dom.value("f1") == "6" and not widget.shown.editor.has_changes()  # type: ignore[union-attr]
+        assert len(wwe.sent("updateRecordFields")) == 1 and dom.attr("w-conflict-box", "hidden") == ""
+    run(scenario())
+
+
+@pytest.mark.parametrize("landed", [True, False])
+def test_a_reload_during_a_save_checks_wwe_instead_of_sending_again(landed: bool) -> None:
+    async def scenario() -> None:
+        wwe = Wwe()
+        storage = MemoryStorage()
+        widget, dom = await start(wwe, FakeDom(storage))
+        type_into(widget, NOTES, "before reload")
+        wwe.host.hold("updateRecordFields")
+        click(widget, "save")
+        await turn()
+        assert json.loads(storage.items[SENDING + "1"]) == {"NOTES": "before reload"}
+        if landed:
+            wwe.update(wwe.host.last("updateRecordFields").args)
+        widget.close()  # the page is reloaded
+        wwe.host.modes.clear()
+        widget, dom = await start(wwe, FakeDom(storage))
+        notice = dom.text("slot-notice")
+        if landed:
+            assert "reached WWE" in notice and "Restored" not in notice
+            assert not widget.shown.editor.has_changes()  # type: ignore[union-attr]
+        else:
+            assert "was not confirmed, and WWE does not have it" in notice and "Restored 1 unsaved change(s)" in notice
+            assert dom.value("f0") == "before reload"
+        click(widget, "save")
+        await widget.idle()
+        assert len(wwe.sent("updateRecordFields")) == (1 if landed else 2)
+        assert wwe.value("1", "NOTES") == "before reload" and SENDING + "1" not in storage.items
+    run(scenario())
+
+
+def test_a_failed_save_on_another_interaction_is_shown_on_return_not_as_a_reload() -> None:
+    async def scenario() -> None:
+        wwe = Wwe()
+        widget, dom = await start(wwe)
+        type_into(widget, NOTES, "keep me")
+        wwe.host.hold("updateRecordFields")
+        click(widget, "save")
+        await turn()
+        switch(widget, "2")
+        await turn()
+        wwe.host.modes.clear()
+        wwe.host.last("updateRecordFields").fail("Record locked")
+        await widget.idle()
+        assert dom.status("record") == ("idle", "") and dom.value("f0") == ""
+        switch(widget, "1")
+        await widget.idle()
+        state, text = dom.status("record")
+        assert state == "error" and "Record locked" in text and "Restored" not in dom.text("slot-notice")
+        assert dom.value("f0") == "keep me"
+    run(scenario())
+
+
+def test_controls_keep_what_the_agent_entered_across_status_changes() -> None:
+    async def scenario() -> None:
+        wwe = Wwe()
+        widget, dom = await start(wwe)
+        widget.handle({"type": "change", "action": "choose-result", "id": "w-callresult", "value": "7"})
+        when(widget, "06/03/2030 09:00")
+        widget.handle({"type": "change", "action": "choose-callback-type", "id": "w-callback-type", "value": "CAMPAIGN"})
+        click(widget, "toggle-dnc")  # re-draws the call result section
+        await widget.idle()
+        click(widget, "cancel-reschedule")
+        await widget.idle()
+        assert dom.value("w-callresult") == "7" and dom.value("w-when") == "06/03/2030 09:00"
+        assert dom.value("w-callback-type") == "CAMPAIGN"
+        wwe.host.replies["removeDoNotCall"] = lambda a: (_ for _ in ()).throw(FakeFailure("no"))
+        click(widget, "toggle-dnc")
+        await widget.idle()
+        assert dom.status("callresult")[0] == "error" and dom.value("w-callresult") == "7"
+    run(scenario())
+
+
+def test_writes_re_read_the_chain() -> None:
+    async def scenario() -> None:
+        wwe = Wwe()
+        widget, dom = await start(wwe)
+        assert "Busy" not in dom.text("w-chain") and "21:00" in dom.text("w-chain")
+        click(widget, "set-call-result", values={"w-callresult": "6"})
+        await widget.idle()
+        wwe.interactions["1"]["chain"][0]["GSW_UNTIL"] = 72000  # 20:00, as a save would change it
+        type_into(widget, NOTES, "x")
+        click(widget, "save")
+        await widget.idle()
+        row = dom.text("w-chain")
+        assert "Busy" in row and "20:00" in row
+    run(scenario())
+
+
+# -- actions follow the interaction's state --------------------------------------------
+
+
+def test_actions_wwe_would_refuse_are_disabled_with_the_reason() -> None:
+    async def scenario() -> None:
+        wwe = Wwe()
+        widget, dom = await start(wwe, iid=None)
+        click(widget, "get-preview")
+        await widget.idle()
+        assert widget.interaction_id == "P1"
+        # a preview: no call result or Do Not Call yet
+        assert dom.disabled("w-set-callresult") and dom.attr("w-set-callresult", "aria-describedby") == "w-callresult-why"
+        assert "Call the record first" in dom.text("w-callresult-why") and dom.disabled("w-dnc")
+        assert not dom.disabled("w-call-preview")
+        click(widget, "call-preview")
+        await widget.idle()
+        assert wwe.interactions["P1"]["state"] == "active"
+        for button in ("w-call-preview", "w-reject-preview", "w-cancel-preview"):
+            assert dom.disabled(button) and dom.attr(button, "aria-describedby") == "w-preview-why"
+        assert "has been called" in dom.text("w-preview-why")
+        assert all("disabled" in b[1] for b in _buttons(dom, "call-record"))
+        assert not dom.disabled("w-set-callresult")
+        calls = len(wwe.sent("callPreviewRecord"))
+        click(widget, "call-preview")
+        click(widget, "reject-preview")
+        await widget.idle()
+        assert len(wwe.sent("callPreviewRecord")) == calls and wwe.sent("rejectPreviewRecord") == []
+    run(scenario())
+
+
+def _buttons(dom: FakeDom, action: str) -> list[list[Any]]:
+    from outbound_widget.tree import walk
+    return [el for root in dom.slots.values() for el in walk(root) if el[1].get("data-action") == action]
+
+
+def test_a_callback_in_the_past_or_badly_written_is_refused_before_sending() -> None:
+    async def scenario() -> None:
+        wwe = Wwe()
+        widget, dom = await start(wwe)
+        # NOW is 12:00 UTC = 07:00 EST (UTC-5) in the record's zone
+        when(widget, "06/01/2030 06:59")
+        assert "is in the past: it is now 06/01/2030 07:00 in the record's time zone" in dom.text("w-when-error")
+        click(widget, "reschedule")
+        when(widget, "6/1/2030 9:05")
+        click(widget, "reschedule", values={"w-when": "6/1/2030 9:05"})
+        await widget.idle()
+        assert wwe.sent("rescheduleRecord") == [] and "two digits" in dom.text("w-when-error")
+        click(widget, "reschedule", values={"w-when": "06/01/2030 07:30", "w-callback-type": "CAMPAIGN"})
+        await widget.idle()
+        assert wwe.sent("rescheduleRecord") == [["1", 283, "06/01/2030 07:30", "CAMPAIGN"]]
+    run(scenario())
+
+
+# -- errors never escape or vanish ---------------------------------------------------------
+
+
+def test_an_unexpected_error_ends_the_busy_state_is_shown_and_reaches_idle() -> None:
+    async def scenario() -> None:
+        wwe = Wwe()
+        widget, dom = await start(wwe)
+
+        async def broken(*args: Any, **kwargs: Any) -> None:
+            raise RuntimeError("a bug")
+
+        widget.outbound.set_do_not_call = broken  # type: ignore[method-assign]
+        click(widget, "toggle-dnc")
+        with pytest.raises(RuntimeError, match="a bug"):
+            await widget.idle()
+        state, text = dom.status("callresult")
+        assert state == "error" and "Unexpected error" in text and not widget.shown.area("callresult").busy  # type: ignore[union-attr]
+        assert "RuntimeError: a bug" in dom.errors[-1]
+        await widget.idle()  # reported once
+    run(scenario())
+
+
+def test_malformed_wwe_values_never_crash_the_widget() -> None:
+    async def scenario() -> None:
+        wwe = Wwe()
+        wwe.interactions["1"]["chain"] = [record(283, "+1", GSW_TZ_OFFSET=10**12, GSW_CALL_RESULT="²")]
+        wwe.interactions["2"]["chain"] = [record(301, "+2", GSW_RECORD_HANDLE="--5")]
+        widget, dom = await start(wwe)
+        assert "+1" in dom.text("w-chain") and "is not a UTC offset" in dom.text("w-zone")
+        when(widget, "06/02/2030 10:00")
+        assert "time zone is unknown" in dom.text("w-when-local") and not dom.errors
+        switch(widget, "2")
+        await widget.idle()
+        assert "+2" in dom.text("w-chain") and "No record to reschedule" in dom.text("slot-reschedule")
+        assert all("disabled" in b[1] for b in _buttons(dom, "call-record"))
+
+    run(scenario())
+
+
+def test_a_subscriber_that_raises_does_not_stop_the_others() -> None:
+    async def scenario() -> None:
+        wwe = Wwe()
+        outbound = Outbound(wwe.host)
+        heard: list[str] = []
+        reported: list[BaseException] = []
+        asyncio.get_running_loop().set_exception_handler(lambda loop, context: reported.append(context["exception"]))
+
+        def bad(event: Any) -> None:
+            raise ValueError("listener bug")
+
+        outbound.subscribe("outbound", bad)
+        outbound.subscribe("outbound", lambda event: heard.append(event.event_type))
+        wwe.host.emit("outbound", {"eventType": "PreviewRecord"})
+        assert heard == ["PreviewRecord"] and isinstance(reported[0], ValueError)
+    run(scenario())
