@@ -303,6 +303,13 @@ class Widget:
 
     def _handle(self, event: Mapping[str, Any]) -> None:
         it = self.shown
+        drawn_for = event.get("interaction")
+        if isinstance(drawn_for, str) and (it is None or drawn_for != it.id):
+            # An event from what was drawn for another interaction (a blur fired as a
+            # switch removed the form): it belongs to that one, or to nobody if it is gone.
+            it = self.interactions.get(drawn_for)
+            if it is None:
+                return
         kind, action = event.get("type"), event.get("action")
         field = event.get("field")
         index = int(field) if isinstance(field, (int, str)) and str(field).isdecimal() and str(field).isascii() else None

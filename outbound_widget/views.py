@@ -149,12 +149,14 @@ def field_row(index: int, field: Field, control: Control, editor: RecordEditor) 
     return stamp([(field_row_template(control, field.is_mandatory), field_row_values(index, field, control, editor))])
 
 
-def record_form(fields: Sequence[Field], controls: Sequence[Control], editor: RecordEditor,
+def record_form(interaction_id: str, fields: Sequence[Field], controls: Sequence[Control], editor: RecordEditor,
                 conflicts: Sequence[FieldConflict] = (), status: Status = Status()) -> Node:
     changes = editor.changed_count()
+    # data-interaction: an event from this form (a blur after a switch removed it)
+    # belongs to this interaction, whichever is shown when it arrives.
     return h(
         "form", {"id": "w-form", "class": "record", "novalidate": True, "aria-label": "Record fields",
-                 "autocomplete": "off", "spellcheck": "false"},
+                 "autocomplete": "off", "spellcheck": "false", "data-interaction": interaction_id},
         h("div", {"class": "mandatory-note"}, "Fields marked * are required."),
         stamp([(field_row_template(c, f.is_mandatory), field_row_values(i, f, c, editor))
                for i, (f, c) in enumerate(zip(fields, controls))]),
@@ -220,7 +222,7 @@ def header(interaction_id: str | None, state: str | None, campaign: str | None, 
     return h("div", {"id": "w-header-box"}, title, switcher)
 
 
-def call_result_view(results: CallResults | None, chosen: str, blocked: str | None, dnc: bool, dnc_blocked: str | None,
+def call_result_view(interaction_id: str, results: CallResults | None, chosen: str, blocked: str | None, dnc: bool, dnc_blocked: str | None,
                      note: str | None, status: Status) -> Node:
     """The call result picker and the Do Not Call toggle.
 
@@ -237,7 +239,7 @@ def call_result_view(results: CallResults | None, chosen: str, blocked: str | No
     if chosen and not listed:
         options.append(h("option", {"value": chosen, "selected": True}, f"{chosen} (not in WWE's list)"))
     return h(
-        "section", {"id": "w-callresult-box", "aria-labelledby": "w-callresult-title"},
+        "section", {"id": "w-callresult-box", "aria-labelledby": "w-callresult-title", "data-interaction": interaction_id},
         h("h2", {"id": "w-callresult-title"}, "Call result"),
         h("label", {"for": "w-callresult"}, "Result"),
         h("select", {"id": "w-callresult", "data-action": "choose-result", "disabled": blocked is not None,
@@ -266,7 +268,7 @@ class RescheduleInfo:
     error: str | None = None  # why when_text cannot be sent
 
 
-def reschedule_view(info: RescheduleInfo | None, status: Status) -> Node:
+def reschedule_view(interaction_id: str, info: RescheduleInfo | None, status: Status) -> Node:
     if info is None or info.record_handle is None:
         body: tuple[Node | None, ...] = (h("p", {}, "No record to reschedule."),)
     else:
@@ -289,11 +291,11 @@ def reschedule_view(info: RescheduleInfo | None, status: Status) -> Node:
             h("button", {"type": "button", "data-action": "cancel-reschedule", "id": "w-cancel-reschedule"}, "Cancel reschedule")
             if info.scheduled else None,
         )
-    return h("section", {"id": "w-reschedule-box", "aria-labelledby": "w-reschedule-title"},
+    return h("section", {"id": "w-reschedule-box", "aria-labelledby": "w-reschedule-title", "data-interaction": interaction_id},
              h("h2", {"id": "w-reschedule-title"}, "Reschedule"), *body, status_view("reschedule", status))
 
 
-def chain_view(records: Sequence[ChainedRecord] | None, results: CallResults | None, blocked: str | None,
+def chain_view(interaction_id: str, records: Sequence[ChainedRecord] | None, results: CallResults | None, blocked: str | None,
                status: Status) -> Node:
     """The chain's records with "Call this number"; *blocked* says why dialling is not possible now."""
     def result_label(code: int | None) -> str:
@@ -324,7 +326,7 @@ def chain_view(records: Sequence[ChainedRecord] | None, results: CallResults | N
                   h("tbody", {}, *rows))
     else:
         table = h("p", {}, "No chained records.")
-    return h("section", {"id": "w-chain-box", "aria-labelledby": "w-chain-title"},
+    return h("section", {"id": "w-chain-box", "aria-labelledby": "w-chain-title", "data-interaction": interaction_id},
              h("h2", {"id": "w-chain-title"}, "Chained records"), table, _why("w-chain-why", blocked),
              status_view("chain", status))
 
@@ -343,7 +345,7 @@ def preview_view(campaigns: Sequence[Campaign], selected: str | None, direct_pus
     return h(
         "section", {"id": "w-preview-box", "aria-labelledby": "w-preview-title"},
         h("h2", {"id": "w-preview-title"}, "Preview"),
-        h("div", {"class": "preview-actions", "hidden": preview_iid is None},
+        h("div", {"class": "preview-actions", "hidden": preview_iid is None, "data-interaction": preview_iid},
           h("span", {}, f"Preview {preview_iid}: " if preview_iid else ""),
           h("button", {"type": "button", "data-action": "call-preview", "id": "w-call-preview", **disabled}, "Call"),
           h("button", {"type": "button", "data-action": "reject-preview", "id": "w-reject-preview", **disabled}, "Reject"),

@@ -48,6 +48,11 @@ class Panel:
         """Draw the panel's section from *it*'s state (only called while it is shown)."""
         raise NotImplementedError
 
+    def patch(self, it: Interaction, ops: list[tuple[object, ...]]) -> None:
+        """Patch the page for *it*, if it is what the page shows (else its state alone changed)."""
+        if ops and self.shown(it):
+            self.dom.patch(ops)
+
     def set_status(self, it: Interaction, status: Status, area: str | None = None) -> None:
         """Store *it*'s status for the area and, if it is shown, patch its status line only:
         the controls around it keep what the agent entered."""

@@ -22,7 +22,9 @@ class ChainPanel(Panel):
         return "Dialling…" if it.dialing else None
 
     def render(self, it: Interaction) -> None:
-        self.dom.render("slot-chain", views.chain_view(it.chain, self.widget.session.call_results, self.blocked(it),
+        if not self.shown(it):
+            return  # its state is kept; it is drawn when shown
+        self.dom.render("slot-chain", views.chain_view(it.id, it.chain, self.widget.session.call_results, self.blocked(it),
                                                        it.area(self.area).status))
 
     async def load(self, it: Interaction) -> None:

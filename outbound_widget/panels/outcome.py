@@ -30,9 +30,11 @@ class OutcomePanel(Panel):
         return str(it.call_result.code) if it.call_result else ""
 
     def render(self, it: Interaction) -> None:
+        if not self.shown(it):
+            return  # its state is kept; it is drawn when shown
         session = self.widget.session
         self.dom.render("slot-callresult", views.call_result_view(
-            session.call_results, self.chosen(it), self.blocked(it), it.dnc,
+            it.id, session.call_results, self.chosen(it), self.blocked(it), it.dnc,
             DNC_NOT_CALLED if it.state == PREVIEW else None, session.results_note, it.area(self.area).status))
 
     async def load(self, it: Interaction) -> None:

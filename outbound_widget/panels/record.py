@@ -102,6 +102,8 @@ class RecordPanel(Panel):
     # -- drawing --------------------------------------------------------------------
 
     def render(self, it: Interaction) -> None:
+        if not self.shown(it):
+            return  # its state is kept; it is drawn when shown
         status = it.area(self.area).status
         if it.editor is None:
             if it.load_error:
@@ -110,7 +112,7 @@ class RecordPanel(Panel):
                 placeholder = Status("busy", "Loading the record…")
             self.dom.render("slot-record", views.status_view(self.area, placeholder))
         else:
-            self.dom.render("slot-record", views.record_form(it.fields, it.controls, it.editor, it.conflicts, status))
+            self.dom.render("slot-record", views.record_form(it.id, it.fields, it.controls, it.editor, it.conflicts, status))
         self.dom.render("slot-summary", views.error_summary(it.summary))
 
     def field_ops(self, it: Interaction, index: int) -> list[Op]:
@@ -167,8 +169,7 @@ class RecordPanel(Panel):
         if not validate and not had_problem:
             # while typing, do not shout about a half-typed value
             ops = [op for op in ops if op[1] not in (views.field_id(index), f"{views.field_id(index)}-msg")]
-        if self.shown(it):
-            self.dom.patch(ops + self.count_ops(it))
+        self.patch(it, ops + self.count_ops(it))
         self.widget.drafts.save(it.id, editor)
 
     def revert(self, it: Interaction, index: int) -> None:
@@ -176,7 +177,7 @@ class RecordPanel(Panel):
             return
         assert it.editor is not None
         it.editor.revert(it.fields[index].name)
-        self.dom.patch([*self.value_ops(it, index), *self.field_ops(it, index), *self.count_ops(it),
+        self.patch(it, [*self.value_ops(it, index), *self.field_ops(it, index), *self.count_ops(it),
                         ("focus", views.field_id(index))])
         self.widget.drafts.save(it.id, it.editor)
 
@@ -185,7 +186,8 @@ class RecordPanel(Panel):
             return
         it.editor.revert_all()
         it.summary, it.conflicts = [], ()
-        self.render(it)
+        if self.shown(it):
+            self.render(it)
         self.widget.drafts.save(it.id, it.editor)
 
     def check(self, it: Interaction) -> bool:
@@ -193,12 +195,13 @@ class RecordPanel(Panel):
         editor = it.editor
         assert editor is not None
         it.summary = [(editor.index(p.name), p.label, p.message) for p in editor.problems()]
-        ops: list[Op] = []
-        for index, _, _ in it.summary:
-            ops += self.field_ops(it, index)
-        self.dom.render("slot-summary", views.error_summary(it.summary))
-        if it.summary:
-            self.dom.patch(ops + [("focus", views.field_id(it.summary[0][0]))])
+        if self.shown(it):
+            ops: list[Op] = []
+            for index, _, _ in it.summary:
+                ops += self.field_ops(it, index)
+            self.dom.render("slot-summary", views.error_summary(it.summary))
+            if it.summary:
+                self.dom.patch(ops + [("focus", views.field_id(it.summary[0][0]))])
         return not it.summary
 
     # -- WWE moved on ------------------------------------------------------------------
@@ -222,12 +225,11 @@ class RecordPanel(Panel):
             ops += self.value_ops(it, editor.index(name)) + self.field_ops(it, editor.index(name))
         for name in (*rebased.landed, *(c.name for c in rebased.conflicts)):
             ops += self.field_ops(it, editor.index(name))
-        self.dom.patch(ops + self.count_ops(it))
+        self.patch(it, ops + self.count_ops(it))
         return rebased
 
     def show_conflicts(self, it: Interaction) -> None:
-        if self.shown(it):
-            self.dom.patch([("replace", "w-conflict-box", views.conflict_box(it.conflicts))])
+        self.patch(it, [("replace", "w-conflict-box", views.conflict_box(it.conflicts))])
 
     def keep_mine(self, it: Interaction) -> None:
         """Overwrite WWE's values: they are already the edits' baseline, so saving sends them."""
@@ -247,7 +249,7 @@ class RecordPanel(Panel):
                 ops += self.value_ops(it, index) + self.field_ops(it, index)
         it.conflicts = ()
         self.show_conflicts(it)
-        self.dom.patch(ops + self.count_ops(it))
+        self.patch(it, ops + self.count_ops(it))
         self.widget.drafts.save(it.id, it.editor)
         self.set_status(it, Status("done", "Kept WWE's values."))
 
@@ -345,7 +347,7 @@ class RecordPanel(Panel):
             for name in names:
                 if name in it.editor:
                     ops += self.field_ops(it, it.editor.index(name))
-            self.dom.patch(ops + self.count_ops(it))
+            self.patch(it, ops + self.count_ops(it))
 
     async def _not_confirmed(self, it: Interaction, sent: dict[str, Any], exc: BridgeTimeoutError) -> None:
         """WWE did not answer the update: read the record to tell the agent what WWE has."""

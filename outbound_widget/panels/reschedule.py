@@ -62,7 +62,9 @@ class ReschedulePanel(Panel):
                                     it.callback_type, local, error)
 
     def render(self, it: Interaction) -> None:
-        self.dom.render("slot-reschedule", views.reschedule_view(self.info(it), it.area(self.area).status))
+        if not self.shown(it):
+            return  # its state is kept; it is drawn when shown
+        self.dom.render("slot-reschedule", views.reschedule_view(it.id, self.info(it), it.area(self.area).status))
 
     def when_ops(self, local: str, error: str | None) -> list[tuple[Any, ...]]:
         return [("text", "w-when-local", local), ("text", "w-when-error", f"Callback at: {error}" if error else ""),
@@ -75,7 +77,7 @@ class ReschedulePanel(Panel):
         # while typing, only a complete date is judged
         if error and len(text.strip()) < len("MM/DD/YYYY HH:MM"):
             error = None
-        self.dom.patch(self.when_ops(local, error))
+        self.patch(it, self.when_ops(local, error))
 
     async def reschedule(self, it: Interaction, text: str, callback_type: str) -> None:
         record = it.record
@@ -86,8 +88,7 @@ class ReschedulePanel(Panel):
         if not text.strip():
             error = "enter the callback's date and time"
         if error:
-            if self.shown(it):
-                self.dom.patch([*self.when_ops(local, error), ("focus", "w-when")])
+            self.patch(it, [*self.when_ops(local, error), ("focus", "w-when")])
             return
         handle, kind, zone = record.record_handle, it.callback_type, self.info(it)
 

@@ -285,7 +285,8 @@ def test_call_result_and_do_not_call(widget) -> None:  # type: ignore[no-untyped
     view.locator("#w-dnc").click()
     expect(view.locator("#w-dnc")).to_have_attribute("aria-pressed", "true")
     assert view.locator("#w-callresult").is_disabled() and view.locator("#w-set-callresult").is_disabled()
-    assert "Do Not Call is set" in view.locator("#w-dnc-why").inner_text()
+    assert "Do Not Call is set" in view.locator("#w-callresult-why").inner_text()
+    assert view.locator("#w-set-callresult").get_attribute("aria-describedby") == "w-callresult-why"
     assert page.evaluate("wweSim.service.interactions.get('1').doNotCall") is True
     view.locator("#w-dnc").click()
     view.wait_for_selector("#w-dnc[aria-pressed=false]")

@@ -43,7 +43,7 @@ export function wrongType(data) {
 
 /**
  * One fault setting for a method. Every key is optional:
- * delayMs (answer late), errorMessage (fail with it), never (no answer),
+ * delayMs (act at once, answer late), errorMessage (fail with it), never (no answer),
  * twice (answer two times), malformed ("missing-data" | "wrong-type").
  */
 export function normalizeFault(fault) {
@@ -142,18 +142,20 @@ export class WireServer {
       this.log({ kind: "fault", text: `no answer to ${message.request} (fault: never)` });
       return;
     }
+    // WWE acts on the request at once; a delay holds back only its answer. A late
+    // answer is the hard case for a view: WWE has done it, the view does not know.
+    let body;
+    if (fault?.errorMessage) {
+      body = { errorMessage: fault.errorMessage };
+    } else {
+      const parameters = Array.isArray(message.parameters) ? message.parameters : [];
+      body = this.service.handle(method, parameters);
+    }
+    if (fault?.malformed && !("errorMessage" in body)) {
+      if (fault.malformed === "missing-data") delete body.data;
+      else body.data = wrongType(body.data);
+    }
     const answer = () => {
-      let body;
-      if (fault?.errorMessage) {
-        body = { errorMessage: fault.errorMessage };
-      } else {
-        const parameters = Array.isArray(message.parameters) ? message.parameters : [];
-        body = this.service.handle(method, parameters);
-      }
-      if (fault?.malformed && !("errorMessage" in body)) {
-        if (fault.malformed === "missing-data") delete body.data;
-        else body.data = wrongType(body.data);
-      }
       reply({ request: message.request, ...body });
       if (fault?.twice) reply({ request: message.request, ...body });
     };

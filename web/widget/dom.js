@@ -146,6 +146,8 @@ function describe(event) {
   if (!el) return null;
   return {
     values: event.type === "click" ? sectionValues(el) : null,
+    // which interaction the element was drawn for (an event may arrive after a switch)
+    interaction: el.closest("[data-interaction]")?.dataset.interaction ?? null,
     type: event.type === "focusout" ? "blur" : event.type,
     id: el.id || null,
     action: el.dataset.action ?? null,
