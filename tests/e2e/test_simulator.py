@@ -189,7 +189,8 @@ def test_direct_push_sends_records_until_stopped(sim_factory) -> None:  # type: 
     view.wait_for_function("() => pushed.length >= 2")
     ok(view, "stopDirectPushPreview")
     count = view.evaluate("pushed.length")
-    page.wait_for_timeout(400)
+    assert page.evaluate("wweSim.service.directPushTick()") is None  # a tick after the stop pushes nothing
+    ok(view, "getCampaigns")  # an event sent before this answer would have arrived before it
     assert view.evaluate("pushed.length") == count
     event = view.evaluate("pushed[0]")
     assert event["event"] == "outbound" and "referenceId" not in event
@@ -306,7 +307,10 @@ def test_client_ignores_messages_from_other_frames(sim_factory, site: Site) -> N
         f.onload = resolve; document.body.append(f); }})""")
     page.frame(name="evil").evaluate(f"({forged})(parent.frames['view'])")
     view.wait_for_function("() => answers.length === 1")
-    page.wait_for_timeout(200)
+    # The forged messages were posted before the genuine (late) answer, and messages
+    # arrive in order: one more genuine round trip shows that none of them counted.
+    page.evaluate("wweSim.setFault('getCampaigns', null)")
+    ok(view, "getCampaigns")
     answers = view.evaluate("answers")
     assert len(answers) == 1 and answers[0]["data"] != ["forged"]
     assert answers[0]["data"][0]["name"] == CAMPAIGN

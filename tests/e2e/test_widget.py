@@ -5,61 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
-from .conftest import PageLog, Site
-from .sim import default_scenario, log_entries, open_sim, wait_for_widget, widget_url
+from .sim import default_scenario, wait_for_widget
+from .widgets import field, flush, row_of, sent, widget, widget_factory  # noqa: F401 (fixtures)
 
 CAMPAIGN = "Outbound Campaign Custom"
-
-
-@pytest.fixture
-def widget_factory(browser, site: Site):  # type: ignore[no-untyped-def]
-    """Open the simulator with the widget as its view; returns (host page, widget frame)."""
-    opened = []
-
-    def make(*, interaction: str | None = "1", record: bool = True, timeout: float | None = None, **kwargs: Any):  # type: ignore[no-untyped-def]
-        for attempt in (1, 2):
-            log = PageLog()
-            context, page = open_sim(browser, site, log, view=widget_url(interaction, timeout), **kwargs)
-            opened.append((context, log))
-            frame = page.frame(name="view")
-            try:
-                wait_for_widget(frame, record=record)
-            except PlaywrightError as exc:
-                # A renderer that crashed while starting (seen once in CI, never again)
-                # is the machine's problem, not the widget's: start over once, loudly.
-                if attempt == 2 or "crashed" not in str(exc).lower():
-                    raise
-                print(f"renderer crashed while the widget started; retrying once: {exc}")
-                continue
-            return page, frame
-        raise AssertionError("unreachable")
-
-    yield make
-    for context, log in opened:
-        context.close()
-        assert not log.errors, f"uncaught page errors: {log.errors}"
-
-
-@pytest.fixture
-def widget(widget_factory):  # type: ignore[no-untyped-def]
-    return widget_factory()
-
-
-def sent(page, method: str) -> list[list[Any]]:  # type: ignore[no-untyped-def]
-    """The parameters of every `method` request the simulator received."""
-    return [e["message"].get("parameters", []) for e in log_entries(page, "request")
-            if e["message"].get("request") == f"outbound.{method}"]
-
-
-def field(frame, label: str):  # type: ignore[no-untyped-def]
-    return frame.get_by_label(label, exact=True)
-
-
-def row_of(frame, label: str):  # type: ignore[no-untyped-def]
-    return frame.locator(".field").filter(has=frame.get_by_label(label, exact=True))
 
 
 # -- the generated record view ------------------------------------------------------------
@@ -250,7 +201,7 @@ def test_enter_in_a_field_submits_nothing(widget) -> None:  # type: ignore[no-un
     notes = field(view, "Notes")
     notes.fill("draft")
     notes.press("Enter")
-    page.wait_for_timeout(200)
+    flush(view)
     assert sent(page, "updateRecordFields") == [] and notes.input_value() == "draft"
 
 
@@ -396,7 +347,10 @@ def test_follows_a_new_interaction_and_drops_a_stale_answer(widget) -> None:  # 
     view.wait_for_function(f"() => document.querySelector('#w-iid')?.textContent === '{second}'")
     wait_for_widget(view)
     assert field(view, "Phone").input_value() == "+15551240002"
-    page.wait_for_timeout(1700)  # the first record's answer has arrived by now ...
+    # the first record's (late) answer reaches the view ...
+    page.wait_for_function("() => wweSim.log.entries.filter((e) => e.kind === 'response'"
+                           " && e.message.request === 'outbound.getRecordFields').length >= 3")
+    flush(view)
     assert view.locator("#w-iid").inner_text() == second  # ... and changed nothing
     assert field(view, "Phone").input_value() == "+15551240002"
     assert view.locator("#w-switch option").count() == 3
@@ -444,7 +398,6 @@ def test_wwe_strings_are_text_never_markup(widget_factory) -> None:  # type: ign
     view.locator("#w-callresult").select_option(label="Busy")
     view.locator("#w-set-callresult").click()
     view.wait_for_selector("#callresult-status[data-status=error]")
-    page.wait_for_timeout(300)
     assert view.evaluate("window.__xss") is None and page.evaluate("window.__xss") is None
     assert view.locator("#widget img, #widget script").count() == 0
     text = view.locator("#widget").inner_text()

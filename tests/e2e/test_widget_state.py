@@ -1,0 +1,337 @@
+"""The record widget over an agent's shift: one state per interaction, nothing
+stale, nothing lost, nothing sent twice. Each test reproduces a defect found on
+an earlier version, in the simulator, as an agent would meet it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import expect
+
+from .conftest import py
+from .sim import default_scenario, wait_for_widget
+from .widgets import field, flush, row_of, sent, wait_idle, widget, widget_factory  # noqa: F401 (fixtures)
+
+AREAS = ("record", "callresult", "reschedule", "chain", "preview")
+
+
+def shows(view, iid: str) -> None:  # type: ignore[no-untyped-def]
+    view.wait_for_function(f"() => document.querySelector('#w-iid')?.textContent === {iid!r}")
+
+
+def switch_to(view, iid: str) -> None:  # type: ignore[no-untyped-def]
+    view.locator("#w-switch").select_option(iid)
+    shows(view, iid)
+    view.wait_for_selector("#w-form")
+
+
+def responses(page, method: str) -> int:  # type: ignore[no-untyped-def]
+    return page.evaluate("(m) => wweSim.log.entries.filter((e) => e.kind === 'response'"
+                         " && e.message.request === 'outbound.' + m).length", method)
+
+
+def wait_for_response(page, method: str, count: int = 1) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the simulator has answered *method* *count* times (late answers included)."""
+    page.wait_for_function("([m, n]) => wweSim.log.entries.filter((e) => e.kind === 'response'"
+                           " && e.message.request === 'outbound.' + m).length >= n", arg=[method, count])
+
+
+def wait_for_request(page, method: str, count: int = 1) -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_function("([m, n]) => wweSim.log.entries.filter((e) => e.kind === 'request'"
+                           " && e.message.request === 'outbound.' + m).length >= n", arg=[method, count])
+
+
+# -- nothing of one interaction on another --------------------------------------------
+
+
+def test_a_new_record_shows_none_of_the_previous_records_actions(widget) -> None:  # type: ignore[no-untyped-def]
+    page, view = widget
+    view.locator("#w-when").fill("05/27/2031 10:30")
+    view.locator("#w-reschedule").click()
+    expect(view.locator("#reschedule-status")).to_have_attribute("data-status", "done")
+    view.locator("#w-chain button", has_text="Call this number").first.click()  # WWE refuses: 1 is in a call
+    expect(view.locator("#chain-status")).to_have_attribute("data-status", "error")
+    pushed = page.evaluate("wweSim.deliver('Renewals')")
+    shows(view, pushed)
+    wait_for_widget(view)
+    for area in AREAS:
+        expect(view.locator(f"#{area}-status")).to_have_attribute("data-status", "idle")
+    text = view.locator("#widget").inner_text()
+    assert "Rescheduled" not in text and "refused" not in text
+    assert view.get_by_role("button", name="Retry").count() == 0
+    assert view.locator("#w-when").input_value() == ""
+    # Back on interaction 1: its own statuses, and its own Retry.
+    switch_to(view, "1")
+    expect(view.locator("#reschedule-status")).to_contain_text("Rescheduled for 05/27/2031 10:30")
+    chain = view.locator("#chain-status")
+    expect(chain).to_have_attribute("data-status", "error")
+    chain.get_by_role("button", name="Retry").click()
+    wait_idle(view)
+    assert sent(page, "callPreviewRecord") == [["1", 283], ["1", 283]]
+
+
+def test_the_chain_is_read_again_after_a_save_and_a_call_result(widget) -> None:  # type: ignore[no-untyped-def]
+    page, view = widget
+    field(view, "Call Until").fill("21:00")
+    view.locator("#w-save").click()
+    expect(view.locator("#record-status")).to_have_attribute("data-status", "done")
+    view.locator("#w-callresult").select_option(label="No answer")
+    view.locator("#w-set-callresult").click()
+    expect(view.locator("#callresult-status")).to_have_attribute("data-status", "done")
+    wait_idle(view)
+    cells = view.locator("#w-chain tbody tr").nth(0).locator("td").all_inner_texts()
+    assert cells[3] == "No answer" and cells[5] == "21:00"
+
+
+# -- saving ---------------------------------------------------------------------------
+
+
+def test_what_the_agent_types_during_a_save_is_kept(widget) -> None:  # type: ignore[no-untyped-def]
+    page, view = widget
+    page.evaluate("wweSim.setFault('updateRecordFields', {delayMs: 1500})")
+    notes = field(view, "Notes")
+    notes.fill("first")
+    view.locator("#w-save").click()
+    expect(view.locator("#record-status")).to_have_attribute("data-status", "busy")
+    notes.fill("first and more")
+    expect(view.locator("#record-status")).to_have_attribute("data-status", "done")
+    wait_idle(view)
+    assert notes.input_value() == "first and more"
+    assert row_of(view, "Notes").get_attribute("data-changed") == "true"
+    assert row_of(view, "Notes").locator(".was").inner_text() == "was: first"
+    assert sent(page, "updateRecordFields") == [["1", {"Custom_VarChar": "first"}]]
+    drafts = view.evaluate("Object.entries(sessionStorage).filter(([k]) => k.includes('draft')).map(([, v]) => v)")
+    assert drafts == ['{"Custom_VarChar": "first and more"}']
+
+
+def test_a_failed_read_back_never_shows_unsent_text_as_saved(widget) -> None:  # type: ignore[no-untyped-def]
+    page, view = widget
+    page.evaluate("wweSim.setFault('updateRecordFields', {delayMs: 1000})")
+    notes = field(view, "Notes")
+    notes.fill("sent")
+    view.locator("#w-save").click()
+    wait_for_request(page, "updateRecordFields")
+    page.evaluate("wweSim.setFault('getRecordFields', {errorMessage: 'OCS is busy'})")
+    notes.fill("typed later")
+    status = view.locator("#record-status")
+    expect(status).to_have_attribute("data-status", "done")
+    expect(status).to_contain_text("could not read the record back")
+    assert row_of(view, "Notes").get_attribute("data-changed") == "true"
+    assert row_of(view, "Notes").locator(".was").inner_text() == "was: sent"
+    assert view.locator("#w-save").inner_text() == "Save 1 change"
+
+
+def test_a_save_answered_after_the_timeout_is_confirmed_by_reading_the_record(widget_factory) -> None:  # type: ignore[no-untyped-def]
+    page, view = widget_factory(timeout=2)
+    page.evaluate("wweSim.setFault('updateRecordFields', {delayMs: 3000})")
+    field(view, "Notes").fill("late")
+    view.locator("#w-save").click()
+    status = view.locator("#record-status")
+    expect(status).to_have_attribute("data-status", "done", timeout=10_000)
+    expect(status).to_contain_text("did not confirm in time, but the record shows them")
+    wait_for_response(page, "updateRecordFields")  # the late answer arrives ...
+    flush(view)
+    assert status.get_attribute("data-status") == "done"  # ... and changes nothing
+    assert view.get_by_role("button", name="Retry").count() == 0 and view.locator("#w-save").is_disabled()
+    assert len(sent(page, "updateRecordFields")) == 1
+
+
+def test_a_reload_during_a_save_says_what_wwe_has_and_sends_nothing_again(widget) -> None:  # type: ignore[no-untyped-def]
+    page, view = widget
+    page.evaluate("wweSim.setFault('updateRecordFields', {delayMs: 4000})")
+    field(view, "Notes").fill("before the reload")
+    view.locator("#w-save").click()
+    wait_for_request(page, "updateRecordFields")
+    view.goto(view.url)
+    wait_for_widget(view)
+    notice = view.locator("#slot-notice").inner_text()
+    assert "reached WWE" in notice and "Restored" not in notice
+    assert field(view, "Notes").input_value() == "before the reload"
+    assert view.locator("#w-save").is_disabled() and view.locator(".field.changed").count() == 0
+    assert len(sent(page, "updateRecordFields")) == 1
+
+
+def test_a_save_failing_while_another_record_is_shown_is_shown_on_return(widget) -> None:  # type: ignore[no-untyped-def]
+    page, view = widget
+    page.evaluate("wweSim.setFault('updateRecordFields', {errorMessage: 'Record locked', delayMs: 1500})")
+    field(view, "Notes").fill("keep me")
+    view.locator("#w-save").click()
+    pushed = page.evaluate("wweSim.deliver('Renewals')")
+    shows(view, pushed)
+    wait_for_response(page, "updateRecordFields")
+    flush(view)
+    expect(view.locator("#record-status")).to_have_attribute("data-status", "idle")
+    switch_to(view, "1")
+    status = view.locator("#record-status")
+    expect(status).to_have_attribute("data-status", "error")
+    expect(status).to_contain_text("Record locked")
+    assert "Restored" not in view.locator("#slot-notice").inner_text()
+    assert field(view, "Notes").input_value() == "keep me"
+    page.evaluate("wweSim.setFault('updateRecordFields', null)")
+    status.get_by_role("button", name="Retry").click()
+    expect(status).to_have_attribute("data-status", "done")
+    assert sent(page, "updateRecordFields")[-1] == ["1", {"Custom_VarChar": "keep me"}]
+
+
+def test_a_change_made_by_another_writer_is_not_overwritten_silently(widget) -> None:  # type: ignore[no-untyped-def]
+    page, view = widget
+    # The console (or another view) sets Visits to 5 after the widget loaded the record.
+    page.evaluate("wweSim.service.handle('updateRecordFields', ['1', {Custom_Integer: 5}])")
+    field(view, "Visits").fill("4")
+    view.locator("#w-save").click()
+    conflict = view.locator("#w-conflict-box")
+    expect(conflict).to_be_visible()
+    expect(conflict).to_contain_text("Visits: WWE now has “5”, you entered “4”")
+    expect(view.locator("#record-status")).to_have_attribute("data-status", "error")
+    assert sent(page, "updateRecordFields") == []
+    view.get_by_role("button", name="Save mine over WWE's").click()
+    expect(view.locator("#record-status")).to_have_attribute("data-status", "done")
+    assert sent(page, "updateRecordFields") == [["1", {"Custom_Integer": 4}]]
+    # ... or keep WWE's
+    page.evaluate("wweSim.service.handle('updateRecordFields', ['1', {Custom_Integer: 6}])")
+    field(view, "Visits").fill("7")
+    view.locator("#w-save").click()
+    expect(conflict).to_be_visible()
+    view.get_by_role("button", name="Use WWE's values").click()
+    expect(field(view, "Visits")).to_have_value("6")
+    assert view.locator("#w-save").is_disabled() and len(sent(page, "updateRecordFields")) == 1
+
+
+# -- the controls and the actions ---------------------------------------------------------
+
+
+def test_status_changes_keep_what_the_agent_entered(widget) -> None:  # type: ignore[no-untyped-def]
+    page, view = widget
+    view.locator("#w-callresult").select_option(label="Answering machine")
+    view.locator("#w-when").fill("05/27/2031 10:30")
+    view.locator("#w-campaign").select_option("Winter Promo")
+    view.locator("#w-dnc").click()  # Do Not Call on: the call result section changes
+    expect(view.locator("#w-dnc")).to_have_attribute("aria-pressed", "true")
+    page.evaluate("wweSim.setFault('removeDoNotCall', {errorMessage: 'OCS is down'})")
+    view.locator("#w-dnc").click()
+    expect(view.locator("#callresult-status")).to_have_attribute("data-status", "error")
+    view.locator("#w-get-preview").click()  # refused: Winter Promo is not active
+    expect(view.locator("#campaign-status")).to_have_attribute("data-status", "error")
+    assert view.locator("#w-callresult").evaluate("s => s.options[s.selectedIndex].text") == "Answering machine"
+    assert view.locator("#w-when").input_value() == "05/27/2031 10:30"
+    assert view.locator("#w-campaign").input_value() == "Winter Promo"
+
+
+def test_a_second_click_while_an_action_runs_sends_nothing(widget) -> None:  # type: ignore[no-untyped-def]
+    page, view = widget
+    page.evaluate("wweSim.setFault('getPreviewRecord', {delayMs: 800})")
+    view.locator("#w-get-preview").click()
+    view.locator("#w-get-preview").click()
+    expect(view.locator("#campaign-status")).to_have_attribute("data-status", "done")
+    flush(view)
+    assert len(sent(page, "getPreviewRecord")) == 1
+
+
+def test_actions_wwe_would_refuse_are_disabled_with_the_reason(widget) -> None:  # type: ignore[no-untyped-def]
+    page, view = widget
+    view.locator("#w-get-preview").click()
+    view.wait_for_selector(".preview-actions:not([hidden])")
+    iid = view.locator("#w-iid").inner_text()
+    wait_for_widget(view)
+    set_result = view.locator("#w-set-callresult")
+    expect(set_result).to_be_disabled()
+    assert "Call the record first" in view.locator(f"#{set_result.get_attribute('aria-describedby')}").inner_text()
+    view.locator("#w-call-preview").click()
+    expect(view.locator("#preview-status")).to_have_attribute("data-status", "done")
+    for button in ("#w-call-preview", "#w-reject-preview", "#w-cancel-preview"):
+        expect(view.locator(button)).to_be_disabled()
+        assert "has been called" in view.locator(f"#{view.locator(button).get_attribute('aria-describedby')}").inner_text()
+    for button in view.locator("#w-chain button").all():
+        expect(button).to_be_disabled()
+        assert button.get_attribute("aria-describedby") == "w-chain-why"
+    expect(set_result).to_be_enabled()
+    view.locator("#w-reject-preview").click(force=True)
+    view.locator("#w-when").fill("01/01/2020 10:00")
+    expect(view.locator("#w-when-error")).to_contain_text("is in the past")
+    view.locator("#w-reschedule").click()
+    flush(view)
+    assert sent(page, "rejectPreviewRecord") == [] and sent(page, "rescheduleRecord") == []
+    assert sent(page, "callPreviewRecord") == [[iid, 301]]
+
+
+# -- values from WWE -------------------------------------------------------------------------
+
+BAD_VALUES = [  # label, fieldType, valueType, value as WWE sends it, what the control shows
+    ("Bad time", "time", "string", "24:00", "24:00"),
+    ("Bad char", "char", "string", "ab", "ab"),
+    ("Bad date", "date", "string", "13/32/2026 10:00", "13/32/2026 10:00"),
+    ("Bad int", "int", "number", "12.5", "12.5"),
+    ("Bad bool", "bool", "boolean", "maybe", "maybe"),
+    ("Bad float", "float", "number", "1e309", "1e309"),
+    ("Object", "var-char", "string", {"a": 1}, '{"a": 1}'),
+    ("Array", "var-char", "string", [1, 2], "[1, 2]"),
+]
+
+
+def values_scenario() -> dict[str, Any]:
+    scenario = default_scenario()
+    fields = scenario["fieldSets"]["reference"]
+    for label, field_type, value_type, value, _ in BAD_VALUES:
+        fields.append({"name": label.replace(" ", "_"), "displayName": label, "value": value, "isEditable": True,
+                       "isMandatory": False, "fieldType": field_type, "valueType": value_type})
+    fields.append({"name": "Custom_VarChar", "displayName": "Notes again", "isEditable": True, "isMandatory": False,
+                   "fieldType": "var-char", "valueType": "string"})
+    fields.append({"name": "Letter_Code", "displayName": "Code", "value": "1", "isEditable": True, "isMandatory": False,
+                   "fieldType": "enum", "valueType": "number", "options": {"1": "One", "x": "Ex"}})
+    return scenario
+
+
+def test_wwe_values_are_shown_as_sent_flagged_and_never_changed_by_tabbing(widget_factory) -> None:  # type: ignore[no-untyped-def]
+    page, view = widget_factory(scenario=values_scenario())
+    for label, _, _, _, shown in BAD_VALUES:
+        control = field(view, label)
+        assert control.input_value() == shown, label
+        assert control.get_attribute("aria-invalid") == "true", label
+        assert "WWE's value" in row_of(view, label).locator(".field-error").inner_text(), label
+    # Tabbing through every field changes nothing.
+    field(view, BAD_VALUES[0][0]).focus()
+    for _ in range(len(BAD_VALUES) * 2):
+        view.page.keyboard.press("Tab")
+    assert view.locator("#w-save").inner_text() == "No changes to save" and view.locator(".field.changed").count() == 0
+    # A duplicate name is shown, read-only, with why; the first one is the one edited.
+    again = view.locator(".field", has_text="Notes again")
+    assert again.locator("input").count() == 0 and "another field with this name" in again.inner_text()
+    field(view, "Notes").fill("edited once")
+    assert again.locator("output").inner_text() == "—"
+    # An option that cannot be sent as the number the field takes is refused when chosen.
+    field(view, "Code").select_option(label="Ex")
+    expect(field(view, "Code")).to_have_attribute("aria-invalid", "true")
+    assert "cannot be sent as the number" in row_of(view, "Code").locator(".field-error").inner_text()
+    view.locator("#w-save").click()
+    expect(view.locator(".error-summary")).to_contain_text("Code")
+    assert sent(page, "updateRecordFields") == []
+
+
+def test_malformed_chain_values_are_shown_not_swallowed(widget) -> None:  # type: ignore[no-untyped-def]
+    page, view = widget
+    page.evaluate("""() => { const records = wweSim.service.interactions.get('1').chain.records;
+        records[1].GSW_RECORD_HANDLE = '--5'; records[0].GSW_TZ_OFFSET = 1e12; }""")
+    view.locator("#w-callresult").select_option(label="Busy")
+    view.locator("#w-set-callresult").click()  # re-reads the chain
+    expect(view.locator("#w-zone")).to_contain_text("is not a UTC offset")
+    rows = view.locator("#w-chain tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(1).get_by_role("button")).to_be_disabled()
+    view.locator("#w-when").fill("05/27/2031 10:30")
+    expect(view.locator("#w-when-local")).to_contain_text("time zone is unknown")
+
+
+def test_a_subscriber_that_raises_does_not_stop_the_others(widget) -> None:  # type: ignore[no-untyped-def]
+    page, view = widget
+    py(view, """
+import bridge
+heard = []
+def broken(event):
+    raise ValueError("a listener's bug")
+bridge.outbound.subscribe("outbound", broken)
+bridge.outbound.subscribe("outbound", lambda event: heard.append(event.event_type))
+None
+""")
+    pushed = page.evaluate("wweSim.deliver('Renewals')")
+    shows(view, pushed)  # the widget (the first listener) heard it ...
+    view.wait_for_function("() => pyodide.globals.get('heard').length === 1")  # ... and so did the last one
