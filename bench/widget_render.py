@@ -1,17 +1,23 @@
-"""Widget benchmark: render time for 20, 200 and 1,000 generated fields, and the
-cost of one keystroke (validate one field + patch the page), in real Pyodide in
-headless Chromium.
+"""Widget benchmark, in real Pyodide in headless Chromium, on the real DOM layer.
 
-render: the record form from the field model to elements in the page (Python
-views, JSON, the DOM layer). load+render: showing an interaction from scratch
-(the WWE answer parsed into Fields, the editing model built, the form rendered,
-the call result and chained records loaded) with an in-page fake WWE.
+Two parts:
+
+- render: the record form for 20, 200 and 1,000 generated fields, from the field
+  model to elements in the page; load+render: showing an interaction from scratch
+  (the WWE answer parsed, the editing model built, the form rendered, the call
+  result and chained records loaded).
+- end to end, at 1,000 and 5,000 fields: Playwright types into a field, and for
+  each key the page measures from keydown to the end of the widget's handling
+  plus the style and layout it caused; saving one change is timed from the click
+  to the "Saved" status. WWE is an in-page fake (`FakeHost`) that answers on the
+  next turn of the event loop, so the save's time is the widget's own: two reads
+  of the whole record (the check before sending and the read-back), the update,
+  and the patches.
 
     python3 build.py && .venv/bin/python bench/widget_render.py [--repeat N]
 
-Prints milliseconds (median of N runs) and each size's ratio to the 20-field
-render measured in the same run (timings on shared machines are noisy; ratios
-are what to compare between runs).
+Prints milliseconds (medians) and ratios against a baseline measured in the same
+run (timings on shared machines are noisy; ratios are what to compare).
 """
 
 from __future__ import annotations
@@ -31,10 +37,11 @@ from wwe_testing.browser import launch_options  # noqa: E402
 from wwe_testing.server import serving  # noqa: E402
 
 SIZES = (20, 200, 1000)
+E2E_SIZES = (1000, 5000)
 
-# Runs inside the page: a Widget on the real DOM layer, fed by a FakeHost.
-BENCH = r"""
-import json, time
+# Runs inside the page: fields of every type, and a page with the widget's slots.
+SETUP = r"""
+import json
 import js
 from bridge import Outbound
 from bridge.testing import FakeHost
@@ -65,42 +72,119 @@ def fields(n):
         out.append(field)
     return out
 
+def stateful_host(n):
+    held = fields(n)
+    def update(args):
+        for field in held:
+            if field["name"] in args[1]:
+                field["value"] = str(args[1][field["name"]])
+    return FakeHost({"getRecordFields": lambda args: json.loads(json.dumps(held)), "getCallResult": 6,
+                     "getChainedRecords": [{"records": []}], "getListOfCallResults": {"OK": 0}, "getCampaigns": [],
+                     "updateRecordFields": update})
+"""
+
+RENDER = r"""
+import time
 results = {}
 for n in SIZES:
-    host = FakeHost({"getRecordFields": fields(n), "getCallResult": 6, "getChainedRecords": [{"records": []}],
-                     "getListOfCallResults": {"OK": 0}, "getCampaigns": []})
-    widget = Widget(PageDom(layer), Outbound(host), None)
+    widget = Widget(PageDom(layer), Outbound(stateful_host(n)), None)
     renders, shows, keys = [], [], []
     for _ in range(REPEAT):
+        widget.interactions.clear()
         t0 = time.perf_counter()
         await widget.show("1")
         shows.append((time.perf_counter() - t0) * 1000)
         t0 = time.perf_counter()
-        widget.render_record()
+        widget.record.render(widget.shown)
         renders.append((time.perf_counter() - t0) * 1000)
         for k in range(20):
             t0 = time.perf_counter()
             widget.handle({"type": "input", "field": "3", "id": "f3", "value": "typed " * (k % 3)})
             keys.append((time.perf_counter() - t0) * 1000)
     assert js.document.querySelectorAll("#slot-record .field").length == n
+    widget.close()
     results[n] = {"render": renders, "show": shows, "key": keys}
 json.dumps(results)
 """
+
+MOUNT = r"""
+from pyodide.ffi import create_proxy
+widget = Widget(PageDom(layer), Outbound(stateful_host(SIZE)), None)
+layer.listen("widget", create_proxy(lambda payload: widget.handle(json.loads(payload))))
+await widget.start()
+await widget.show("1")
+js.window.widget = widget
+None
+"""
+
+# Per keystroke: keydown (capture, first) to the end of the input event's handling
+# (a window listener runs after the widget's, on the same event), then the style and
+# layout the patches caused (forced by reading a layout property).
+KEY_PROBE = """() => {
+  window.keyTimes = [];
+  let start = 0;
+  document.addEventListener("keydown", () => { start = performance.now(); }, true);
+  window.addEventListener("input", () => {
+    document.body.offsetHeight;
+    window.keyTimes.push(performance.now() - start);
+  });
+}"""
+
+SAVE = """async () => {
+  const before = document.getElementById("record-status");
+  const status = () => document.getElementById("record-status")?.dataset.status;
+  const start = performance.now();
+  document.getElementById("w-save").click();
+  // each status change replaces the status line: wait for a new one that says "done"
+  while (document.getElementById("record-status") === before || status() !== "done") {
+    if (status() === "error") throw new Error(document.getElementById("record-status").textContent);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  document.body.offsetHeight;
+  return performance.now() - start;
+}"""
+
+
+def run_python(page, code: str) -> str:  # type: ignore[no-untyped-def]
+    return page.evaluate("(code) => pyodide.runPythonAsync(code)", code)  # type: ignore[no-any-return]
+
+
+def open_page(browser, url: str):  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    page.goto(url + "boot.html")
+    page.wait_for_function("() => document.documentElement?.dataset.bridgeState === 'ready'", timeout=90_000)
+    page.evaluate("""async () => { window.widgetLayer = await import(
+        new URL(document.documentElement.dataset.assetsUrl + 'widget/dom.js', document.baseURI).href); }""")
+    run_python(page, SETUP)
+    return page
+
+
+def end_to_end(browser, url: str, size: int, repeat: int) -> dict[str, list[float]]:  # type: ignore[no-untyped-def]
+    page = open_page(browser, url)
+    run_python(page, MOUNT.replace("SIZE", str(size)))
+    page.evaluate(KEY_PROBE)
+    saves = []
+    for round_ in range(repeat):
+        control = page.locator("#f3")  # a var-char field
+        control.fill("")
+        control.press_sequentially(f"typed {round_} ab")
+        saves.append(page.evaluate(SAVE))
+    keys = page.evaluate("window.keyTimes")
+    page.close()
+    return {"key": keys, "save": saves}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    code = BENCH.replace("REPEAT", str(args.repeat)).replace("SIZES", repr(SIZES))
+    code = RENDER.replace("REPEAT", str(args.repeat)).replace("SIZES", repr(SIZES))
     with serving(ROOT / "dist") as (server, _), sync_playwright() as pw:
         browser = pw.chromium.launch(**launch_options())
-        page = browser.new_page()
-        page.goto(server.url + "boot.html")
-        page.wait_for_function("() => document.documentElement?.dataset.bridgeState === 'ready'", timeout=90_000)
-        page.evaluate("""async () => { window.widgetLayer = await import(
-            new URL(document.documentElement.dataset.assetsUrl + 'widget/dom.js', document.baseURI).href); }""")
-        results = json.loads(page.evaluate("(code) => pyodide.runPythonAsync(code)", code))
+        page = open_page(browser, server.url)
+        results = json.loads(run_python(page, code))
+        page.close()
+        e2e = {n: end_to_end(browser, server.url, n, args.repeat) for n in E2E_SIZES}
         browser.close()
     base = statistics.median(results["20"]["render"])
     print(f"{'fields':>7} {'render ms':>10} {'ratio':>6} {'ms/field':>9} {'load+render ms':>15} {'keystroke ms':>13}")
@@ -109,6 +193,17 @@ def main() -> None:
         show = statistics.median(results[str(n)]["show"])
         key = statistics.median(results[str(n)]["key"])
         print(f"{n:>7} {render:>10.1f} {render / base:>6.1f} {render / n:>9.3f} {show:>15.1f} {key:>13.2f}")
+    print()
+    print("end to end (Playwright typing; keydown to handled + layout; save: click to 'Saved', in-page WWE)")
+    print(f"{'fields':>7} {'keystroke ms':>13} {'p90':>6} {'save 1 change ms':>17}")
+    first = E2E_SIZES[0]
+    for n in E2E_SIZES:
+        keys = sorted(e2e[n]["key"])
+        print(f"{n:>7} {statistics.median(keys):>13.2f} {keys[int(len(keys) * 0.9)]:>6.2f} "
+              f"{statistics.median(e2e[n]['save']):>17.1f}")
+    for n in E2E_SIZES[1:]:
+        print(f"{n} / {first} fields: keystroke {statistics.median(e2e[n]['key']) / statistics.median(e2e[first]['key']):.2f}x, "
+              f"save {statistics.median(e2e[n]['save']) / statistics.median(e2e[first]['save']):.2f}x")
 
 
 if __name__ == "__main__":

@@ -79,17 +79,19 @@ def duplicate_control() -> Control:
     return Control(ControlKind.READONLY, readonly_reason=DUPLICATE_REASON)
 
 
-def control_for(field: Field) -> Control:
+def control_for(field: Field, fits: bool | None = None) -> Control:
     """The control for *field*: read-only text when WWE does not let it change.
 
     A number or yes/no field whose value from WWE does not fit its type is edited
     as text, so that WWE's value shows exactly as sent: a number input would show
-    "1e309" as empty, a checkbox "maybe" as unchecked.
+    "1e309" as empty, a checkbox "maybe" as unchecked. *fits* says whether WWE's
+    value parses for the field's type when the caller already knows (a
+    `RecordEditor` does); None: it is checked here.
     """
     if not field.is_editable:
         return Control(ControlKind.READONLY, readonly_reason=READ_ONLY_REASON)
     kind = field.kind
-    if kind in (FieldType.INT, FieldType.FLOAT, FieldType.BOOL) and not _fits(field):
+    if kind in (FieldType.INT, FieldType.FLOAT, FieldType.BOOL) and not (_fits(field) if fits is None else fits):
         hint = "true or false" if kind is FieldType.BOOL else "a whole number" if kind is FieldType.INT else "a number"
         return Control(ControlKind.TEXT, hint=f"Enter {hint}.")
     if kind is FieldType.INT:

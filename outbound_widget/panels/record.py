@@ -75,7 +75,8 @@ class RecordPanel(Panel):
 
     @staticmethod
     def controls(editor: RecordEditor, fields: list[Field]) -> list[Control]:
-        return [control_for(f) if editor.index(f.name) == i else duplicate_control() for i, f in enumerate(fields)]
+        return [control_for(f, editor.baseline_problem(f.name) is None) if editor.index(f.name) == i else duplicate_control()
+                for i, f in enumerate(fields)]
 
     def restore(self, it: Interaction) -> str:
         """Apply the drafts kept before a reload; returns what to tell the agent."""

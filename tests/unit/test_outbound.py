@@ -257,6 +257,27 @@ def test_async_iteration_over_events() -> None:
     run(main())
 
 
+def test_closing_a_stream_ends_a_consumer_already_waiting() -> None:
+    async def main() -> None:
+        host, outbound = make()
+        stream = outbound.events("outbound")
+        got: list[str | None] = []
+
+        async def consume() -> None:
+            async for event in stream:
+                got.append(event.event_type)
+
+        task = asyncio.ensure_future(consume())
+        await asyncio.sleep(0)
+        host.emit("outbound", {"eventType": "A"})
+        await asyncio.sleep(0)
+        stream.close()
+        await asyncio.wait_for(task, 1)
+        assert got == ["A"] and host.listeners == {}
+
+    run(main())
+
+
 def test_default_client_without_wwe_says_what_to_do() -> None:
     if IN_PYODIDE:
         # Inside Pyodide on a page with no WWE service client: the call says which script to load.

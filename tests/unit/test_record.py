@@ -107,3 +107,59 @@ def test_invalid_baseline_from_wwe_does_not_block_other_fields() -> None:
     assert e.changes() == {"S": "b"}
     e.set("T", "09:00")
     assert e.changes() == {"T": "09:00", "S": "b"}
+
+
+def field(name: str, value: object, field_type: str = "var-char", value_type: str = "string", **extra: object) -> Field:
+    return Field.from_wwe({"name": name, "value": value, "isEditable": True, "isMandatory": False,
+                           "fieldType": field_type, "valueType": value_type, **extra})
+
+
+@pytest.mark.parametrize(("field_type", "value_type", "value", "shown"), [
+    ("time", "string", "24:00", "24:00"), ("char", "string", "ab", "ab"), ("int", "number", "12.5", "12.5"),
+    ("bool", "boolean", "maybe", "maybe"), ("float", "number", "1e309", "1e309"),
+    ("date", "string", "13/32/2026 10:00", "13/32/2026 10:00"), ("var-char", "string", {"a": 1}, '{"a": 1}'),
+    ("var-char", "string", [1, "x"], '[1, "x"]'),
+])
+def test_a_wwe_value_that_does_not_fit_is_kept_as_sent_flagged_and_not_a_change(
+        field_type: str, value_type: str, value: object, shown: str) -> None:
+    e = RecordEditor([field("F", value, field_type, value_type)])
+    assert e.text("F") == shown and e.original_text("F") == shown
+    assert "WWE's value" in (e.baseline_problem("F") or "")
+    # the control reports WWE's text back (the agent tabbed through): still no change
+    assert e.set_text("F", shown) is None and not e.is_changed("F") and e.changes() == {}
+    assert e.set_text("F", "") is None or e.is_changed("F")
+
+
+def test_duplicate_names_keep_the_first_field() -> None:
+    e = RecordEditor([field("N", "first"), field("N", "second")])
+    assert e.text("N") == "first" and [f.value for f in e.duplicates] == ["second"] and e.index("N") == 0
+
+
+def test_an_enum_key_that_cannot_be_sent_as_a_number_is_refused_when_chosen() -> None:
+    e = RecordEditor([field("E", "1", "enum", "number", options={"1": "One", "x": "Ex"})])
+    assert "cannot be sent as the number" in (e.set_text("E", "Ex") or "")
+    assert e.set_text("E", "One") is None and e.changes() == {}
+
+
+def test_rebase_keeps_edits_and_reports_what_moved() -> None:
+    e = RecordEditor([field("A", "a"), field("B", "b"), field("C", "c"), field("D", "d")])
+    e.set_text("A", "mine")  # WWE will hold the same: landed
+    e.set_text("B", "mine")  # WWE will hold something else: conflict
+    e.set_text("D", "mine")  # WWE will not have D any more: dropped
+    rebased = e.rebase([field("A", "mine"), field("B", "theirs"), field("C", "new")])
+    assert rebased.landed == ("A",) and [c.name for c in rebased.conflicts] == ["B"]
+    assert rebased.conflicts[0].wwe == "theirs" and rebased.conflicts[0].mine == "mine" and rebased.conflicts[0].was == "b"
+    assert rebased.refreshed == ("C",) and rebased.dropped == ("D",) and rebased.reshaped
+    assert e.changes() == {"B": "mine"} and e.text("C") == "new" and e.original_text("B") == "theirs"
+    # saving B over WWE's is now a plain save: the next rebase finds nothing new
+    assert e.rebase([field("A", "mine"), field("B", "theirs"), field("C", "new")]).conflicts == ()
+
+
+def test_mark_saved_makes_sent_values_the_baseline_and_keeps_later_typing() -> None:
+    e = RecordEditor([field("A", "a"), field("N", "1", "int", "number")])
+    e.set_text("A", "sent")
+    e.set_text("N", "5")
+    sent = {name: e.value(name) for name in e.changed_names()}
+    e.set_text("A", "sent and more")  # typed while the save was on its way
+    e.mark_saved(sent)
+    assert e.changes() == {"A": "sent and more"} and e.original_text("A") == "sent" and e.changed_count() == 1

@@ -595,3 +595,207 @@ def test_a_subscriber_that_raises_does_not_stop_the_others() -> None:
         wwe.host.emit("outbound", {"eventType": "PreviewRecord"})
         assert heard == ["PreviewRecord"] and isinstance(reported[0], ValueError)
     run(scenario())
+
+
+# -- the rest of the routes: WWE's interaction events, the session, loading failures ----
+
+
+def test_interaction_events_update_switch_and_prune() -> None:
+    async def scenario() -> None:
+        wwe = Wwe()
+        widget, dom = await start(wwe)
+        wwe.host.emit("interaction", {"eventType": "ADDED", "interaction": {"interactionId": "2", "state": "active",
+                                                                            "campaignName": "Sales"}})
+        assert dom.text("w-switch") == "12"
+        wwe.host.emit("interaction", {"eventType": "CHANGED", "interaction": {"interactionId": "1", "state": "completed",
+                                                                              "doNotCall": True}})
+        assert "completed" in dom.text("slot-header") and dom.attr("w-dnc", "aria-pressed") == "true"
+        assert "Do Not Call is set" in dom.text("w-callresult-why")
+        renders = dom.renders
+        wwe.host.emit("interaction", {"eventType": "CHANGED", "interaction": {"interactionId": "1", "state": "completed",
+                                                                              "doNotCall": True}})
+        assert dom.renders == renders  # nothing changed: nothing redrawn
+        wwe.host.emit("interaction", {"eventType": "REMOVED", "interaction": {"interactionId": "2"}})
+        assert "2" not in widget.interactions and not dom.has("w-switch")
+        type_into(widget, NOTES, "draft")
+        wwe.host.emit("interaction", {"eventType": "REMOVED", "interaction": {"interactionId": "1"}})
+        assert widget.shown is None and "Interaction 1 is gone" in dom.text("slot-record")
+        assert dom.storage.items == {} and dom.text("slot-callresult") == ""
+        wwe.host.emit("interaction", {"eventType": "OTHER", "interaction": {"interactionId": "9"}})
+        wwe.host.emit("outbound", {"eventType": "Nothing"})
+        assert "9" not in widget.interactions
+        # the page's events for a gone interaction do nothing
+        widget.handle({"type": "change", "field": "0", "id": "f0", "value": "x", "interaction": "1"})
+        widget.close()
+        assert widget.stop_events is None
+    run(scenario())
+
+
+def test_not_connected_to_wwe_says_how_to_open_the_page() -> None:
+    class NoWwe(FakeHost):
+        def listen(self, events: Any, deliver: Any) -> Any:
+            from bridge import NotInWWEError
+            raise NotInWWEError("genesys.wwe.service is not in this page")
+
+    async def scenario() -> None:
+        dom = FakeDom()
+        widget = Widget(dom, Outbound(NoWwe({})), "1")
+        await widget.start()
+        assert "Not connected to WWE" in dom.text("slot-notice") and "simulator" in dom.text("slot-record")
+    run(scenario())
+
+
+def test_loading_failures_have_their_own_retry() -> None:
+    async def scenario() -> None:
+        wwe = Wwe()
+        down = {"getRecordFields", "getCallResult", "getChainedRecords", "getCampaigns", "getListOfCallResults"}
+        saved = {m: wwe.host.replies[m] for m in down}
+        for method in down:
+            wwe.host.replies[method] = lambda a: (_ for _ in ()).throw(FakeFailure("OCS is down"))
+        widget, dom = await start(wwe)
+        assert "Could not load the record" in dom.text("slot-record")
+        assert "Could not read the call result" in dom.status("callresult")[1]
+        assert "Could not read the chained records" in dom.status("chain")[1]
+        assert "Could not load campaigns" in dom.status("campaign")[1]
+        assert "Using the standard call results" in dom.text("w-results-note")
+        wwe.host.replies.update(saved)
+        for area in ("record", "callresult", "chain", "campaign"):
+            click(widget, "retry", area=area)
+        await widget.idle()
+        assert dom.has("w-form") and "Sales" in dom.text("w-campaign") and dom.has("w-chain")
+        assert dom.value("w-callresult") == "28"
+    run(scenario())
+
+
+def test_preview_session_actions() -> None:
+    async def scenario() -> None:
+        wwe = Wwe()
+        widget, dom = await start(wwe, iid=None)
+        assert "No interaction yet" in dom.text("slot-record")
+        widget.handle({"type": "change", "action": "choose-campaign", "value": "Sales"})
+        click(widget, "toggle-direct-push")
+        await widget.idle()
+        assert dom.attr("w-direct-push", "aria-pressed") == "true" and "started" in dom.status("campaign")[1]
+        click(widget, "toggle-direct-push")
+        await widget.idle()
+        assert dom.attr("w-direct-push", "aria-pressed") == "false"
+        click(widget, "get-preview", values={"w-campaign": "Sales"})
+        await widget.idle()
+        assert widget.interaction_id == "P1" and not dom.disabled("w-reject-preview")
+        click(widget, "reject-preview")
+        await widget.idle()
+        assert widget.shown is None and "rejected" in dom.status("campaign")[1] and "P1" not in wwe.interactions
+        click(widget, "get-preview")
+        await widget.idle()
+        click(widget, "cancel-preview")
+        await widget.idle()
+        assert "P2 cancelled" in dom.status("campaign")[1]
+        wwe.host.replies["getPreviewRecord"] = lambda a: (_ for _ in ()).throw(FakeFailure("No records"))
+        click(widget, "get-preview")
+        await widget.idle()
+        assert dom.status("campaign")[0] == "error" and "No records" in dom.status("campaign")[1]
+        wwe.host.replies["getPreviewRecord"] = wwe.preview
+        click(widget, "retry", area="campaign")
+        await widget.idle()
+        assert widget.interaction_id == "P3"
+    run(scenario())
+
+
+def test_editing_reverting_and_a_record_that_changes_shape() -> None:
+    async def scenario() -> None:
+        wwe = Wwe()
+        widget, dom = await start(wwe)
+        type_into(widget, NOTES, "one")
+        type_into(widget, VISITS, "oops")
+        click(widget, "revert", field="0")
+        assert dom.value("f0") == "" and dom.focused == "f0" and dom.text("w-save") == "Save 1 change"
+        click(widget, "save")
+        await widget.idle()
+        assert "Visits" in dom.text("slot-summary") and dom.focused == "f1"
+        click(widget, "focus-field", field="0")
+        assert dom.focused == "f0"
+        click(widget, "revert-all")
+        assert dom.text("w-save") == "No changes to save" and dom.text("slot-summary") == ""
+        widget.handle({"type": "change", "field": "4", "id": "f4", "value": "read-only"})  # a read-only row
+        assert not widget.shown.editor.has_changes()  # type: ignore[union-attr]
+        # WWE adds a field: the save's check re-draws the form with it, keeping the edit
+        wwe.interactions["1"]["fields"].append({"name": "NEW", "displayName": "New", "value": "n", "isEditable": True,
+                                                "isMandatory": False, "fieldType": "var-char", "valueType": "string"})
+        type_into(widget, NOTES, "kept")
+        wwe.host.hold("updateRecordFields")
+        click(widget, "save")
+        await turn()
+        assert "New" in dom.text("slot-record") and dom.value("f0") == "kept"
+        wwe.host.modes.clear()
+        wwe.update(wwe.host.last("updateRecordFields").args)
+        wwe.interactions["1"]["fields"][NOTES]["value"] = "someone else"  # between the update and the read-back
+        wwe.host.last("updateRecordFields").answer(None)
+        await widget.idle()
+        assert "WWE now holds other values for Notes" in dom.status("record")[1]
+        assert dom.value("f0") == "kept" and dom.attr("f0-row", "data-changed") == "true"
+    run(scenario())
+
+
+def test_a_refused_check_or_update_keeps_every_edit() -> None:
+    async def scenario() -> None:
+        wwe = Wwe()
+        widget, dom = await start(wwe)
+        type_into(widget, NOTES, "keep")
+        reads = wwe.host.replies["getRecordFields"]
+        wwe.host.replies["getRecordFields"] = lambda a: (_ for _ in ()).throw(FakeFailure("busy"))
+        click(widget, "save")
+        await widget.idle()
+        assert "could not be read to check it first" in dom.status("record")[1] and dom.value("f0") == "keep"
+        wwe.host.replies["getRecordFields"] = reads
+        wwe.host.replies["updateRecordFields"] = lambda a: (_ for _ in ()).throw(FakeFailure("locked"))
+        click(widget, "retry", area="record")
+        await widget.idle()
+        assert "Not saved. WWE refused it: locked" in dom.status("record")[1] and dom.value("f0") == "keep"
+        assert SENDING + "1" not in dom.storage.items and json.loads(dom.storage.items[PREFIX + "1"]) == {"NOTES": "keep"}
+        # a timeout whose check cannot read the record either: nothing is sent again without a check
+        widget.outbound._timeout = 0.05  # type: ignore[attr-defined]
+        wwe.host.replies["updateRecordFields"] = wwe.update
+        wwe.host.hold("updateRecordFields")
+        click(widget, "retry", area="record")
+        await turn()
+        wwe.host.replies["getRecordFields"] = lambda a: (_ for _ in ()).throw(FakeFailure("busy"))
+        await asyncio.sleep(0.1)
+        await widget.idle()
+        assert "Retry checks what WWE has before sending anything again" in dom.status("record")[1]
+        assert SENDING + "1" in dom.storage.items
+    run(scenario())
+
+
+def test_outcome_and_schedule_edges() -> None:
+    async def scenario() -> None:
+        wwe = Wwe()
+        widget, dom = await start(wwe)
+        click(widget, "set-call-result", values={"w-callresult": ""})
+        await widget.idle()
+        assert dom.status("callresult") == ("error", "Choose a call result first.")
+        click(widget, "toggle-dnc")
+        await widget.idle()
+        click(widget, "set-call-result", values={"w-callresult": "6"})  # disabled on the page; refused here too
+        await widget.idle()
+        assert "Do Not Call is set" in dom.status("callresult")[1] and wwe.sent("setCallResult") == []
+        click(widget, "reschedule", values={"w-when": ""})
+        await widget.idle()
+        assert "enter the callback" in dom.text("w-when-error")
+        click(widget, "reschedule", values={"w-when": "06/05/2030 10:00", "w-callback-type": "PERSONAL"})
+        await widget.idle()
+        assert "Callback set: 06/05/2030 10:00 EST (UTC-05:00) (PERSONAL)" in dom.text("w-scheduled")
+        click(widget, "cancel-reschedule")
+        await widget.idle()
+        assert not dom.has("w-scheduled") and wwe.interactions["1"]["schedule"] is None
+        # a preview: no call result, no Do Not Call, and its chain not loaded yet for Call
+        deliver_preview(wwe, widget, "P9")
+        await turn()
+        await widget.idle()
+        click(widget, "toggle-dnc")
+        await widget.idle()
+        assert "Call the record first" in dom.status("callresult")[1] and wwe.sent("setDoNotCall") == [["1"]]
+        widget.shown.chain = []  # type: ignore[union-attr]
+        click(widget, "call-preview")
+        await widget.idle()
+        assert "chain is not loaded yet" in dom.status("preview")[1]
+    run(scenario())
