@@ -51,6 +51,17 @@ def main() -> None:
         view.evaluate("window.scrollTo(0, 0)")
         shot("errors")
 
+        # Another writer (the console) changed Visits after the record was loaded: the save stops and asks.
+        view.locator("#w-revert-all").click()
+        page.evaluate("wweSim.service.handle('updateRecordFields', ['1', {Custom_Integer: 5}])")
+        view.get_by_label("Visits", exact=True).fill("4")
+        view.locator("#w-save").click()
+        view.wait_for_selector("#w-conflict-box:not([hidden])")
+        view.evaluate("document.querySelector('#w-conflict-box').scrollIntoView({block: 'center'})")
+        shot("conflict")
+        view.get_by_role("button", name="Save mine over WWE's").click()
+        view.wait_for_selector("#record-status[data-status=done]")
+
         view.locator("#w-when").fill("05/27/2031 10:30")
         view.locator("#w-callresult").select_option(label="Answering machine")
         view.locator("#slot-callresult").scroll_into_view_if_needed()

@@ -294,7 +294,7 @@ class RecordPanel(Panel):
             self.show_conflicts(it)
             drafts.save(it.id, editor)
             self.set_status(it, Status("error", f"Not saved: WWE changed {len(it.conflicts)} field(s) you edited since "
-                                                "the record was loaded. Choose below which values to keep."))
+                                                "the record was loaded: choose which values to keep."))
             return
         if not self.check(it):
             self.set_status(it, Status("error", "Not saved: some fields need attention (listed above)."))
