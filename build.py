@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import hashlib
 import json
 import os
@@ -24,8 +25,10 @@ import sys
 import time
 import tomllib
 import zipfile
+from collections.abc import Iterator, Sequence
 from html import escape as html_escape
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from wwe_testing.provision import ProvisionError
 
@@ -484,7 +487,8 @@ def install_build(stage: Path, build_id: str) -> Path:
     return target
 
 
-def render_pages(build_id: str, stdlib: Path, snapshot: tuple[Path, dict[str, object]] | None) -> list[Path]:
+def render_pages(build_id: str, stdlib: Path, snapshot: tuple[Path, dict[str, object]] | None,
+                 origins_attribute: str = "") -> list[Path]:
     """Write each web/**/*.html to dist/ with its includes ({{INCLUDE x.part}}), asset and
     runtime paths and Content-Security-Policy filled in.
 
@@ -512,6 +516,7 @@ def render_pages(build_id: str, stdlib: Path, snapshot: tuple[Path, dict[str, ob
         html = re.sub(r"\{\{INCLUDE ([\w/.-]+\.part)\}\}", lambda m: (WEB / m.group(1)).read_text().rstrip("\n"), html)
         html = html.replace("{{OWN_WHEEL_PRELOAD}}", own_wheel_preload)
         html = html.replace("{{PYTHON_RUNTIME}}", runtime_attributes)
+        html = html.replace("{{WWE_ORIGINS}}", origins_attribute)
         html = html.replace("{{ASSETS}}", f"{up}b/{build_id}")
         html = html.replace("{{PYODIDE}}", f"{up}pyodide/{PYODIDE_VERSION}")
         for kind, policy in PAGE_CSP.items():
@@ -544,8 +549,52 @@ def publish_stable_scripts(build_id: str) -> None:
         shutil.copyfile(DIST / "b" / build_id / classic, target)
 
 
-def build() -> str:
-    """Run every build step; returns the build id."""
+def wwe_origin_attribute(origins: Sequence[str]) -> str:
+    """The <html> attribute that tells our views which origins WWE may have."""
+    clean = []
+    for origin in origins:
+        parts = urlsplit(origin.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/") \
+                or parts.query or parts.fragment or "*" in origin:
+            raise BuildError(f"--wwe-origin {origin!r} is not an origin such as https://wwe.example.com "
+                             "(scheme and host, no path, no wildcard)")
+        clean.append(f"{parts.scheme}://{parts.netloc}")
+    return f'data-wwe-origins="{html_escape(" ".join(clean))}"' if clean else ""
+
+
+@contextlib.contextmanager
+def build_lock() -> Iterator[None]:
+    """One build at a time in a checkout: two at once (say two `serve`) share the
+    stage folder and dist/, and broke each other."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with open(CACHE / "build.lock", "w") as handle:
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: no lock, as before
+            yield
+            return
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            step("another build is running in this checkout: waiting for it to finish")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def build(wwe_origins: Sequence[str] = ()) -> str:
+    """Run every build step; returns the build id.
+
+    *wwe_origins*: the origins WWE may have, written into every view page
+    (`data-wwe-origins`); a view refuses any other framing or opening site.
+    """
+    with build_lock():
+        return _build(wwe_origin_attribute(wwe_origins))
+
+
+def _build(origins_attribute: str) -> str:
     started = time.perf_counter()
     node_pyodide = ensure_pyodide_npm()
     pinned = fetch_pinned_wheels()
@@ -555,7 +604,7 @@ def build() -> str:
     stage = stage_build(pinned, compile_own_packages(node_pyodide))
     build_id = content_id(stage)
     install_build(stage, build_id)
-    render_pages(build_id, stdlib, snapshot)
+    render_pages(build_id, stdlib, snapshot, origins_attribute)
     write_build_info(build_id)
     publish_stable_scripts(build_id)
     step(f"dist/ ready (build {build_id}) in {time.perf_counter() - started:.1f} s")
@@ -565,8 +614,8 @@ def build() -> str:
 # ---------------------------------------------------------------------- commands
 
 
-def cmd_serve(port: int) -> None:
-    build()
+def cmd_serve(port: int, wwe_origins: Sequence[str] = ()) -> None:
+    build(wwe_origins)
     from wwe_testing.server import serve_forever
 
     serve_forever(DIST, port)
@@ -589,8 +638,13 @@ def cmd_test(pytest_args: list[str]) -> int:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="build.py", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command")
+    origin_help = ("an origin WWE may have (repeatable), e.g. https://wwe.example.com: our views bind only to a "
+                   "parent or opener of these origins or of their own; without one, only to their own origin")
+    parser.add_argument("--wwe-origin", action="append", default=[], metavar="ORIGIN", help=origin_help)
     serve = sub.add_parser("serve", help="build if needed, then serve dist/ on 127.0.0.1")
     serve.add_argument("--port", type=int, default=8000, help="port (0 picks a free one)")
+    serve.add_argument("--wwe-origin", action="append", default=[], metavar="ORIGIN", dest="serve_origins",
+                       help=origin_help)
     sub.add_parser("test", help="install test dependencies, build, run pytest", add_help=False)
     if argv[:1] == ["test"]:
         args, rest = parser.parse_args(argv[:1]), argv[1:]
@@ -598,11 +652,11 @@ def main(argv: list[str]) -> int:
         args, rest = parser.parse_args(argv), []
     try:
         if args.command == "serve":
-            cmd_serve(args.port)
+            cmd_serve(args.port, args.wwe_origin + args.serve_origins)
             return 0
         if args.command == "test":
             return cmd_test(rest)
-        build()
+        build(args.wwe_origin)
         return 0
     except (BuildError, ProvisionError) as exc:
         print(f"[build] error: {exc}", file=sys.stderr)

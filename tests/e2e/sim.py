@@ -22,8 +22,16 @@ def default_scenario() -> dict[str, Any]:
     return json.loads(DEFAULT_SCENARIO.read_text())  # type: ignore[no-any-return]
 
 
-def serve_foreign_origin(context, site: Site) -> None:  # type: ignore[no-untyped-def]
-    """Answer http://foreign.test/<path> from dist/: the same files from another origin."""
+def trusting(html: bytes, wwe_origins: str | None) -> bytes:
+    """A page as a deployer configures it: WWE's origins on its <html> (what build.py --wwe-origin writes)."""
+    if wwe_origins is None:
+        return html
+    return html.replace(b"<html ", f'<html data-wwe-origins="{wwe_origins}" '.encode(), 1)
+
+
+def serve_foreign_origin(context, site: Site, wwe_origins: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Answer http://foreign.test/<path> from dist/: the same files from another origin
+    (its pages trusting *wwe_origins* as WWE, when given)."""
     def handle(route):  # type: ignore[no-untyped-def]
         path = urlparse(route.request.url).path.lstrip("/") or "index.html"
         file = site.root / path
@@ -31,7 +39,8 @@ def serve_foreign_origin(context, site: Site) -> None:  # type: ignore[no-untype
             route.fulfill(status=404, body=b"not found")
             return
         kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-        route.fulfill(status=200, body=file.read_bytes(), content_type=kind)
+        body = trusting(file.read_bytes(), wwe_origins) if file.suffix == ".html" else file.read_bytes()
+        route.fulfill(status=200, body=body, content_type=kind)
 
     context.route(f"{FOREIGN}/**", handle)
 

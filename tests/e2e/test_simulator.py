@@ -272,7 +272,10 @@ def test_faults_from_the_scenario_and_from_the_control_panel(sim_factory) -> Non
 
 
 def test_request_from_an_unlisted_origin_is_not_answered(sim_factory, site: Site) -> None:  # type: ignore[no-untyped-def]
-    page = sim_factory(view=f"{FOREIGN}/sim/panel.html", before=lambda context: serve_foreign_origin(context, site))
+    # the view, on another origin than the simulator, is configured to trust it as WWE
+    simulator = site.url.rstrip("/")
+    page = sim_factory(view=f"{FOREIGN}/sim/panel.html",
+                       before=lambda context: serve_foreign_origin(context, site, wwe_origins=simulator))
     view = panel(page, "view")
     assert view.evaluate("location.origin") == FOREIGN
     pending = view.evaluate("""() => new Promise((resolve) => {
@@ -314,6 +317,35 @@ def test_client_ignores_messages_from_other_frames(sim_factory, site: Site) -> N
     answers = view.evaluate("answers")
     assert len(answers) == 1 and answers[0]["data"] != ["forged"]
     assert answers[0]["data"][0]["name"] == CAMPAIGN
+
+
+def test_answers_must_name_their_request_and_speak_the_protocol(sim_factory) -> None:  # type: ignore[no-untyped-def]
+    page = sim_factory()
+    view = panel(page, "view")
+    page.evaluate("wweSim.setFault('getRecordFields', {delayMs: 800})")
+    view.evaluate("""() => { window.answers = [];
+        genesys.wwe.service.outbound.getRecordFields("1", (a) => answers.push(a), (a) => answers.push(a)); }""")
+    request = [e for e in log_entries(page, "request") if e["message"].get("request") == "outbound.getRecordFields"][-1]
+    reference = request["message"]["referenceId"]
+    # From WWE's own window and origin (the host page), yet not answers to that request:
+    page.evaluate("""(reference) => { const view = document.querySelector('[data-sim-frame=view]').contentWindow;
+        const wwe = {referenceId: reference, userAgent: "WWE Server"};
+        view.postMessage({...wwe, protocolVersion: 2, request: "outbound.getCampaigns", data: [{name: "Sales"}]}, "*");
+        view.postMessage({...wwe, request: "outbound.getRecordFields", data: [{name: "NO_VERSION"}]}, "*");
+        view.postMessage({...wwe, protocolVersion: 99, request: "outbound.getRecordFields", data: [{name: "V99"}]}, "*");
+        view.postMessage({event: "outbound", data: {eventType: "PreviewRecord"}, userAgent: "WWE Server"}, "*"); }""",
+                  reference)
+    view.wait_for_function("() => answers.length === 1")
+    answers = view.evaluate("answers")
+    assert [f["name"] for f in answers[0]["data"]][:2] == ["GWS_FROM", "GSW_CUSTOM_STRING"]  # the genuine answer
+    # ... and a request that does not speak protocol 2 is not acted on, and says why
+    result = view.evaluate("""() => new Promise((resolve) => {
+        addEventListener("message", (e) => { if (e.data?.referenceId === "v99") resolve(e.data); });
+        parent.postMessage({request: "outbound.setDoNotCall", parameters: ["1"], referenceId: "v99",
+                            userAgent: "WWE Client", protocolVersion: 99}, "*"); })""")
+    assert "Unsupported protocolVersion 99" in result["errorMessage"]
+    assert page.evaluate("wweSim.service.interactions.get('1').doNotCall") is False
+    assert "protocolVersion 99 is not 2" in log_entries(page, "refused")[-1]["text"]
 
 
 # -- events -----------------------------------------------------------------------

@@ -300,7 +300,8 @@ function loadClassicScript(url) {
  * Make `genesys.wwe.service` available to this page, as configured by the
  * `<html>` attributes: `data-service-client` is "builtin" (default: our
  * client/service-client.js) or the same-origin URL of WWE's own script;
- * `data-wwe-origin` fixes WWE's origin (default: the framing page's origin).
+ * `data-wwe-origins` lists the origins WWE may have (the view's own origin is
+ * always trusted; any other framing or opening site is refused).
  *
  * A page outside WWE (no parent, no opener) still boots: Python works and
  * `bridge.outbound` says it is not in WWE.
@@ -324,6 +325,7 @@ export async function connectService(doc = document, win = window) {
     return { client: "none", problem: "this page is not inside WWE (no parent frame, no opener)" };
   }
   try {
+    // WWE's origins: <html data-wwe-origins> (build.py --wwe-origin writes it), read by the client itself
     const service = installServiceClient({ win, wweOrigin: data.wweOrigin || undefined });
     return { client: "builtin", origin: service.target.origin };
   } catch (err) {

@@ -15,6 +15,12 @@ const SERVICE_HINT =
   "genesys.wwe.service is not in this page: load WWE's service client script " +
   "(or ours, client/service-client.js) before using bridge.outbound";
 
+/** Why the page has no service client: the boot's reason when it has one (e.g. an untrusted WWE). */
+function serviceHint() {
+  const problem = globalThis.bridgeBoot?.service?.problem;
+  return problem || SERVICE_HINT;
+}
+
 /** @returns {object|null} the page's genesys.wwe.service, if any */
 export function findService(win = globalThis) {
   return win.genesys?.wwe?.service ?? null;
@@ -80,7 +86,7 @@ function connect(settle, deliver, win) {
      */
     start(callId, method, argsJson, timeoutMs) {
       const outbound = findService(win)?.outbound;
-      if (!outbound) return SERVICE_HINT;
+      if (!outbound) return serviceHint();
       if (typeof outbound[method] !== "function") return `this WWE service client has no outbound.${method}`;
       pending.set(callId, null);
       if (outgoing.push({ callId, outbound, method, args: JSON.parse(argsJson), timeoutMs }) === 1) {
@@ -101,7 +107,7 @@ function connect(settle, deliver, win) {
      */
     listen(listenerId, namesJson) {
       const service = findService(win);
-      if (!service || typeof service.subscribe !== "function") return SERVICE_HINT;
+      if (!service || typeof service.subscribe !== "function") return serviceHint();
       const names = [...new Set(JSON.parse(namesJson))];
       listeners.set(listenerId, names);
       for (const name of names) {

@@ -7,7 +7,9 @@
  * globals, method signatures and callback arguments, so a view written for the
  * vendor's script runs unchanged. Where it differs, it is safer:
  *
- * - it posts to the configured WWE origin, never to "*";
+ * - it binds only to a parent or opener of an origin the deployer trusts
+ *   (`data-wwe-origins`), never to whichever site frames or opens the page;
+ * - it posts to WWE's origin, never to "*";
  * - it only reads messages that come from the WWE window *and* its origin (any
  *   other frame can post to us; its messages are dropped unread);
  * - several subscribers may listen to the same event (the vendor keeps one per
@@ -106,16 +108,49 @@ function originOf(url) {
   }
 }
 
+/** Origins from a list or a comma/space separated text; a bad one is a configuration error. */
+export function parseOrigins(value) {
+  const items = Array.isArray(value) ? value : String(value ?? "").split(/[\s,]+/);
+  return items.filter((item) => item !== "").map((item) => {
+    const origin = originOf(item);
+    if (!origin || origin !== String(item).replace(/\/$/, "")) {
+      throw new ServiceClientConfigError(`${JSON.stringify(item)} is not an origin such as https://wwe.example.com`);
+    }
+    return origin;
+  });
+}
+
+/**
+ * The origins this view accepts as WWE: those the deployer configured
+ * (`wweOrigins`, `wweOrigin`, or `<html data-wwe-origins="https://wwe.example.com">`)
+ * and the view's own origin. A page of the view's own origin can script the view
+ * anyway, so trusting it adds nothing; it is what the simulator and the
+ * development server are.
+ */
+export function trustedOrigins(win, config = {}) {
+  const configured = [
+    ...parseOrigins(config.wweOrigins ?? []),
+    ...parseOrigins(config.wweOrigin ?? []),
+    ...parseOrigins(win.document?.documentElement?.dataset?.wweOrigins ?? ""),
+  ];
+  const own = originOf(win.location?.href ?? "");
+  return { configured: [...new Set(configured)], all: [...new Set([...configured, ...(own ? [own] : [])])] };
+}
+
 /**
  * Which window is WWE and what its origin is.
  *
- * The window is the opener for a popped-out view, else the parent frame. The
- * origin is `wweOrigin` when configured; otherwise the parent's origin as the
- * browser reports it (`location.ancestorOrigins`), else the referrer's. It is
- * never guessed as "*": a view that cannot tell refuses to start.
+ * The window is the opener for a popped-out view, else the parent frame. It is
+ * WWE only if its origin is one this view trusts (see trustedOrigins): any site
+ * can frame a page or `window.open()` it, so the framing or opening page's origin
+ * alone proves nothing. The origin is the one the browser reports for that window
+ * (`location.ancestorOrigins` for the parent, the referrer for an opener); when
+ * the browser does not say, it is the one configured origin, and postMessage's
+ * target origin then makes sure nothing reaches a window of another origin. A view
+ * that cannot tell refuses to start, saying why and what to configure.
  *
  * @param {Window} win the view's window
- * @param {{wweWindow?: Window, wweOrigin?: string}} [config]
+ * @param {{wweWindow?: Window, wweOrigin?: string, wweOrigins?: string[]|string}} [config]
  * @returns {{wweWindow: Window, wweOrigin: string}}
  */
 export function resolveWwe(win, config = {}) {
@@ -126,21 +161,36 @@ export function resolveWwe(win, config = {}) {
       "(or from the simulator, index.html).",
     );
   }
-  let wweOrigin = config.wweOrigin ? originOf(config.wweOrigin) : null;
-  if (config.wweOrigin && !wweOrigin) {
-    throw new ServiceClientConfigError(`wweOrigin ${JSON.stringify(config.wweOrigin)} is not an origin such as https://wwe.example.com`);
+  const trusted = trustedOrigins(win, config);
+  const how = "set WWE's origin on this page, <html data-wwe-origins=\"https://wwe.example.com\">, or build the " +
+    "site with python3 build.py --wwe-origin https://wwe.example.com";
+  let seen = null;
+  let relation = "";
+  if (!config.wweWindow && wweWindow === win.parent && win.location.ancestorOrigins?.length) {
+    seen = originOf(win.location.ancestorOrigins[0]);
+    relation = "frames";
+  } else if (!config.wweWindow && wweWindow === win.opener) {
+    seen = originOf(win.document?.referrer ?? "");
+    relation = "opened";
   }
-  if (!wweOrigin && wweWindow === win.parent && win.location.ancestorOrigins?.length) {
-    wweOrigin = originOf(win.location.ancestorOrigins[0]);
+  if (seen) {
+    if (!trusted.all.includes(seen)) {
+      throw new ServiceClientConfigError(
+        `${seen} ${relation} this view, but it is not a WWE this view trusts (${trusted.all.join(", ")}): ` +
+        `nothing is sent to it. If ${seen} is your WWE, ${how}.`,
+      );
+    }
+    return { wweWindow, wweOrigin: seen };
   }
-  wweOrigin ??= originOf(win.document?.referrer ?? "");
-  if (!wweOrigin) {
+  // The browser does not say which origin that window has: only one can be meant.
+  const candidates = trusted.configured.length ? trusted.configured : trusted.all;
+  if (candidates.length !== 1) {
     throw new ServiceClientConfigError(
-      "cannot tell WWE's origin (no ancestorOrigins, no referrer): configure it, e.g. " +
-      '<script src="service-client.classic.js" data-wwe-origin="https://wwe.example.com">',
+      `cannot tell which of ${candidates.join(", ") || "no origin"} is WWE (the browser reports no origin for ` +
+      `the ${wweWindow === win.opener ? "opener" : "parent"}): configure exactly one, ${how}.`,
     );
   }
-  return { wweWindow, wweOrigin };
+  return { wweWindow, wweOrigin: candidates[0] };
 }
 
 function reportCallbackError(error) {
@@ -200,7 +250,7 @@ export function createServiceClient(options = {}) {
       const timer = setTimeout(() => {
         if (pending.delete(referenceId)) invoke(failed, service, REQUEST_TIMEOUT);
       }, timeoutMs);
-      pending.set(referenceId, { succeeded, failed, timer });
+      pending.set(referenceId, { succeeded, failed, timer, request: message.request ?? null });
     }
     try {
       post({ ...message, referenceId });
@@ -232,9 +282,19 @@ export function createServiceClient(options = {}) {
     return Object.freeze(ns);
   }
 
+  /** A message from WWE's window that breaks the protocol: dropped, and said so. */
+  function drop(reason, data) {
+    console.warn(`wwe service client: dropped a message from WWE: ${reason}`, data);
+  }
+
   function onAnswer(data) {
     const entry = pending.get(String(data.referenceId));
     if (!entry) return; // late (after the timeout), duplicate, or not ours
+    if (typeof data.request === "string" && entry.request && data.request !== entry.request) {
+      // an answer must name the request it answers, where WWE names it (the request stays pending)
+      drop(`an answer for ${data.request} came with the referenceId of a pending ${entry.request}`, data);
+      return;
+    }
     clearTimeout(entry.timer);
     pending.delete(String(data.referenceId));
     const { referenceId: _ignored, ...answer } = data;
@@ -257,6 +317,10 @@ export function createServiceClient(options = {}) {
     const data = event.data;
     if (data === null || typeof data !== "object" || typeof data.userAgent !== "string" ||
         !data.userAgent.includes("WWE")) return;
+    if (data.protocolVersion !== PROTOCOL_VERSION) {
+      drop(`protocolVersion ${JSON.stringify(data.protocolVersion)}, not ${PROTOCOL_VERSION}`, data);
+      return;
+    }
     trace("←", data);
     if (data.referenceId !== undefined && data.referenceId !== null) onAnswer(data);
     else if (typeof data.event === "string") onEvent(data);
@@ -302,9 +366,14 @@ export function createServiceClient(options = {}) {
       return service;
     },
 
-    /** Talk to another WWE window (as the vendor's `targetWWEWindow`); origin as in resolveWwe. */
+    /** Talk to another WWE window (as the vendor's `targetWWEWindow`), of a trusted origin (resolveWwe). */
     targetWWEWindow(newWindow, newOrigin) {
-      ({ wweWindow, wweOrigin } = resolveWwe(win, { wweWindow: newWindow, wweOrigin: newOrigin ?? options.wweOrigin }));
+      const trusted = trustedOrigins(win, options);
+      if (newOrigin !== undefined && !trusted.all.includes(originOf(newOrigin))) {
+        throw new ServiceClientConfigError(`${newOrigin} is not a WWE this view trusts (${trusted.all.join(", ")})`);
+      }
+      ({ wweWindow, wweOrigin } = newOrigin !== undefined ? { wweWindow: newWindow, wweOrigin: originOf(newOrigin) }
+        : resolveWwe(win, { ...options, wweWindow: newWindow }));
     },
 
     /** Stop listening; pending calls are dropped without callbacks. */
@@ -347,6 +416,7 @@ export function installFromScript(script, win = globalThis) {
   const data = script?.dataset ?? {};
   const options = { win };
   if (data.wweOrigin) options.wweOrigin = data.wweOrigin;
+  if (data.wweOrigins) options.wweOrigins = data.wweOrigins;
   if (data.timeoutMs) options.timeoutMs = Number(data.timeoutMs);
   if (data.debug !== undefined) options.debug = data.debug !== "false";
   return installServiceClient(options);

@@ -116,8 +116,15 @@ export class WireServer {
       this.log({ kind: "refused", origin: event.origin, message, text: `origin ${event.origin} is not in accepted-web-content-origins` });
       return;
     }
-    this.log({ kind: "request", origin: event.origin, message });
     const reply = (body) => this.send(event.source, event.origin, { ...body, referenceId: message.referenceId }, message);
+    if (message.protocolVersion !== PROTOCOL_VERSION) {
+      // Not a message of this protocol: it is refused with the reason, never acted on.
+      this.log({ kind: "refused", origin: event.origin, message,
+                 text: `protocolVersion ${JSON.stringify(message.protocolVersion)} is not ${PROTOCOL_VERSION}: not acted on` });
+      if (isRequest) reply({ request: message.request, errorMessage: `Unsupported protocolVersion ${JSON.stringify(message.protocolVersion)}: this WWE speaks ${PROTOCOL_VERSION}` });
+      return;
+    }
+    this.log({ kind: "request", origin: event.origin, message });
     if (message.event === "subscribe") {
       const names = Array.isArray(message.data) ? message.data.map(String) : [String(message.data)];
       const id = `subscription-${this.nextSubscription++}`;
