@@ -18,7 +18,9 @@ Rules it keeps:
 from __future__ import annotations
 
 import asyncio
+import time
 import traceback
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any, Protocol
@@ -37,6 +39,13 @@ from .state import PREVIEW, Interaction, Session, Status
 from .tree import Node
 
 Op = tuple[Any, ...]
+
+#: How long WWE's events are gathered before being handled together (a burst is one batch).
+COALESCE_S = 0.02
+#: How long one batch of events may run before the browser gets a turn.
+EVENT_BUDGET_S = 0.008
+#: Interactions kept (the switcher lists them); the oldest with nothing unsaved go first.
+MAX_INTERACTIONS = 100
 
 
 class Dom(Protocol):
@@ -84,6 +93,9 @@ class Widget:
         self.tasks: set[asyncio.Task[Any]] = set()
         self.errors: list[BaseException] = []
         self.stop_events: Callable[[], None] | None = None
+        self._events: OrderedDict[tuple[str, str], Event] = OrderedDict()
+        self._known_dirty = False
+        self._flush_handle: asyncio.TimerHandle | asyncio.Handle | None = None
         self.record = RecordPanel(self)
         self.outcome = OutcomePanel(self)
         self.reschedule = ReschedulePanel(self)
@@ -107,6 +119,7 @@ class Widget:
             self.dom.render("slot-record", views.status_view("record", Status(
                 "error", "Open this page as a WWE custom view (or in the simulator, index.html).")))
             return
+        self.restore_known()
         self.render_all()
         # The record is what the agent waits for: fetch it alongside the lists.
         await asyncio.gather(self._load_call_results(), self.preview.load_campaigns(),
@@ -116,6 +129,10 @@ class Widget:
         if self.stop_events:
             self.stop_events()
             self.stop_events = None
+        if self._flush_handle is not None:
+            self._flush_handle.cancel()
+            self._flush_handle = None
+        self._events.clear()
         for task in self.tasks:
             task.cancel()
 
@@ -151,12 +168,14 @@ class Widget:
             self.render_notice()
 
     def busy(self) -> bool:
-        """Whether an action or a load is still running (for tests and the page)."""
-        return any(not task.done() for task in self.tasks)
+        """Whether an action, a load or WWE's events are still being handled (for tests and the page)."""
+        return self._flush_handle is not None or any(not task.done() for task in self.tasks)
 
     async def idle(self) -> None:
         """Wait until every action started so far is finished; re-raise the first unexpected error."""
-        while any(not task.done() for task in self.tasks):
+        while self.busy():
+            while self._flush_handle is not None:
+                await asyncio.sleep(COALESCE_S)
             await asyncio.gather(*list(self.tasks), return_exceptions=True)
         if self.errors:
             first, self.errors = self.errors[0], []
@@ -178,12 +197,46 @@ class Widget:
         it = self.interactions.get(interaction_id)
         if it is None:
             it = self.interactions[interaction_id] = Interaction(interaction_id)
-        if state:
+            self.known_changed()
+        if state and state != it.state:
             it.state = state
             it.was_preview = it.was_preview or state == PREVIEW
-        if campaign:
+            self.known_changed()
+        if campaign and campaign != it.campaign:
             it.campaign = campaign
+            self.known_changed()
         return it
+
+    def known_changed(self) -> None:
+        """Keep the known interactions in the tab's storage (once per turn of the loop)."""
+        if not self._known_dirty:
+            self._known_dirty = True
+            try:
+                asyncio.get_running_loop().call_soon(self._save_known)
+            except RuntimeError:  # no loop (a test building state by hand): now
+                self._save_known()
+
+    def _save_known(self) -> None:
+        self._known_dirty = False
+        self.drafts.save_known([{"id": it.id, "state": it.state, "campaign": it.campaign, "preview": it.was_preview,
+                                 "dnc": it.dnc} for it in self.interactions.values()])
+
+    def restore_known(self) -> None:
+        """After a reload: the interactions known before, with what WWE's events had said of them.
+
+        The outbound API cannot read an interaction's state; WWE's events tell it, and
+        this keeps what they told across a reload.
+        """
+        for item in self.drafts.load_known()[-MAX_INTERACTIONS:]:
+            state, campaign = item.get("state"), item.get("campaign")
+            it = self.remember(str(item["id"]), state if isinstance(state, str) else None,
+                               campaign if isinstance(campaign, str) else None)
+            it.was_preview = it.was_preview or item.get("preview") is True
+            it.dnc = item.get("dnc") is True
+        waiting = [iid for iid in self.interactions if iid != self.first_interaction and self.drafts.has_unsaved(iid)]
+        if waiting:
+            self.message = (f"Unsaved changes are kept for interaction(s) {', '.join(waiting)}: "
+                            "switch to them to save or revert them.")
 
     async def show(self, interaction_id: str) -> None:
         """Show an interaction: what the widget holds of it at once, then its first reads."""
@@ -204,7 +257,7 @@ class Widget:
         except Exception as exc:
             self.unexpected(exc, it, area)
 
-    def forget(self, interaction_id: str) -> None:
+    def forget(self, interaction_id: str, *, draw: bool = True) -> None:
         """WWE removed the interaction (or the agent rejected or cancelled it)."""
         self.drafts.clear(interaction_id)
         it = self.interactions.pop(interaction_id, None)
@@ -213,11 +266,12 @@ class Widget:
         it.gone = True
         it.generation += 1
         it.chain_generation += 1
+        self.known_changed()
         if self.shown is it:
             self.shown = None
             self.message = f"Interaction {interaction_id} is gone."
             self.render_all()
-        else:
+        elif draw:
             self.render_header()
 
     # -- drawing ------------------------------------------------------------------------------
@@ -228,7 +282,7 @@ class Widget:
                                                     it.campaign if it else None, list(self.interactions)))
 
     def render_notice(self) -> None:
-        message = self.shown.notice if self.shown is not None else self.message
+        message = (self.shown.notice or self.message) if self.shown is not None else self.message
         self.dom.render("slot-notice", views.h("p", {"class": "notice"}, message) if message else "")
 
     def render_state(self, it: Interaction) -> None:
@@ -244,7 +298,8 @@ class Widget:
         self.render_notice()
         if it is None:
             self.dom.render("slot-summary", views.error_summary([]))
-            self.dom.render("slot-record", views.status_view("record", Status("idle", self.message or "No interaction yet.")))
+            placeholder = "Choose an interaction above." if self.interactions else "No interaction yet."
+            self.dom.render("slot-record", views.status_view("record", Status("idle", placeholder)))
             for target in ("slot-callresult", "slot-reschedule", "slot-chain"):
                 self.dom.render(target, "")
         else:
@@ -255,42 +310,94 @@ class Widget:
         self.preview.render(it)
 
     # -- WWE events ---------------------------------------------------------------------------
+    #
+    # Events are coalesced: each is kept per (kind, interaction), the latest winning, and
+    # the batch is handled a moment later (COALESCE_S) within a time budget, drawing once
+    # and loading only the record the batch ends on. A real WWE sends a few events a
+    # minute; a bug or a hostile frame on WWE's origin can send thousands a second, and
+    # the page must stay usable (see bench/events.py).
 
     def on_event(self, event: Event) -> None:
-        try:
-            self._on_event(event)
-        except Exception as exc:
-            self.unexpected(exc, None, None)
+        iid = event.interaction_id
+        if not iid or event.name not in ("outbound", "interaction"):
+            return
+        key = (event.name, iid)
+        self._events.pop(key, None)  # the latest wins, in its own place in the order
+        self._events[key] = event
+        if self._flush_handle is None:
+            self._flush_handle = asyncio.get_running_loop().call_later(COALESCE_S, self._flush_events)
 
-    def _on_event(self, event: Event) -> None:
+    def _flush_events(self) -> None:
+        self._flush_handle = None
+        deadline = time.perf_counter() + EVENT_BUDGET_S
+        changed: set[Interaction] = set()
+        header = show = False
+        target: str | None = None
+        while self._events and time.perf_counter() < deadline:
+            _, event = self._events.popitem(last=False)
+            try:
+                effect = self._apply_event(event)
+            except Exception as exc:
+                self.unexpected(exc, None, None)
+                continue
+            if effect == "show":
+                target, show = event.interaction_id, True
+            elif isinstance(effect, Interaction):
+                changed.add(effect)
+            elif effect == "header":
+                header = True
+        if self._events:  # over budget: the browser gets a turn, then the rest
+            self._flush_handle = asyncio.get_running_loop().call_later(0, self._flush_events)
+        self._prune()
+        if show and target in self.interactions:
+            self.spawn(self.show(target))  # only the record the burst ends on is loaded
+        elif self.shown is not None and self.shown in changed:
+            self.render_state(self.shown)
+        elif header or changed:
+            self.render_header()
+
+    def _apply_event(self, event: Event) -> Interaction | str | None:
+        """Update what the widget knows from one event; says what to draw."""
         data: Mapping[str, Any] = event.data if isinstance(event.data, Mapping) else {}
         iid = event.interaction_id
-        if not iid:
-            return
-        if event.name == "outbound" and event.event_type == "PreviewRecord":
+        assert iid is not None
+        if event.name == "outbound":
+            if event.event_type != "PreviewRecord":
+                return None
             campaign = data.get("campaignName")
             it = self.remember(iid, PREVIEW, campaign if isinstance(campaign, str) else None)
             it.was_preview = True
-            self.spawn(self.show(iid))
-        elif event.name == "interaction":
-            if event.event_type == "REMOVED":
-                self.forget(iid)
-                return
-            if event.event_type not in ("ADDED", "CHANGED"):
-                return
-            found = data.get("interaction")
-            interaction: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
-            state, campaign, dnc = interaction.get("state"), interaction.get("campaignName"), interaction.get("doNotCall")
-            new = iid not in self.interactions
-            it = self.remember(iid)
-            before = (it.state, it.campaign, it.dnc)
-            self.remember(iid, state if isinstance(state, str) else None, campaign if isinstance(campaign, str) else None)
-            if isinstance(dnc, bool):
-                it.dnc = dnc
-            if self.shown is it and before != (it.state, it.campaign, it.dnc):
-                self.render_state(it)
-            elif new:
-                self.render_header()
+            return "show"
+        if event.event_type == "REMOVED":
+            self.forget(iid, draw=False)
+            return "header" if self.shown is not None else None
+        if event.event_type not in ("ADDED", "CHANGED"):
+            return None
+        found = data.get("interaction")
+        interaction: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
+        state, campaign, dnc = interaction.get("state"), interaction.get("campaignName"), interaction.get("doNotCall")
+        new = iid not in self.interactions
+        it = self.remember(iid)
+        before = (it.state, it.campaign, it.dnc)
+        self.remember(iid, state if isinstance(state, str) else None, campaign if isinstance(campaign, str) else None)
+        if isinstance(dnc, bool):
+            it.dnc = dnc
+        if before != (it.state, it.campaign, it.dnc):
+            return it
+        return "header" if new else None
+
+    def _prune(self) -> None:
+        """Keep at most MAX_INTERACTIONS: the oldest with nothing unsaved or running go first."""
+        excess = len(self.interactions) - MAX_INTERACTIONS
+        if excess <= 0:
+            return
+        for iid, it in list(self.interactions.items()):
+            if excess <= 0:
+                break
+            idle = not any(area.busy for area in it.areas.values()) and not it.saving and not it.dialing
+            if it is not self.shown and idle and not (it.editor and it.editor.has_changes()):
+                del self.interactions[iid]
+                excess -= 1
 
     # -- page events ----------------------------------------------------------------------------
 

@@ -110,7 +110,10 @@ def control_for(field: Field, fits: bool | None = None) -> Control:
         return Control(ControlKind.CHECKBOX)
     if kind is FieldType.ENUM:
         return Control(ControlKind.SELECT, options=_enum_options(field))
+    # A type the reference does not list: its value is shown as sent and not edited,
+    # since nothing here knows what WWE would accept for it.
     return Control(
-        ControlKind.TEXT,
-        warning=f"field {field.name!r} has fieldType {field.field_type!r}, which WWE does not document: edited as text",
+        ControlKind.READONLY,
+        warning=f"field {field.name!r} has fieldType {field.field_type!r}, which WWE does not document: shown read-only",
+        readonly_reason=f"WWE's field type {field.field_type!r} is not one this widget knows: it is shown, not edited.",
     )

@@ -18,6 +18,7 @@ from bridge import RecordEditor
 
 PREFIX = "wwe-outbound-widget:draft:"
 SENDING = "wwe-outbound-widget:sending:"
+KNOWN = "wwe-outbound-widget:interactions"
 
 
 class Storage(Protocol):
@@ -95,3 +96,21 @@ class Drafts:
 
     def confirmed(self, interaction_id: str) -> None:
         self.storage.remove(SENDING + interaction_id)
+
+    def save_known(self, interactions: list[dict[str, object]]) -> None:
+        """The interactions the widget knows, with what WWE's events said of them: a
+        reload keeps them reachable (their drafts with them) and their state known."""
+        self.storage.set(KNOWN, json.dumps(interactions))
+
+    def load_known(self) -> list[dict[str, object]]:
+        raw = self.storage.get(KNOWN)
+        try:
+            known = json.loads(raw) if raw else []
+        except ValueError:
+            return []
+        if not isinstance(known, list):
+            return []
+        return [item for item in known if isinstance(item, dict) and isinstance(item.get("id"), str) and item["id"]]
+
+    def has_unsaved(self, interaction_id: str) -> bool:
+        return bool(self.load(interaction_id) or self.sent_unconfirmed(interaction_id))

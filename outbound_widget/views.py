@@ -34,8 +34,9 @@ def status_view(area: str, status: Status) -> Node:
         children.append(h("span", {"class": "status-text"}, status.message))
     if status.state == "error" and status.retry:
         children.append(h("button", {"type": "button", "data-action": "retry", "data-area": area}, "Retry"))
+    # tabindex -1: the keyboard's focus can land here when the control it was on is disabled
     return h("div", {"id": f"{area}-status", "class": f"status status-{status.state}", "role": "status",
-                     "aria-live": "polite", "data-status": status.state}, *children)
+                     "aria-live": "polite", "data-status": status.state, "tabindex": "-1"}, *children)
 
 
 # -- record form -------------------------------------------------------------------
@@ -215,9 +216,12 @@ def header(interaction_id: str | None, state: str | None, campaign: str | None, 
         title = h("p", {"class": "interaction"}, "Interaction ", h("strong", {"id": "w-iid"}, interaction_id),
                   f" · {facts}" if facts else None)
     switcher = None
-    if len(known) > 1:
+    # Whenever there is another interaction to go to (also when none is shown: one that
+    # is gone must not hide the others, nor their unsaved edits).
+    if len(known) > 1 or (known and interaction_id is None):
+        choose = h("option", {"value": "", "selected": True}, "Choose…") if interaction_id is None else None
         switcher = h("label", {"class": "switch"}, "Show ",
-                     h("select", {"id": "w-switch", "data-action": "switch"},
+                     h("select", {"id": "w-switch", "data-action": "switch"}, choose,
                        *(h("option", {"value": iid, "selected": iid == interaction_id}, iid) for iid in known)))
     return h("div", {"id": "w-header-box"}, title, switcher)
 

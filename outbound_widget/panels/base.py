@@ -14,6 +14,10 @@ if TYPE_CHECKING:
     from ..app import Widget
 
 
+#: How a failed read's status starts ("Could not read the chained records: …").
+READ_FAILED = "Could not read"
+
+
 def describe_error(exc: BaseException) -> str:
     """What to tell the agent about a failed call."""
     if isinstance(exc, OutboundError):
@@ -60,6 +64,13 @@ class Panel:
         it.area(name).status = status
         if self.shown(it):
             self.dom.patch([("replace", f"{name}-status", views.status_view(name, status))])
+
+    def clear_read_error(self, it: Interaction) -> None:
+        """A read that failed has now worked: its error and Retry go (an action's stay)."""
+        area = it.area(self.area)
+        if area.status.state == "error" and area.status.message.startswith(READ_FAILED):
+            area.retry = None
+            self.set_status(it, Status())
 
     async def run(self, it: Interaction, busy: str, action: Callable[[], Awaitable[str | None]],
                   area: str | None = None) -> bool:

@@ -6,7 +6,7 @@ from bridge import BridgeError
 
 from .. import views
 from ..state import ACTIVE, PREVIEW, Interaction, Status
-from .base import Panel, describe_error
+from .base import READ_FAILED, Panel, describe_error
 
 CALLED = "This record has been called: its numbers can be dialled while it is a preview."
 
@@ -36,11 +36,12 @@ class ChainPanel(Panel):
         except BridgeError as exc:
             if generation == it.chain_generation:
                 it.area(self.area).retry = lambda: self.load(it)
-                self.set_status(it, Status("error", f"Could not read the chained records: {describe_error(exc)}", retry=True))
+                self.set_status(it, Status("error", f"{READ_FAILED} the chained records: {describe_error(exc)}", retry=True))
             return
         if generation != it.chain_generation:
             return
         it.chain = chain
+        self.clear_read_error(it)
         if self.shown(it):
             self.render(it)
             self.widget.reschedule.render(it)  # the callback is for the chain's first record

@@ -7,7 +7,7 @@ from bridge._numbers import whole_number
 
 from .. import views
 from ..state import PREVIEW, Interaction, Status
-from .base import Panel, describe_error
+from .base import READ_FAILED, Panel, describe_error
 
 NOT_CALLED = "Call the record first: WWE takes a call result once the record has been called."
 DNC_NOT_CALLED = "Call the record first: WWE sets Do Not Call on a record that has been called."
@@ -42,9 +42,10 @@ class OutcomePanel(Panel):
             result = await self.outbound.get_call_result(it.id)
         except BridgeError as exc:
             it.area(self.area).retry = lambda: self.load(it)
-            self.set_status(it, Status("error", f"Could not read the call result: {describe_error(exc)}", retry=True))
+            self.set_status(it, Status("error", f"{READ_FAILED} the call result: {describe_error(exc)}", retry=True))
             return
         it.call_result = result
+        self.clear_read_error(it)
         if self.shown(it):
             self.render(it)
 

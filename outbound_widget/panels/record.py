@@ -187,6 +187,9 @@ class RecordPanel(Panel):
             return
         it.editor.revert_all()
         it.summary, it.conflicts = [], ()
+        area = it.area(self.area)
+        if not area.busy:  # nothing is left to save: a Retry of an earlier save has nothing to do
+            area.retry, area.status = None, Status()
         if self.shown(it):
             self.render(it)
         self.widget.drafts.save(it.id, it.editor)
@@ -281,6 +284,9 @@ class RecordPanel(Panel):
         editor = it.editor
         assert editor is not None
         drafts = self.widget.drafts
+        if not editor.has_changes():  # a Retry after the edits were reverted
+            self.set_status(it, Status("idle", "No changes to save."))
+            return
         self.set_status(it, Status("busy", "Checking the record in WWE…"))
         try:
             fresh = await self.outbound.get_record_fields(it.id)

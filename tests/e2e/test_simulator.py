@@ -348,6 +348,15 @@ def test_answers_must_name_their_request_and_speak_the_protocol(sim_factory) -> 
     assert "protocolVersion 99 is not 2" in log_entries(page, "refused")[-1]["text"]
 
 
+def test_only_real_outbound_methods_are_answered(sim_factory) -> None:  # type: ignore[no-untyped-def]
+    page = sim_factory()
+    view = panel(page, "view")
+    for name in ("__proto__", "toString", "constructor", "hasOwnProperty", "valueOf"):
+        answer = view.evaluate("""(name) => new Promise((resolve) => genesys.wwe.service.sendMessage(
+            {request: "outbound." + name, parameters: []}, resolve, resolve))""", name)
+        assert answer["errorMessage"] == f'Unknown outbound method "{name}"', answer
+
+
 # -- events -----------------------------------------------------------------------
 
 

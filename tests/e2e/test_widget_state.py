@@ -337,3 +337,47 @@ None
     pushed = page.evaluate("wweSim.deliver('Renewals')")
     shows(view, pushed)  # the widget (the first listener) heard it ...
     view.wait_for_function("() => pyodide.globals.get('heard').length === 1")  # ... and so did the last one
+
+
+def test_what_wwe_may_send_but_the_reference_does_not_list_is_shown_sensibly(widget_factory) -> None:  # type: ignore[no-untyped-def]
+    scenario = default_scenario()
+    scenario["fieldSets"]["reference"] += [
+        {"name": "NO_LABEL", "displayName": None, "value": "kept", "isEditable": True, "isMandatory": False,
+         "fieldType": "var-char", "valueType": "string"},
+        {"name": "NO_VALUE", "displayName": "No value", "value": None, "isEditable": True, "isMandatory": False,
+         "fieldType": "var-char", "valueType": "string"},
+        {"name": "Money", "displayName": "Amount due", "value": "12.30 EUR", "isEditable": True, "isMandatory": False,
+         "fieldType": "money", "valueType": "string"},
+    ]
+    page, view = widget_factory(scenario=scenario)
+    assert field(view, "NO_LABEL").input_value() == "kept"  # labelled by its name
+    assert field(view, "No value").input_value() == ""
+    money = view.locator(".field", has_text="Amount due")
+    assert money.locator("input, select").count() == 0
+    expect(money.locator("output")).to_have_text("12.30 EUR")
+    expect(money).to_contain_text("WWE's field type 'money' is not one this widget knows")
+
+
+def test_the_keyboard_keeps_its_place_when_an_action_finishes(widget) -> None:  # type: ignore[no-untyped-def]
+    page, view = widget
+    keyboard = view.page.keyboard
+    page.evaluate("wweSim.setFault('rescheduleRecord', {delayMs: 600})")
+    view.locator("#w-when").focus()
+    keyboard.type("05/27/2031 10:30")
+    view.locator("#w-reschedule").evaluate("b => b.click()")  # clicked without taking the focus
+    keyboard.press("Backspace")
+    expect(view.locator("#reschedule-status")).to_have_attribute("data-status", "done")
+    keyboard.type("5")  # typed after the section was redrawn: still in the field
+    expect(view.locator("#w-when")).to_be_focused()
+    assert view.locator("#w-when").input_value() == "05/27/2031 10:35"
+    # Do Not Call from the keyboard: the toggle keeps the focus after it is redrawn
+    view.locator("#w-dnc").focus()
+    keyboard.press("Enter")
+    expect(view.locator("#w-dnc")).to_have_attribute("aria-pressed", "true")
+    expect(view.locator("#w-dnc")).to_be_focused()
+    # Saving from the keyboard: Save is disabled once done, and the focus lands on the status line
+    field(view, "Notes").fill("from the keyboard")
+    view.locator("#w-save").focus()
+    keyboard.press("Enter")
+    expect(view.locator("#record-status")).to_have_attribute("data-status", "done")
+    expect(view.locator("#record-status")).to_be_focused()

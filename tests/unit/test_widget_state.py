@@ -606,23 +606,31 @@ def test_interaction_events_update_switch_and_prune() -> None:
         widget, dom = await start(wwe)
         wwe.host.emit("interaction", {"eventType": "ADDED", "interaction": {"interactionId": "2", "state": "active",
                                                                             "campaignName": "Sales"}})
+        await widget.idle()
         assert dom.text("w-switch") == "12"
         wwe.host.emit("interaction", {"eventType": "CHANGED", "interaction": {"interactionId": "1", "state": "completed",
                                                                               "doNotCall": True}})
+        await widget.idle()
         assert "completed" in dom.text("slot-header") and dom.attr("w-dnc", "aria-pressed") == "true"
         assert "Do Not Call is set" in dom.text("w-callresult-why")
         renders = dom.renders
         wwe.host.emit("interaction", {"eventType": "CHANGED", "interaction": {"interactionId": "1", "state": "completed",
                                                                               "doNotCall": True}})
+        await widget.idle()
         assert dom.renders == renders  # nothing changed: nothing redrawn
         wwe.host.emit("interaction", {"eventType": "REMOVED", "interaction": {"interactionId": "2"}})
+        await widget.idle()
         assert "2" not in widget.interactions and not dom.has("w-switch")
         type_into(widget, NOTES, "draft")
         wwe.host.emit("interaction", {"eventType": "REMOVED", "interaction": {"interactionId": "1"}})
-        assert widget.shown is None and "Interaction 1 is gone" in dom.text("slot-record")
-        assert dom.storage.items == {} and dom.text("slot-callresult") == ""
+        await widget.idle()
+        assert widget.shown is None and "Interaction 1 is gone" in dom.text("slot-notice")
+        assert dom.text("slot-record") == "No interaction yet."
+        assert not [key for key in dom.storage.items if key.startswith(PREFIX)] and dom.text("slot-callresult") == ""
         wwe.host.emit("interaction", {"eventType": "OTHER", "interaction": {"interactionId": "9"}})
+        await widget.idle()
         wwe.host.emit("outbound", {"eventType": "Nothing"})
+        await widget.idle()
         assert "9" not in widget.interactions
         # the page's events for a gone interaction do nothing
         widget.handle({"type": "change", "field": "0", "id": "f0", "value": "x", "interaction": "1"})
@@ -798,4 +806,95 @@ def test_outcome_and_schedule_edges() -> None:
         click(widget, "call-preview")
         await widget.idle()
         assert "chain is not loaded yet" in dom.status("preview")[1]
+    run(scenario())
+
+
+def test_an_event_flood_is_coalesced_bounded_and_fetches_once() -> None:
+    from outbound_widget.app import MAX_INTERACTIONS
+
+    async def scenario() -> None:
+        wwe = Wwe()
+        widget, dom = await start(wwe)
+        renders, reads = dom.renders, len(wwe.sent("getRecordFields"))
+        for n in range(1000):  # the shown interaction, changed over and over: the latest wins
+            wwe.host.emit("interaction", {"eventType": "CHANGED", "interaction": {
+                "interactionId": "1", "state": "active", "doNotCall": n % 2 == 1}})
+        await widget.idle()
+        assert dom.attr("w-dnc", "aria-pressed") == "true" and dom.renders - renders <= 8  # one redraw of its sections
+        for n in range(1000):  # many new interactions: kept within bounds, one header per batch
+            wwe.host.emit("interaction", {"eventType": "ADDED", "interaction": {"interactionId": f"A{n}", "state": "active"}})
+        await widget.idle()
+        assert len(widget.interactions) <= MAX_INTERACTIONS and "1" in widget.interactions
+        assert "A999" in widget.interactions and "A0" not in widget.interactions
+        for n in range(500):  # pushed records: only the one the burst ends on is loaded
+            wwe.add(f"P{n}", "preview", [record(600 + n, "+1555")])
+            wwe.host.emit("outbound", {"eventType": "PreviewRecord", "interactionId": f"P{n}", "campaignName": "Sales"})
+        await widget.idle()
+        assert widget.interaction_id == "P499"
+        assert wwe.sent("getRecordFields")[reads:] == [["P499"]]
+        for n in range(1000):
+            wwe.host.emit("interaction", {"eventType": "REMOVED", "interaction": {"interactionId": f"A{n}"}})
+        await widget.idle()
+        assert not [iid for iid in widget.interactions if iid.startswith("A")]
+    run(scenario())
+
+
+def test_a_reload_keeps_every_interaction_reachable_with_its_state_and_drafts() -> None:
+    async def scenario() -> None:
+        wwe = Wwe()
+        storage = MemoryStorage()
+        widget, dom = await start(wwe, FakeDom(storage))
+        deliver_preview(wwe, widget, "P9")
+        await widget.idle()
+        type_into(widget, NOTES, "draft on P9")
+        widget.close()  # the frame is reloaded, still on ?interaction=1
+        widget, dom = await start(wwe, FakeDom(storage))
+        assert "Unsaved changes are kept for interaction(s) P9" in dom.text("slot-notice")
+        assert dom.text("w-switch") == "1P9"
+        switch(widget, "P9")
+        await widget.idle()
+        assert dom.value("f0") == "draft on P9" and "Restored 1 unsaved change(s)" in dom.text("slot-notice")
+        # WWE's events had said P9 is a preview: what WWE would refuse stays disabled
+        assert dom.disabled("w-set-callresult") and dom.disabled("w-dnc") and not dom.disabled("w-call-preview")
+    run(scenario())
+
+
+def test_when_the_shown_interaction_goes_the_others_stay_reachable() -> None:
+    async def scenario() -> None:
+        wwe = Wwe()
+        widget, dom = await start(wwe)
+        type_into(widget, NOTES, "unsaved on 1")
+        deliver_preview(wwe, widget, "P9")
+        await widget.idle()
+        click(widget, "cancel-preview")
+        await widget.idle()
+        assert widget.shown is None and dom.text("slot-notice").count("gone") == 1
+        assert dom.value("w-switch") == "" and "1" in dom.text("w-switch")
+        switch(widget, "1")
+        await widget.idle()
+        assert dom.value("f0") == "unsaved on 1"
+    run(scenario())
+
+
+def test_a_read_that_works_on_retry_clears_its_error_and_revert_all_clears_a_stale_retry() -> None:
+    async def scenario() -> None:
+        wwe = Wwe()
+        chain = wwe.host.replies["getChainedRecords"]
+        wwe.host.replies["getChainedRecords"] = lambda a: (_ for _ in ()).throw(FakeFailure("busy"))
+        widget, dom = await start(wwe)
+        assert dom.status("chain")[0] == "error"
+        wwe.host.replies["getChainedRecords"] = chain
+        click(widget, "retry", area="chain")
+        await widget.idle()
+        assert dom.status("chain") == ("idle", "") and dom.has("w-chain")
+        wwe.host.replies["updateRecordFields"] = lambda a: (_ for _ in ()).throw(FakeFailure("down"))
+        type_into(widget, NOTES, "x")
+        click(widget, "save")
+        await widget.idle()
+        assert "Retry" in dom.status("record")[1]
+        click(widget, "revert-all")
+        assert dom.status("record") == ("idle", "")
+        click(widget, "retry", area="record")
+        await widget.idle()
+        assert len(wwe.sent("updateRecordFields")) == 1 and dom.status("record") == ("idle", "")
     run(scenario())

@@ -253,7 +253,8 @@ export class OutboundSimulator {
    * @returns {{data?: any, errorMessage?: string}}
    */
   handle(method, parameters = []) {
-    const handler = METHODS[method];
+    // own keys only: "__proto__", "toString" or "constructor" are not outbound methods
+    const handler = typeof method === "string" && Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
     if (!handler) return { errorMessage: `Unknown outbound method ${describe(method)}` };
     if (parameters.length < handler.length) {
       return { errorMessage: `outbound.${method} needs ${handler.length} parameter(s), got ${parameters.length}` };

@@ -88,12 +88,28 @@ function buildStamp(templates, rows) {
   return fragment;
 }
 
-/** Replace the children of #id with the tree ("" empties it). */
+/**
+ * Replace the children of #id with the tree ("" empties it). If the agent was in a
+ * control there, the control of the same id in the new tree gets the focus back,
+ * with the caret where it was: a section redrawn after an action must not take
+ * the keyboard away (keystrokes would go nowhere).
+ */
 export function render(id, treeJson) {
   const target = document.getElementById(id);
   if (!target) return;
   const tree = JSON.parse(treeJson);
+  const active = document.activeElement;
+  const focused = active && active !== document.body && target.contains(active) && active.id ? active : null;
+  const caret = focused && typeof focused.selectionStart === "number"
+    ? [focused.selectionStart, focused.selectionEnd, focused.selectionDirection] : null;
   target.replaceChildren(...(tree === "" ? [] : [build(tree)]));
+  if (!focused) return;
+  const again = document.getElementById(focused.id);
+  if (!again || again.disabled) return;
+  again.focus({ preventScroll: true });
+  if (caret && typeof again.setSelectionRange === "function") {
+    try { again.setSelectionRange(...caret); } catch { /* not a text control any more */ }
+  }
 }
 
 /**
@@ -116,9 +132,22 @@ export function patch(opsJson) {
       case "class": el.classList.toggle(a, b); break;
       case "value": if (el.value !== a) el.value = a; break;
       case "checked": if (el.checked !== a) el.checked = a; break;
-      case "disabled": if (el.disabled !== a) el.disabled = a; break;
+      case "disabled":
+        if (el.disabled !== a) {
+          // A control disabled under the keyboard's focus would drop it to the page:
+          // the area's status line (focusable, role=status) takes it instead.
+          const refocus = a && el === document.activeElement;
+          el.disabled = a;
+          if (refocus) el.closest("form, section")?.querySelector("[role=status]")?.focus({ preventScroll: true });
+        }
+        break;
       case "focus": el.focus(); break;
-      case "replace": el.replaceWith(build(a)); break;
+      case "replace": {
+        const focused = el === document.activeElement;
+        el.replaceWith(build(a));
+        if (focused) document.getElementById(id)?.focus({ preventScroll: true }); // a status line keeps the focus
+        break;
+      }
       default: throw new Error(`unknown patch ${op}`);
     }
   }
