@@ -7,7 +7,7 @@ import itertools
 from collections.abc import Sequence
 from typing import Any
 
-from .errors import BridgeTimeoutError, OutboundError
+from .errors import BridgeTimeoutError, MalformedResponseError, OutboundError
 from .host import Host, SettleKind
 
 # What the vendor client passes to `failed` when WWE does not answer in 10 s.
@@ -74,6 +74,8 @@ class Calls:
             future.set_result(payload)
         elif kind == "timeout":
             future.set_exception(BridgeTimeoutError(method, timeout))
+        elif kind == "oversize":
+            future.set_exception(MalformedResponseError(method, f"the answer is too large to take: {payload}"))
         elif payload == WWE_CLIENT_TIMEOUT:
             future.set_exception(BridgeTimeoutError(method, None))
         else:

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, Literal, Protocol
 
-SettleKind = Literal["ok", "fail", "timeout"]
+# "oversize": the answer was larger than a view takes (host.js MAX_MESSAGE_CHARS);
+# the payload says how large.
+SettleKind = Literal["ok", "fail", "timeout", "oversize"]
 Settle = Callable[[int, SettleKind, Any], None]
 Deliver = Callable[[Any], None]
 

@@ -16,12 +16,13 @@ import traceback
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
+import pyodide.console as _pyodide_console
 from pyodide.console import PyodideConsole
 
 import bridge
 
 from .cheatsheet import cheatsheet
-from .formatting import format_result
+from .formatting import format_result, printable
 
 T = TypeVar("T")
 Write = Callable[[str, str], Any]  # (kind: "stdout" | "stderr" | "result" | "error" | "info", text)
@@ -53,6 +54,19 @@ def namespace() -> dict[str, Any]:
     for name in bridge.__all__:
         names[name] = getattr(bridge, name)
     return names
+
+
+class _LenientWriteStream(_pyodide_console._WriteStream):  # type: ignore[misc,name-defined]
+    """The console's stdout/stderr, showing what UTF-8 cannot carry (a lone surrogate)
+    escaped instead of failing the `print`. Pyodide's console makes its streams with
+    errors="strict" and offers no way to ask otherwise, so its module uses this class
+    (the console test prints one: a Pyodide upgrade that changes this is caught there)."""
+
+    def __init__(self, write_handler: Any, name: str, encoding: str = "utf-8", errors: str = "backslashreplace") -> None:
+        super().__init__(write_handler, name, encoding, errors)
+
+
+_pyodide_console._WriteStream = _LenientWriteStream
 
 
 class _Console(PyodideConsole):  # type: ignore[misc]  # Pyodide ships no stubs
@@ -89,7 +103,7 @@ class ConsoleSession:
     """
 
     def __init__(self, write: Write) -> None:
-        self.write = write
+        self.write = lambda kind, text: write(kind, printable(text))
         self._pending = False  # a command was entered and has not finished
         self.console = _Console(
             globals=namespace(),

@@ -190,3 +190,36 @@ def test_serve_command_prints_a_working_url(root: Path, built: str) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_builds_in_one_checkout_take_turns(root: Path, built: str) -> None:
+    """Two builds at once shared the stage folder and broke each other: the second waits."""
+    import fcntl
+    import subprocess
+    import sys
+
+    (root / ".cache").mkdir(exist_ok=True)
+    with open(root / ".cache" / "build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # a build is running
+        proc = subprocess.Popen([sys.executable, str(root / "build.py")], cwd=root,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        assert proc.stdout is not None
+        assert "another build is running in this checkout: waiting" in proc.stdout.readline()
+        assert proc.poll() is None  # still waiting
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        out, _ = proc.communicate(timeout=300)
+    assert proc.returncode == 0 and f"build {built}" in out
+    # and two started together both succeed
+    pair = [subprocess.Popen([sys.executable, str(root / "build.py")], cwd=root, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True) for _ in range(2)]
+    outputs = [p.communicate(timeout=300)[0] for p in pair]
+    assert [p.returncode for p in pair] == [0, 0], outputs
+
+
+def test_wwe_origins_are_checked_and_written_on_the_pages(build_module: ModuleType) -> None:
+    attribute = build_module.wwe_origin_attribute(["https://wwe.example.com", "https://wwe2.example.com:8443/"])
+    assert attribute == 'data-wwe-origins="https://wwe.example.com https://wwe2.example.com:8443"'
+    assert build_module.wwe_origin_attribute([]) == ""
+    for bad in ("https://wwe.example.com/path", "*", "wwe.example.com", "https://*.example.com", "javascript:alert(1)"):
+        with pytest.raises(build_module.BuildError, match="is not an origin"):
+            build_module.wwe_origin_attribute([bad])

@@ -160,6 +160,12 @@ def test_printed_html_stays_text(view) -> None:  # type: ignore[no-untyped-def]
     assert view.evaluate("window.__xss") is None
 
 
+def test_printing_a_lone_surrogate_shows_it_escaped(view) -> None:  # type: ignore[no-untyped-def]
+    type_line(view, "print('lone \\udc80 surrogate')")
+    view.wait_for_function("() => document.querySelector('#c-output').textContent.includes('surrogate')")
+    assert "lone \\udc80 surrogate" in output(view) and "UnicodeEncodeError" not in output(view)
+
+
 def test_help_and_cheatsheet(view) -> None:  # type: ignore[no-untyped-def]
     type_line(view, "cheatsheet()")
     text = output(view)

@@ -381,3 +381,14 @@ def test_the_keyboard_keeps_its_place_when_an_action_finishes(widget) -> None:  
     keyboard.press("Enter")
     expect(view.locator("#record-status")).to_have_attribute("data-status", "done")
     expect(view.locator("#record-status")).to_be_focused()
+
+
+def test_an_answer_too_large_to_take_is_refused_quickly_and_said(widget) -> None:  # type: ignore[no-untyped-def]
+    page, view = widget
+    page.evaluate("wweSim.service.interactions.get('1').chain.records[0].Custom_VarChar = 'x'.repeat(6e6)")
+    view.goto(view.url)
+    wait_for_widget(view, record=False)
+    record = view.locator("#slot-record")
+    expect(record).to_contain_text("Could not load the record", timeout=15_000)
+    expect(record).to_contain_text("a view takes at most 4 MiB")
+    expect(view.locator("#chain-status")).to_contain_text("too large to take")

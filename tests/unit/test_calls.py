@@ -168,3 +168,10 @@ def test_envelope_is_unwrapped() -> None:
     assert envelope("getCallResult", data=6) == {
         "request": "outbound.getCallResult", "data": 6, "userAgent": "WWE Server", "protocolVersion": 2,
     }
+
+
+def test_an_answer_too_large_to_take_is_a_malformed_response_with_its_size() -> None:
+    outcome = settled("getRecordFields", lambda o: o.get_record_fields("1"), "oversize",
+                      "WWE sent 52.4 MB; a view takes at most 4 MiB")
+    assert isinstance(outcome, MalformedResponseError)
+    assert "too large to take: WWE sent 52.4 MB; a view takes at most 4 MiB" in str(outcome)

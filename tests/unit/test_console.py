@@ -26,3 +26,9 @@ def test_cheatsheet_lists_every_outbound_method_from_the_api() -> None:
         assert f"await outbound.{name}(" in text
     assert "await outbound.set_call_result(interaction_id, call_result)" in text
     assert "# Update record fields, validated first" in text
+
+
+def test_text_that_cannot_cross_into_the_page_is_shown_escaped() -> None:
+    from outbound_console.formatting import printable
+    assert printable("caf\u00e9 \U0001f3a7") == "caf\u00e9 \U0001f3a7"
+    assert printable("lone \udc80 surrogate") == "lone \\udc80 surrogate"

@@ -32,6 +32,17 @@ function toJson(payload) {
 }
 
 /**
+ * The largest answer or event a view takes from WWE, as JSON text: 4 MiB. A record
+ * of 5,000 fields is about 1 MB; a 50 MB answer took 51 s to parse and draw and froze
+ * the page. Anything larger is refused with its size (bridge: MalformedResponseError).
+ */
+export const MAX_MESSAGE_CHARS = 4 * 1024 * 1024;
+
+function tooLarge(text) {
+  return `WWE sent ${(text.length / 1e6).toFixed(1)} MB; a view takes at most ${MAX_MESSAGE_CHARS / 1024 / 1024} MiB`;
+}
+
+/**
  * One Python client's channel to the service.
  * @param {(callId: number, kind: string, json: string) => void} settle
  * @param {(listenerId: number, json: string) => void} deliver
@@ -53,6 +64,10 @@ function connect(settle, deliver, win) {
     } catch (err) {
       kind = "fail";
       json = toJson(`WWE sent an answer that cannot be read as data: ${err.message}`);
+    }
+    if (json.length > MAX_MESSAGE_CHARS) {
+      kind = "oversize";
+      json = toJson(tooLarge(json));
     }
     settle(callId, kind, json);
   };
@@ -117,6 +132,10 @@ function connect(settle, deliver, win) {
           entry.callback = (message) => {
             if (closed) return;
             const json = toJson(message);
+            if (json.length > MAX_MESSAGE_CHARS) {
+              console.warn(`wwe bridge: dropped a ${name} event: ${tooLarge(json)}`);
+              return;
+            }
             for (const id of [...entry.ids]) {
               // One listener's failure is reported, and the others still hear the event.
               try { deliver(id, json); } catch (error) { reportError(error); }
