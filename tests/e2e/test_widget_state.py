@@ -392,3 +392,29 @@ def test_an_answer_too_large_to_take_is_refused_quickly_and_said(widget) -> None
     expect(record).to_contain_text("Could not load the record", timeout=15_000)
     expect(record).to_contain_text("a view takes at most 4 MiB")
     expect(view.locator("#chain-status")).to_contain_text("too large to take")
+
+
+FLOOD = """async ([kind, n]) => {
+  for (let i = 0; i < n; i += 50) {
+    for (let j = i; j < Math.min(n, i + 50); j++) {
+      if (kind === "preview") wweSim.wire.emit("outbound", {eventType: "PreviewRecord", interactionId: "FLOOD" + j, records: []});
+      else wweSim.wire.emit("interaction", {eventType: "ADDED", interaction: {interactionId: "ADDED" + j, state: "active"}});
+    }
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+}"""
+
+
+def test_an_event_flood_keeps_the_page_responsive_and_loads_little(widget) -> None:  # type: ignore[no-untyped-def]
+    page, view = widget
+    view.evaluate("""() => { window.longest = 0; new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.longest = Math.max(window.longest, e.duration); }).observe({type: "longtask"}); }""")
+    requests = len([e for e in page.evaluate("wweSim.log.entries") if e["kind"] == "request"])
+    page.evaluate(FLOOD, ["added", 2000])
+    page.evaluate(FLOOD, ["preview", 2000])
+    view.wait_for_function("() => document.querySelector('#w-iid')?.textContent === 'FLOOD1999'", timeout=60_000)
+    wait_idle(view)
+    made = len([e for e in page.evaluate("wweSim.log.entries") if e["kind"] == "request"]) - requests
+    assert made < 100, made  # was three reads per pushed record: 6,000
+    assert view.locator("#w-switch option").count() <= 101  # pruned: the list does not grow without bound
+    assert view.evaluate("window.longest") < 100
