@@ -56,7 +56,7 @@ def namespace() -> dict[str, Any]:
     return names
 
 
-class _LenientWriteStream(_pyodide_console._WriteStream):  # type: ignore[misc,name-defined]
+class _LenientWriteStream(_pyodide_console._WriteStream):  # type: ignore[misc]
     """The console's stdout/stderr, showing what UTF-8 cannot carry (a lone surrogate)
     escaped instead of failing the `print`. Pyodide's console makes its streams with
     errors="strict" and offers no way to ask otherwise, so its module uses this class
@@ -103,13 +103,17 @@ class ConsoleSession:
     """
 
     def __init__(self, write: Write) -> None:
-        self.write = lambda kind, text: write(kind, printable(text))
+        self._write = write
         self._pending = False  # a command was entered and has not finished
         self.console = _Console(
             globals=namespace(),
             stdout_callback=lambda text: self.write("stdout", text),
             stderr_callback=lambda text: self.write("stderr", text),
         )
+
+    def write(self, kind: str, text: str) -> None:
+        """Pass output on, as text the page can show (see `printable`)."""
+        self._write(kind, printable(text))
 
     # -- the REPL -------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ import time
 import traceback
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
+import dataclasses
 from datetime import datetime, timezone
 from typing import Any, Protocol
 
@@ -60,6 +61,15 @@ class Dom(Protocol):
     def local_time(self, utc: datetime) -> tuple[str, str]: ...
 
 
+@dataclasses.dataclass
+class _Batch:
+    """What a burst of WWE's events asks to draw, gathered until the burst is handled."""
+
+    show: str | None = None
+    changed: set[Interaction] = dataclasses.field(default_factory=set)
+    header: bool = False
+
+
 def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -94,6 +104,7 @@ class Widget:
         self.errors: list[BaseException] = []
         self.stop_events: Callable[[], None] | None = None
         self._events: OrderedDict[tuple[str, str], Event] = OrderedDict()
+        self._batch = _Batch()
         self._known_dirty = False
         self._flush_handle: asyncio.TimerHandle | asyncio.Handle | None = None
         self.record = RecordPanel(self)
@@ -330,9 +341,7 @@ class Widget:
     def _flush_events(self) -> None:
         self._flush_handle = None
         deadline = time.perf_counter() + EVENT_BUDGET_S
-        changed: set[Interaction] = set()
-        header = show = False
-        target: str | None = None
+        batch = self._batch
         while self._events and time.perf_counter() < deadline:
             _, event = self._events.popitem(last=False)
             try:
@@ -341,19 +350,21 @@ class Widget:
                 self.unexpected(exc, None, None)
                 continue
             if effect == "show":
-                target, show = event.interaction_id, True
+                batch.show = event.interaction_id
             elif isinstance(effect, Interaction):
-                changed.add(effect)
+                batch.changed.add(effect)
             elif effect == "header":
-                header = True
-        if self._events:  # over budget: the browser gets a turn, then the rest
+                batch.header = True
+        if self._events:  # over budget: the browser gets a turn, then the rest (drawn once, at the end)
             self._flush_handle = asyncio.get_running_loop().call_later(0, self._flush_events)
+            return
+        self._batch = _Batch()
         self._prune()
-        if show and target in self.interactions:
-            self.spawn(self.show(target))  # only the record the burst ends on is loaded
-        elif self.shown is not None and self.shown in changed:
+        if batch.show is not None and batch.show in self.interactions:
+            self.spawn(self.show(batch.show))  # only the record the burst ends on is loaded
+        elif self.shown is not None and self.shown in batch.changed:
             self.render_state(self.shown)
-        elif header or changed:
+        elif batch.header or batch.changed:
             self.render_header()
 
     def _apply_event(self, event: Event) -> Interaction | str | None:

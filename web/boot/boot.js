@@ -306,7 +306,7 @@ function loadClassicScript(url) {
  * A page outside WWE (no parent, no opener) still boots: Python works and
  * `bridge.outbound` says it is not in WWE.
  *
- * @returns {Promise<{client: "page"|"builtin"|"vendor"|"none", origin?: string, problem?: string}>}
+ * @returns {Promise<{client: "page"|"builtin"|"vendor"|"none", origin?: string, problem?: string, refused?: boolean}>}
  */
 export async function connectService(doc = document, win = window) {
   if (win.genesys?.wwe?.service) return { client: "page" };
@@ -329,7 +329,8 @@ export async function connectService(doc = document, win = window) {
     const service = installServiceClient({ win, wweOrigin: data.wweOrigin || undefined });
     return { client: "builtin", origin: service.target.origin };
   } catch (err) {
-    return { client: "none", problem: err.message };
+    // framed or opened, but not by a WWE this page trusts (or misconfigured): refused
+    return { client: "none", problem: err.message, refused: true };
   }
 }
 

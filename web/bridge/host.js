@@ -15,10 +15,10 @@ const SERVICE_HINT =
   "genesys.wwe.service is not in this page: load WWE's service client script " +
   "(or ours, client/service-client.js) before using bridge.outbound";
 
-/** Why the page has no service client: the boot's reason when it has one (e.g. an untrusted WWE). */
+/** Why the page has no service client: the boot's reason when it refused one (e.g. an untrusted WWE). */
 function serviceHint() {
-  const problem = globalThis.bridgeBoot?.service?.problem;
-  return problem || SERVICE_HINT;
+  const service = globalThis.bridgeBoot?.service;
+  return service?.refused ? `genesys.wwe.service is not connected: ${service.problem}` : SERVICE_HINT;
 }
 
 /** @returns {object|null} the page's genesys.wwe.service, if any */
