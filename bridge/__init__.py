@@ -32,7 +32,8 @@ from .fields import Field, FieldType, ValueType
 from .client import DEFAULT_TIMEOUT, Outbound
 from ._pyodide import allow_run_sync  # the event loop's opt-in to stack switching
 from .record import RecordEditor
-from .schedule import CallbackType, format_reschedule, to_record_time
+from .schedule import CallbackTimeError, CallbackType, CallingWindow, format_reschedule, to_record_time
+from .zones import RecordZone
 
 __version__ = "0.1.0"
 
@@ -45,7 +46,9 @@ __all__ = [
     "BridgeTimeoutError",
     "CallResult",
     "CallResults",
+    "CallbackTimeError",
     "CallbackType",
+    "CallingWindow",
     "Campaign",
     "ChainedRecord",
     "Event",
@@ -59,6 +62,7 @@ __all__ = [
     "OutboundError",
     "PreviewRecord",
     "RecordEditor",
+    "RecordZone",
     "ValueType",
     "__version__",
     "allow_run_sync",

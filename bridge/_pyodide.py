@@ -237,3 +237,38 @@ def install_event_loop() -> asyncio.AbstractEventLoop:
     asyncio.set_event_loop(loop)
     asyncio._set_running_loop(loop)  # as WebLoop does: in a page the loop is always running
     return loop
+
+
+# -- time zones ------------------------------------------------------------------------
+
+
+def browser_offset(zone: str, instant: Any) -> int | None:
+    """The offset (seconds east of UTC) of IANA *zone* at *instant* from the browser's
+    time-zone database (`Intl`): Pyodide has no tz database for `zoneinfo`.
+
+    None when the browser does not know the zone.
+    """
+    import js
+
+    try:
+        formatter = js.Intl.DateTimeFormat.new("en-US", js.JSON.parse(json.dumps({
+            "timeZone": zone, "timeZoneName": "longOffset", "year": "numeric"})))
+        parts = formatter.formatToParts(instant.timestamp() * 1000).to_py()
+    except Exception:  # RangeError: an unknown time zone
+        return None
+    text = next((part["value"] for part in parts if part["type"] == "timeZoneName"), "")
+    return parse_gmt_offset(text)
+
+
+def parse_gmt_offset(text: str) -> int | None:
+    """``GMT-07:00`` → −25200, ``GMT`` → 0 (Intl's "longOffset" names)."""
+    if text in ("GMT", "UTC"):
+        return 0
+    if len(text) == 9 and text.startswith("GMT") and text[3] in "+-" and text[6] == ":":
+        try:
+            hours, minutes = int(text[4:6]), int(text[7:9])
+        except ValueError:
+            return None
+        seconds = hours * 3600 + minutes * 60
+        return seconds if text[3] == "+" else -seconds
+    return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import traceback
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from . import _args
@@ -19,8 +19,10 @@ from .events import Event
 from .fields import Field, fields_from_wwe
 from .host import Host
 from .record import RecordEditor, validate_record_data
-from .schedule import CallbackType, format_reschedule
+from .schedule import CallbackType, CallingWindow, check_callback, record_local
 from .schedule import callback_type as check_callback_type
+from .values import DATE_FORMAT
+from .zones import MAX_OFFSET, RecordZone
 
 DEFAULT_TIMEOUT = 10.0  # seconds; the vendor client's own request timeout
 
@@ -42,6 +44,8 @@ class Outbound:
         In CPython pass a `bridge.testing.FakeHost`.
     timeout : float
         Default seconds to wait for each answer (per call: ``timeout=``).
+    clock : callable, optional
+        The current time (aware), for refusing callbacks in the past; tests pass their own.
 
     Examples
     --------
@@ -49,13 +53,15 @@ class Outbound:
     >>> fields = await outbound.get_record_fields(iid)       # doctest: +SKIP
     """
 
-    def __init__(self, host: Host | None = None, *, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(self, host: Host | None = None, *, timeout: float = DEFAULT_TIMEOUT,
+                 clock: Callable[[], datetime] | None = None) -> None:
         if host is None:
             from ._pyodide import PyodideHost  # the one module that touches js/pyodide
 
             host = PyodideHost()
         self._host = host
         self._timeout = _args.timeout(timeout, DEFAULT_TIMEOUT)
+        self._clock = clock or (lambda: datetime.now(timezone.utc))  # "now", for callbacks in the past
         self._calls = Calls(host)
         self._call_results: CallResults | None = None
 
@@ -158,6 +164,9 @@ class Outbound:
         callback_type: str | CallbackType,
         *,
         tz_offset: int | None = None,
+        naive_is_record_time: bool = False,
+        allow_past: bool = False,
+        allow_outside_window: bool = False,
         timeout: float | None = None,
     ) -> str:
         """Schedule a callback for the record, in the record's time zone.
@@ -165,32 +174,58 @@ class Outbound:
         Parameters
         ----------
         when : datetime | str
-            Timezone-aware: converted to the record's zone (its ``GSW_TZ_OFFSET``,
-            read from the chained records unless *tz_offset* is given). Naive: taken
-            as already in the record's time. str: ``MM/DD/YYYY HH:MM`` record time.
+            Timezone-aware: converted to the record's zone at that instant (its
+            ``GSW_TZ_NAME``, right across daylight-saving changes; see
+            `bridge.zones`). str: ``MM/DD/YYYY HH:MM`` in the record's time. A
+            naive datetime is refused (it is usually the agent's clock) unless
+            *naive_is_record_time*.
         callback_type : str
             ``"CAMPAIGN"`` or ``"PERSONAL"``.
+        tz_offset : int | None
+            The record's offset (seconds east of UTC) to use instead of reading the
+            record; then no calling window is known to check.
+        allow_past, allow_outside_window : bool
+            Send a callback in the past, or outside the record's daily calling
+            window (``GSW_FROM``–``GSW_UNTIL``), which are refused otherwise.
 
         Returns
         -------
         str
             The ``rescheduleDate`` that was sent.
+
+        Raises
+        ------
+        CallbackTimeError
+            In the past or outside the calling window (a `FieldValidationError`): nothing sent.
         """
         iid = _args.interaction_id(interaction_id)
         handle = _args.record_handle(record_handle)
         kind = check_callback_type(callback_type)
-        if isinstance(when, datetime) and when.utcoffset() is not None and tz_offset is None:
-            tz_offset = await self._record_tz_offset(iid, handle, timeout)
-        date = format_reschedule(when, tz_offset)
+        local = record_local(when, naive_is_record_time=naive_is_record_time)  # the format, before anything is sent
+        record: ChainedRecord | None = None
+        if tz_offset is not None:
+            if isinstance(tz_offset, bool) or not isinstance(tz_offset, int) or abs(tz_offset) > MAX_OFFSET:
+                raise ArgumentValueError(f"tz_offset must be seconds east of UTC within ±{MAX_OFFSET}, not {tz_offset!r}")
+            zone = RecordZone(None, None, tz_offset)
+        else:
+            record = await self._chained_record(iid, handle, timeout)
+            zone = RecordZone.of(record.tz_name, record.tz_offset)
+        if local is None:
+            assert isinstance(when, datetime)
+            if not zone.known:
+                raise ArgumentValueError(f"{zone.note}: pass tz_offset=, or the callback as an 'MM/DD/YYYY HH:MM' "
+                                         "string in the record's time")
+            local = zone.to_local(when)
+        check_callback(local, zone, CallingWindow.of(record), self._clock(),
+                       allow_past=allow_past, allow_outside_window=allow_outside_window)
+        date = local.strftime(DATE_FORMAT)
         await self._call("rescheduleRecord", [iid, handle, date, kind.value], timeout)
         return date
 
-    async def _record_tz_offset(self, iid: str, handle: int, timeout: float | None) -> int:
+    async def _chained_record(self, iid: str, handle: int, timeout: float | None) -> ChainedRecord:
         for record in await self.get_chained_records(iid, timeout=timeout):
             if record.record_handle == handle:
-                if record.tz_offset is None:
-                    raise ArgumentValueError(f"record {handle} has no GSW_TZ_OFFSET: pass tz_offset= or a naive datetime")
-                return record.tz_offset
+                return record
         raise ArgumentValueError(f"record handle {handle} is not in the chain of interaction {iid!r}")
 
     async def cancel_reschedule(self, interaction_id: str, *, timeout: float | None = None) -> None:

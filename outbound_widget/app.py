@@ -489,6 +489,8 @@ class Widget:
             "toggle-dnc": ("callresult", lambda: self.outcome.toggle_dnc(it)),
             "reschedule": ("reschedule", lambda: self.reschedule.reschedule(
                 it, value("w-when", it.when_text), value("w-callback-type", it.callback_type))),
+            "reschedule-anyway": ("reschedule", lambda: self.reschedule.reschedule(
+                it, value("w-when", it.when_text), value("w-callback-type", it.callback_type), anyway=True)),
             "cancel-reschedule": ("reschedule", lambda: self.reschedule.cancel(it)),
             "call-preview": ("preview", lambda: self.preview.call(it)),
             "reject-preview": ("preview", lambda: self.preview.drop(it, "reject")),

@@ -77,6 +77,7 @@ class Interaction:
     chosen_result: str = ""
     when_text: str = ""
     callback_type: str = "PERSONAL"
+    confirm_outside_window: bool = False  # warned about the calling window: "Reschedule anyway" offered
     areas: dict[str, Area] = field(default_factory=lambda: {name: Area() for name in AREAS})
 
     def area(self, name: str) -> Area:

@@ -270,6 +270,10 @@ class RescheduleInfo:
     callback_type: str = "PERSONAL"
     local: str = ""  # the agent-local equivalent of when_text
     error: str | None = None  # why when_text cannot be sent
+    warning: str | None = None  # why when_text should not be sent (outside the calling window)
+    window: str | None = None  # the record's calling window, in record and agent time
+    note: str | None = None  # why the record's zone is approximate or unknown
+    confirm: bool = False  # the agent was warned: "Reschedule anyway" is offered
 
 
 def reschedule_view(interaction_id: str, info: RescheduleInfo | None, status: Status) -> Node:
@@ -279,18 +283,25 @@ def reschedule_view(interaction_id: str, info: RescheduleInfo | None, status: St
         body = (
             h("p", {"id": "w-zone"}, f"Record {info.record_handle}" + (f" ({info.phone})" if info.phone else ""),
               f" — enter the callback in the record's time zone: {info.zone}."),
+            h("p", {"id": "w-zone-note", "class": "why"}, f"Note: {info.note}.") if info.note else None,
+            h("p", {"id": "w-window"}, f"Calling window: {info.window}.") if info.window else None,
             h("label", {"for": "w-when"}, "Callback at (record time)"),
             h("input", {"id": "w-when", "type": "text", "placeholder": "MM/DD/YYYY HH:MM", "inputmode": "numeric",
-                        "autocomplete": "off", "aria-describedby": "w-when-local w-when-error", "value": info.when_text,
-                        "aria-invalid": "true" if info.error else None}),
+                        "autocomplete": "off", "aria-describedby": "w-when-local w-when-error w-when-warning",
+                        "value": info.when_text, "aria-invalid": "true" if info.error else None}),
             h("p", {"id": "w-when-local", "class": "hint", "aria-live": "polite"}, info.local),
             h("p", {"id": "w-when-error", "class": "field-error", "hidden": info.error is None},
               f"Callback at: {info.error}" if info.error else ""),
+            h("p", {"id": "w-when-warning", "class": "warning", "role": "alert", "hidden": info.warning is None},
+              info.warning or ""),
             h("label", {"for": "w-callback-type"}, "Callback type"),
             h("select", {"id": "w-callback-type", "data-action": "choose-callback-type"},
               h("option", {"value": "PERSONAL", "selected": info.callback_type == "PERSONAL"}, "Personal (this agent)"),
               h("option", {"value": "CAMPAIGN", "selected": info.callback_type == "CAMPAIGN"}, "Campaign (any agent)")),
             h("button", {"type": "button", "data-action": "reschedule", "id": "w-reschedule"}, "Reschedule"),
+            h("button", {"type": "button", "data-action": "reschedule-anyway", "id": "w-reschedule-anyway",
+                         "hidden": not (info.confirm and info.warning), "aria-describedby": "w-when-warning"},
+              "Reschedule anyway"),
             h("p", {"id": "w-scheduled"}, f"Callback set: {info.scheduled}") if info.scheduled else None,
             h("button", {"type": "button", "data-action": "cancel-reschedule", "id": "w-cancel-reschedule"}, "Cancel reschedule")
             if info.scheduled else None,

@@ -1,100 +1,145 @@
-"""Rescheduling: a callback in the record's time zone, checked before it is sent."""
+"""Rescheduling: a callback in the record's time zone, checked before it is sent.
+
+The record's zone is read at the callback's own instant (`bridge.zones`: right on
+both sides of a daylight-saving change); a callback in the past is refused; one
+outside the record's daily calling window is a warning the agent must confirm
+("Reschedule anyway"), since OCS would not dial it then.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta, timezone
 from typing import Any
 
+from bridge import ArgumentValueError, CallingWindow, RecordZone
 from bridge.values import DATE_FORMAT, FieldValueError, parse_date
 
 from .. import views
 from ..state import Interaction
-from ..zones import format_wwe, zone_label
 from .base import Panel
 
-# OCS offsets run from UTC-12 to UTC+14 (as bridge.schedule checks).
-_MAX_OFFSET = 14 * 3600
 FORMAT_HINT = "write it as MM/DD/YYYY HH:MM, with two digits for the month, day, hour and minute, e.g. 05/27/2031 09:05"
+
+
+class Check:
+    """What the agent typed, judged: its agent-local time, and why it cannot or should not be sent."""
+
+    def __init__(self, local: str = "", error: str | None = None, warning: str | None = None) -> None:
+        self.local, self.error, self.warning = local, error, warning
 
 
 class ReschedulePanel(Panel):
     area = "reschedule"
 
     @staticmethod
-    def offset(it: Interaction) -> int | None:
-        """The record's GSW_TZ_OFFSET when it is a real UTC offset (None: unknown)."""
+    def zone(it: Interaction) -> RecordZone | None:
         record = it.record
-        offset = record.tz_offset if record else None
-        return offset if offset is not None and abs(offset) <= _MAX_OFFSET else None
+        return RecordZone.of(record.tz_name, record.tz_offset) if record is not None else None
 
-    def check(self, it: Interaction, text: str) -> tuple[str, str | None]:
-        """(the agent-local equivalent of *text*, why it cannot be sent), as the agent types."""
+    def agent_time(self, zone: RecordZone, local: Any) -> str:
+        """A record-time moment as the agent's wall clock (HH:MM)."""
+        text, _ = self.dom.local_time(zone.to_utc(local))
+        return str(text)[-5:]
+
+    def window_text(self, it: Interaction, zone: RecordZone, window: CallingWindow, day: Any) -> str:
+        """``08:00–21:00 record time (14:00–03:00 your time)`` on *day* (the callback's, or today)."""
+        if not zone.known:
+            return f"{window} record time"
+        start = self.agent_time(zone, day.replace(hour=window.start.hour, minute=window.start.minute))
+        end = self.agent_time(zone, day.replace(hour=window.end.hour, minute=window.end.minute))
+        return f"{window} record time ({start}–{end} your time)"
+
+    def check(self, it: Interaction, text: str) -> Check:
+        """The callback as typed: its agent-local time, or what is wrong, or what to confirm."""
         text = text.strip()
         if not text:
-            return "", None
+            return Check()
         try:
             naive = parse_date(text)
         except FieldValueError as exc:
-            return "", exc.message
+            return Check(error=exc.message)
         if naive.strftime(DATE_FORMAT) != text:
             # what rescheduleRecord takes, exactly (bridge.schedule.format_reschedule refuses the rest)
-            return "", FORMAT_HINT
-        offset = self.offset(it)
-        if offset is None:
-            return "the record's time zone is unknown: no agent-time equivalent, and no check against the clock", None
-        zone = timezone(timedelta(seconds=offset))
-        utc = naive.replace(tzinfo=zone).astimezone(timezone.utc)
+            return Check(error=FORMAT_HINT)
+        zone = self.zone(it)
+        if zone is None or not zone.known:
+            return Check(local="the record's time zone is unknown: no agent-time equivalent, and no check against "
+                               "the clock or the calling window")
+        try:
+            utc = zone.to_utc(naive)
+        except ArgumentValueError as exc:
+            return Check(local=str(exc))
         now = self.widget.clock()
         if utc <= now:
-            return "", f"{text} is in the past: it is now {format_wwe(now.astimezone(zone))} in the record's time zone"
+            return Check(error=f"{text} is in the past: it is now {zone.to_local(now).strftime(DATE_FORMAT)} in the record's time zone")
         local, agent_zone = self.dom.local_time(utc)
-        return f"= {local} your time ({agent_zone})", None
+        window = CallingWindow.of(it.record)
+        warning = None
+        if window is not None and not window.contains(naive.time()):
+            warning = (f"{naive.strftime('%H:%M')} is outside the customer's calling window, "
+                       f"{self.window_text(it, zone, window, naive)}: OCS would not dial it then.")
+        return Check(local=f"= {local} your time ({agent_zone})", warning=warning)
 
     def info(self, it: Interaction) -> views.RescheduleInfo | None:
-        record = it.record
-        if record is None:
+        record, zone = it.record, self.zone(it)
+        if record is None or zone is None:
             return None
-        local, error = self.check(it, it.when_text)
-        offset = self.offset(it)
-        zone = zone_label(record.tz_name, offset) if offset is not None or record.tz_offset is None else \
+        checked = self.check(it, it.when_text)
+        window = CallingWindow.of(record)
+        window_text = None
+        if window is not None:
+            day = zone.to_local(self.widget.clock()) if zone.known else None
+            window_text = self.window_text(it, zone, window, day) if day is not None else f"{window} record time"
+        label = zone.label(self.widget.clock()) if zone.known else (
             f"{record.tz_name or 'unknown'} (offset {record.tz_offset} s is not a UTC offset)"
-        return views.RescheduleInfo(record.record_handle, record.phone, zone, it.scheduled, it.when_text,
-                                    it.callback_type, local, error)
+            if record.tz_offset is not None else zone.label())
+        return views.RescheduleInfo(record.record_handle, record.phone, label, it.scheduled, it.when_text,
+                                    it.callback_type, checked.local, checked.error, checked.warning, window_text,
+                                    zone.note, it.confirm_outside_window)
 
     def render(self, it: Interaction) -> None:
         if not self.shown(it):
             return  # its state is kept; it is drawn when shown
         self.dom.render("slot-reschedule", views.reschedule_view(it.id, self.info(it), it.area(self.area).status))
 
-    def when_ops(self, local: str, error: str | None) -> list[tuple[Any, ...]]:
-        return [("text", "w-when-local", local), ("text", "w-when-error", f"Callback at: {error}" if error else ""),
-                ("hidden", "w-when-error", error is None), ("attr", "w-when", "aria-invalid", "true" if error else None)]
+    def when_ops(self, checked: Check, *, confirm: bool = False) -> list[tuple[Any, ...]]:
+        error, warning = checked.error, checked.warning
+        return [("text", "w-when-local", checked.local), ("text", "w-when-error", f"Callback at: {error}" if error else ""),
+                ("hidden", "w-when-error", error is None), ("attr", "w-when", "aria-invalid", "true" if error else None),
+                ("text", "w-when-warning", warning or ""), ("hidden", "w-when-warning", warning is None),
+                ("hidden", "w-reschedule-anyway", not (confirm and warning))]
 
     def typed(self, it: Interaction, text: str) -> None:
         """The agent is typing the callback: show its agent-local time, or what is wrong."""
-        it.when_text = text
-        local, error = self.check(it, text)
+        it.when_text, it.confirm_outside_window = text, False
+        checked = self.check(it, text)
         # while typing, only a complete date is judged
-        if error and len(text.strip()) < len("MM/DD/YYYY HH:MM"):
-            error = None
-        self.patch(it, self.when_ops(local, error))
+        if checked.error and len(text.strip()) < len("MM/DD/YYYY HH:MM"):
+            checked.error = None
+        self.patch(it, self.when_ops(checked))
 
-    async def reschedule(self, it: Interaction, text: str, callback_type: str) -> None:
+    async def reschedule(self, it: Interaction, text: str, callback_type: str, *, anyway: bool = False) -> None:
+        """Send the callback; one outside the calling window is sent only once the agent confirms (*anyway*)."""
         record = it.record
         if record is None or record.record_handle is None:
             return
         it.when_text, it.callback_type = text, callback_type or "PERSONAL"
-        local, error = self.check(it, text)
+        checked = self.check(it, text)
         if not text.strip():
-            error = "enter the callback's date and time"
-        if error:
-            self.patch(it, [*self.when_ops(local, error), ("focus", "w-when")])
+            checked.error = "enter the callback's date and time"
+        if checked.error or (checked.warning and not anyway):
+            it.confirm_outside_window = checked.error is None
+            self.patch(it, [*self.when_ops(checked, confirm=it.confirm_outside_window),
+                            ("focus", "w-when" if checked.error else "w-reschedule-anyway")])
             return
-        handle, kind, zone = record.record_handle, it.callback_type, self.info(it)
+        it.confirm_outside_window = False
+        handle, kind, info = record.record_handle, it.callback_type, self.info(it)
 
         async def action() -> str:
-            sent = await self.outbound.reschedule_record(it.id, handle, text.strip(), kind)
-            it.scheduled = f"{sent} {zone.zone if zone else ''} ({kind})"
+            # The widget checked the past and the window with the same rules; the agent
+            # confirmed a callback outside the window, so the bridge is told so.
+            sent = await self.outbound.reschedule_record(it.id, handle, text.strip(), kind,
+                                                         allow_outside_window=anyway, allow_past=False)
+            it.scheduled = f"{sent} {info.zone if info else ''} ({kind})" + (" outside the calling window" if anyway else "")
             if self.shown(it):
                 self.render(it)
             self.widget.chain.reload(it)
@@ -112,6 +157,3 @@ class ReschedulePanel(Panel):
             return "Reschedule cancelled."
 
         await self.run(it, "Cancelling the reschedule…", action)
-
-
-

@@ -312,7 +312,7 @@ def test_wwe_values_are_shown_as_sent_flagged_and_never_changed_by_tabbing(widge
 def test_malformed_chain_values_are_shown_not_swallowed(widget) -> None:  # type: ignore[no-untyped-def]
     page, view = widget
     page.evaluate("""() => { const records = wweSim.service.interactions.get('1').chain.records;
-        records[1].GSW_RECORD_HANDLE = '--5'; records[0].GSW_TZ_OFFSET = 1e12; }""")
+        records[1].GSW_RECORD_HANDLE = '--5'; records[0].GSW_TZ_OFFSET = 1e12; records[0].GSW_TZ_NAME = 'Mars'; }""")
     view.goto(view.url)  # the widget reads the malformed chain when it starts
     wait_for_widget(view)
     expect(view.locator("#w-zone")).to_contain_text("is not a UTC offset")

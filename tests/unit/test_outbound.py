@@ -43,7 +43,8 @@ def make(**replies: Any) -> tuple[FakeHost, Outbound]:
         defaults[action] = None
     defaults.update(replies)
     host = FakeHost(defaults)
-    return host, Outbound(host)
+    # "now" for the reschedule checks: before the reference's 2021 dates
+    return host, Outbound(host, clock=lambda: datetime(2021, 1, 1, tzinfo=timezone.utc))
 
 
 def test_getters_return_typed_results() -> None:
@@ -176,8 +177,11 @@ def test_reschedule_reads_the_record_offset_from_the_chain() -> None:
         assert [c.method for c in host.calls] == ["getChainedRecords", "rescheduleRecord"]
         with pytest.raises(ArgumentValueError, match="record handle 999 is not in the chain"):
             await outbound.reschedule_record("1", 999, utc_noon, "CAMPAIGN")
-        naive = await outbound.reschedule_record("1", 283, datetime(2021, 5, 27, 10, 55), "PERSONAL")
-        assert naive == "05/27/2021 10:55"  # naive: already record time, as the sample request
+        with pytest.raises(ArgumentTypeError, match="naive datetime has no time zone"):
+            await outbound.reschedule_record("1", 283, datetime(2021, 5, 27, 10, 55), "PERSONAL")
+        naive = await outbound.reschedule_record("1", 283, datetime(2021, 5, 27, 10, 55), "PERSONAL",
+                                                 naive_is_record_time=True)
+        assert naive == "05/27/2021 10:55"  # said to be record time, as the sample request
 
     run(main())
 

@@ -16,7 +16,6 @@ from outbound_widget.app import Widget
 from outbound_widget.controls import ControlKind, control_for
 from outbound_widget.drafts import PREFIX, Drafts, MemoryStorage
 from outbound_widget.tree import expand, find, h, slot, stamp, text_of, walk
-from outbound_widget.zones import offset_text, record_to_utc, zone_label
 
 from .fake_dom import FakeDom
 from .helpers import run, sample
@@ -101,15 +100,6 @@ def test_drafts_round_trip_and_skip_what_no_longer_fits() -> None:
     assert drafts.load("7") == {}
     storage.items[PREFIX + "8"] = "{not json"
     assert drafts.load("8") == {}
-
-
-def test_zones() -> None:
-    assert offset_text(34200) == "UTC+09:30" and offset_text(-18000) == "UTC-05:00"
-    assert zone_label("ACT", 34200) == "ACT (UTC+09:30)" and zone_label(None, None) == "unknown time zone"
-    # The reference's example: 10:30 for a customer at UTC-4 is 14:30 UTC.
-    assert record_to_utc("05/27/2021 10:30", -4 * 3600) == datetime(2021, 5, 27, 14, 30, tzinfo=timezone.utc)
-    with pytest.raises(FieldValueError):
-        record_to_utc("27/05/2021 10:30", 0)
 
 
 # -- the controller ----------------------------------------------------------------------

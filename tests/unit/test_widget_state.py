@@ -534,9 +534,21 @@ def test_a_callback_in_the_past_or_badly_written_is_refused_before_sending() -> 
         click(widget, "reschedule", values={"w-when": "6/1/2030 9:05"})
         await widget.idle()
         assert wwe.sent("rescheduleRecord") == [] and "two digits" in dom.text("w-when-error")
+        # 07:30 is after "now" (07:00) but before the record's calling window opens (08:00)
         click(widget, "reschedule", values={"w-when": "06/01/2030 07:30", "w-callback-type": "CAMPAIGN"})
         await widget.idle()
+        assert wwe.sent("rescheduleRecord") == []
+        assert "07:30 is outside the customer's calling window, 08:00–21:00 record time" in dom.text("w-when-warning")
+        assert dom.attr("w-reschedule-anyway", "hidden") is None and dom.focused == "w-reschedule-anyway"
+        click(widget, "reschedule-anyway", values={"w-when": "06/01/2030 07:30", "w-callback-type": "CAMPAIGN"})
+        await widget.idle()
         assert wwe.sent("rescheduleRecord") == [["1", 283, "06/01/2030 07:30", "CAMPAIGN"]]
+        assert "outside the calling window" in dom.text("w-scheduled")
+        when(widget, "06/01/2030 09:15")  # inside: sent at once, no warning
+        assert dom.attr("w-when-warning", "hidden") == ""
+        click(widget, "reschedule", values={"w-when": "06/01/2030 09:15", "w-callback-type": "PERSONAL"})
+        await widget.idle()
+        assert wwe.sent("rescheduleRecord")[-1] == ["1", 283, "06/01/2030 09:15", "PERSONAL"]
     run(scenario())
 
 
@@ -565,7 +577,7 @@ def test_an_unexpected_error_ends_the_busy_state_is_shown_and_reaches_idle() -> 
 def test_malformed_wwe_values_never_crash_the_widget() -> None:
     async def scenario() -> None:
         wwe = Wwe()
-        wwe.interactions["1"]["chain"] = [record(283, "+1", GSW_TZ_OFFSET=10**12, GSW_CALL_RESULT="²")]
+        wwe.interactions["1"]["chain"] = [record(283, "+1", GSW_TZ_NAME="Mars", GSW_TZ_OFFSET=10**12, GSW_CALL_RESULT="²")]
         wwe.interactions["2"]["chain"] = [record(301, "+2", GSW_RECORD_HANDLE="--5")]
         widget, dom = await start(wwe)
         assert "+1" in dom.text("w-chain") and "is not a UTC offset" in dom.text("w-zone")
