@@ -100,8 +100,11 @@ out
 
 
 def test_reschedule_converts_an_aware_datetime_to_the_record_zone(host, view) -> None:  # type: ignore[no-untyped-def]
-    # The reference's example: agent in BST at 14:30, customer 5 hours behind (EDT).
-    host.evaluate("wweSim.service.interactions.get('1').chain.records[0].GSW_TZ_OFFSET = -4 * 3600")
+    # The reference's example: agent in BST at 14:30, customer 5 hours behind (EDT). The record is
+    # read in winter (GSW_TZ_OFFSET is New York's offset now, EST): May's is EDT, from the zone's name,
+    # through the browser's time-zone database.
+    host.evaluate("""() => { const record = wweSim.service.interactions.get('1').chain.records[0];
+        record.GSW_TZ_NAME = 'America/New_York'; record.GSW_TZ_OFFSET = -5 * 3600; }""")
     sent = py(view, """
 from datetime import datetime, timedelta, timezone
 from bridge import outbound

@@ -246,7 +246,8 @@ def test_call_result_and_do_not_call(widget) -> None:  # type: ignore[no-untyped
 
 def test_reschedule_in_the_record_time_zone(widget_factory) -> None:  # type: ignore[no-untyped-def]
     page, view = widget_factory(context_options={"timezone_id": "Europe/London"})
-    assert "ACT (UTC+09:30)" in view.locator("#w-zone").inner_text()
+    assert "ACT (Australia/Darwin, UTC+09:30)" in view.locator("#w-zone").inner_text()
+    assert "Calling window: 00:00–23:59 record time" in view.locator("#w-window").inner_text()
     when = view.locator("#w-when")
     when.fill("05/27/2031 10:30")
     # 10:30 at UTC+09:30 is 01:00 UTC, 02:00 in London (BST)
@@ -255,7 +256,7 @@ def test_reschedule_in_the_record_time_zone(widget_factory) -> None:  # type: ig
     view.locator("#w-reschedule").click()
     view.wait_for_selector("#reschedule-status[data-status=done]")
     assert sent(page, "rescheduleRecord") == [["1", 283, "05/27/2031 10:30", "CAMPAIGN"]]
-    assert "05/27/2031 10:30 ACT (UTC+09:30) (CAMPAIGN)" in view.locator("#w-scheduled").inner_text()
+    assert "05/27/2031 10:30 ACT (Australia/Darwin, UTC+09:30) (CAMPAIGN)" in view.locator("#w-scheduled").inner_text()
     view.locator("#w-cancel-reschedule").click()
     expect(view.locator("#reschedule-status")).to_contain_text("Reschedule cancelled")
     assert len(sent(page, "cancelReschedule")) == 1
