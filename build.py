@@ -414,18 +414,25 @@ def make_snapshot(node_pyodide: Path, runtime: Path, stdlib: Path) -> tuple[Path
     return target, json.loads(features_file.read_text())
 
 
-def web_assets() -> list[Path]:
+def is_simulator(path: Path) -> bool:
+    """The WWE simulator's files: web/index.html and web/sim/ (a development and test tool)."""
+    rel = path.relative_to(WEB)
+    return rel.parts[0] == "sim" or rel == Path("index.html")
+
+
+def web_assets(simulator: bool = True) -> list[Path]:
     return sorted(
         p for p in WEB.rglob("*")
         if p.is_file() and p.suffix != ".html" and p.suffix not in WEB_EXCLUDE_SUFFIXES
+        and (simulator or not is_simulator(p))
     )
 
 
-def web_pages() -> list[Path]:
-    return sorted(WEB.rglob("*.html"))
+def web_pages(simulator: bool = True) -> list[Path]:
+    return sorted(p for p in WEB.rglob("*.html") if simulator or not is_simulator(p))
 
 
-def stage_build(pinned: dict[str, Path], compiled: Path | None = None) -> Path:
+def stage_build(pinned: dict[str, Path], compiled: Path | None = None, simulator: bool = True) -> Path:
     """Assemble wheels, lock and web assets in a staging folder (named later by content)."""
     stage = CACHE / "stage"
     if stage.exists():
@@ -435,7 +442,7 @@ def stage_build(pinned: dict[str, Path], compiled: Path | None = None) -> Path:
     for wheel in pinned.values():
         shutil.copy2(wheel, stage / wheel.name)
     write_lock(stage, pinned, own)
-    for asset in web_assets():
+    for asset in web_assets(simulator):
         target = stage / asset.relative_to(WEB)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(asset, target)
@@ -488,7 +495,7 @@ def install_build(stage: Path, build_id: str) -> Path:
 
 
 def render_pages(build_id: str, stdlib: Path, snapshot: tuple[Path, dict[str, object]] | None,
-                 origins_attribute: str = "") -> list[Path]:
+                 origins_attribute: str = "", simulator: bool = True) -> list[Path]:
     """Write each web/**/*.html to dist/ with its includes ({{INCLUDE x.part}}), asset and
     runtime paths and Content-Security-Policy filled in.
 
@@ -508,7 +515,10 @@ def render_pages(build_id: str, stdlib: Path, snapshot: tuple[Path, dict[str, ob
         runtime_attributes += f' data-snapshot-url="{{{{PYODIDE}}}}/{snapshot[0].name}" data-snapshot-features="{features}"'
 
     written = []
-    for page in web_pages():
+    if not simulator:  # a deployment: no simulator pages left from an earlier build either
+        (DIST / "index.html").unlink(missing_ok=True)
+        shutil.rmtree(DIST / "sim", ignore_errors=True)
+    for page in web_pages(simulator):
         rel = page.relative_to(WEB)
         up = "../" * (len(rel.parts) - 1)
         html = page.read_text()
@@ -584,27 +594,28 @@ def build_lock() -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def build(wwe_origins: Sequence[str] = ()) -> str:
+def build(wwe_origins: Sequence[str] = (), simulator: bool = True) -> str:
     """Run every build step; returns the build id.
 
     *wwe_origins*: the origins WWE may have, written into every view page
     (`data-wwe-origins`); a view refuses any other framing or opening site.
+    *simulator*: False leaves the WWE simulator (index.html, sim/) out, for a deployment.
     """
     with build_lock():
-        return _build(wwe_origin_attribute(wwe_origins))
+        return _build(wwe_origin_attribute(wwe_origins), simulator)
 
 
-def _build(origins_attribute: str) -> str:
+def _build(origins_attribute: str, simulator: bool = True) -> str:
     started = time.perf_counter()
     node_pyodide = ensure_pyodide_npm()
     pinned = fetch_pinned_wheels()
     runtime = copy_runtime(node_pyodide)
     stdlib = compile_stdlib(node_pyodide, runtime)
     snapshot = make_snapshot(node_pyodide, runtime, stdlib)
-    stage = stage_build(pinned, compile_own_packages(node_pyodide))
+    stage = stage_build(pinned, compile_own_packages(node_pyodide), simulator)
     build_id = content_id(stage)
     install_build(stage, build_id)
-    render_pages(build_id, stdlib, snapshot, origins_attribute)
+    render_pages(build_id, stdlib, snapshot, origins_attribute, simulator)
     write_build_info(build_id)
     publish_stable_scripts(build_id)
     step(f"dist/ ready (build {build_id}) in {time.perf_counter() - started:.1f} s")
@@ -641,6 +652,8 @@ def main(argv: list[str]) -> int:
     origin_help = ("an origin WWE may have (repeatable), e.g. https://wwe.example.com: our views bind only to a "
                    "parent or opener of these origins or of their own; without one, only to their own origin")
     parser.add_argument("--wwe-origin", action="append", default=[], metavar="ORIGIN", help=origin_help)
+    parser.add_argument("--no-simulator", action="store_true",
+                        help="leave the WWE simulator (index.html, sim/) out: for a deployment, where it does not belong")
     serve = sub.add_parser("serve", help="build if needed, then serve dist/ on 127.0.0.1")
     serve.add_argument("--port", type=int, default=8000, help="port (0 picks a free one)")
     serve.add_argument("--wwe-origin", action="append", default=[], metavar="ORIGIN", dest="serve_origins",
@@ -656,7 +669,7 @@ def main(argv: list[str]) -> int:
             return 0
         if args.command == "test":
             return cmd_test(rest)
-        build(args.wwe_origin)
+        build(args.wwe_origin, simulator=not args.no_simulator)
         return 0
     except (BuildError, ProvisionError) as exc:
         print(f"[build] error: {exc}", file=sys.stderr)

@@ -14,7 +14,7 @@ from ._numbers import whole_number
 from .call_results import CallResult, CallResults, check_call_result_type
 from .campaigns import Campaign, PreviewRecord, campaigns_from_wwe
 from .chained import ChainedRecord, chained_from_wwe
-from .errors import ArgumentTypeError, ArgumentValueError, BridgeError, MalformedResponseError
+from .errors import ArgumentTypeError, ArgumentValueError, BridgeError, BridgeTimeoutError, MalformedResponseError
 from .events import Event
 from .fields import Field, fields_from_wwe
 from .host import Host
@@ -87,6 +87,53 @@ class Outbound:
         """Dial the record *record_handle* of the preview interaction's chain."""
         args = [_args.interaction_id(interaction_id), _args.record_handle(record_handle)]
         await self._call("callPreviewRecord", args, timeout)
+
+    async def dial_preview_record(self, interaction_id: str, record_handle: int, *, timeout: float | None = None) -> str:
+        """Dial record *record_handle* of a preview and return the interaction ID of the call.
+
+        The reference: "For Preview and Push Preview modes, once the call is made the ID
+        provided becomes the new interaction ID that corresponds to the call." Use the
+        returned ID for everything after the dial (call result, reschedule, fields). It is
+        learned from WWE's ``interaction`` event: a new interaction naming the preview
+        (``previousInteractionId``) or carrying the same record; a WWE that keeps the
+        preview's ID says so with a CHANGED event for it, and that ID is returned.
+
+        Raises
+        ------
+        BridgeTimeoutError
+            When WWE announces no interaction for the call within *timeout*.
+        """
+        iid = _args.interaction_id(interaction_id)
+        handle = _args.record_handle(record_handle)
+        waited = _args.timeout(timeout, self._timeout)
+        chain = {r.chain_id for r in await self.get_chained_records(iid, timeout=timeout) if r.record_handle == handle}
+        announced: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+
+        def on_event(event: Event) -> None:
+            data = event.data if isinstance(event.data, Mapping) else {}
+            found = data.get("interaction")
+            interaction: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
+            user = interaction.get("userData")
+            record: Mapping[str, Any] = user if isinstance(user, Mapping) else {}
+            new = event.interaction_id
+            if announced.done() or new is None:
+                return
+            if event.event_type == "ADDED" and (interaction.get("previousInteractionId") == iid or (
+                    record.get("GSW_RECORD_HANDLE") == handle and record.get("GSW_CHAIN_ID") in chain)):
+                announced.set_result(new)
+            elif event.event_type == "CHANGED" and new == iid and interaction.get("state") not in (None, "preview"):
+                announced.set_result(iid)
+
+        stop = self.subscribe("interaction", on_event)
+        try:
+            await self.call_preview_record(iid, handle, timeout=timeout)
+            try:
+                async with asyncio.timeout(waited):
+                    return await announced
+            except TimeoutError:
+                raise BridgeTimeoutError("callPreviewRecord (the interaction event of the call)", waited) from None
+        finally:
+            stop()
 
     async def reject_preview_record(self, interaction_id: str, *, timeout: float | None = None) -> None:
         """Reject a (pull, push or direct push) preview record: it goes back to the campaign."""

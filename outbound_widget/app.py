@@ -36,7 +36,7 @@ from .panels.outcome import OutcomePanel
 from .panels.preview import PreviewPanel
 from .panels.record import RecordPanel
 from .panels.reschedule import ReschedulePanel
-from .state import PREVIEW, Interaction, Session, Status
+from .state import ACTIVE, PREVIEW, Interaction, Session, Status
 from .tree import Node
 
 Op = tuple[Any, ...]
@@ -332,6 +332,11 @@ class Widget:
         iid = event.interaction_id
         if not iid or event.name not in ("outbound", "interaction"):
             return
+        if event.name == "interaction" and event.event_type == "ADDED":
+            try:
+                self._follow_call(iid, event)  # at once: WWE's answer to the call may come next
+            except Exception as exc:
+                self.unexpected(exc, None, None)
         key = (event.name, iid)
         self._events.pop(key, None)  # the latest wins, in its own place in the order
         self._events[key] = event
@@ -396,6 +401,48 @@ class Widget:
         if before != (it.state, it.campaign, it.dnc):
             return it
         return "header" if new else None
+
+    def _follow_call(self, iid: str, event: Event) -> None:
+        """A dialled preview became a call with a new interaction ID: the record follows it.
+
+        The reference: "For Preview and Push Preview modes, once the call is made the ID
+        provided becomes the new interaction ID that corresponds to the call." The new
+        interaction names the preview (``previousInteractionId``) or, failing that, carries
+        the same calling-list record (``GSW_CHAIN_ID`` and ``GSW_RECORD_HANDLE`` in its
+        user data) as the one interaction this widget has just dialled.
+        """
+        if iid in self.interactions:
+            return
+        data = event.data if isinstance(event.data, Mapping) else {}
+        found = data.get("interaction")
+        interaction: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
+        previous = interaction.get("previousInteractionId")
+        if not (isinstance(previous, str) and previous in self.interactions):
+            user = interaction.get("userData")
+            record: Mapping[str, Any] = user if isinstance(user, Mapping) else {}
+            matches = [it.id for it in self.interactions.values()
+                       if (it.dialing or it.state == ACTIVE) and it.was_preview and it.record is not None
+                       and record.get("GSW_CHAIN_ID") is not None
+                       and record.get("GSW_CHAIN_ID") == it.record.chain_id
+                       and any(r.record_handle == record.get("GSW_RECORD_HANDLE") for r in it.chain or ())]
+            if len(matches) != 1:
+                return
+            previous = matches[0]
+        self.rekey(previous, iid)
+
+    def rekey(self, old: str, new: str) -> None:
+        """Interaction *old* is now *new*: its state, drafts, statuses and Retries go with it."""
+        it = self.interactions.pop(old, None)
+        if it is None:
+            return
+        it.id = new
+        self.interactions[new] = it
+        self.drafts.move(old, new)
+        self.known_changed()
+        if self.shown is it:
+            it.notice = f"The call is interaction {new} (the preview was {old}): this is the same record."
+            self.render_all()  # everything drawn for the old ID says the new one
+            self.chain.reload(it)
 
     def _prune(self) -> None:
         """Keep at most MAX_INTERACTIONS: the oldest with nothing unsaved or running go first."""

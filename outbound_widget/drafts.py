@@ -97,6 +97,14 @@ class Drafts:
     def confirmed(self, interaction_id: str) -> None:
         self.storage.remove(SENDING + interaction_id)
 
+    def move(self, old: str, new: str) -> None:
+        """The interaction got a new ID (a dialled preview): its drafts follow it."""
+        for prefix in (PREFIX, SENDING):
+            value = self.storage.get(prefix + old)
+            if value is not None:
+                self.storage.set(prefix + new, value)
+                self.storage.remove(prefix + old)
+
     def save_known(self, interactions: list[dict[str, object]]) -> None:
         """The interactions the widget knows, with what WWE's events said of them: a
         reload keeps them reachable (their drafts with them) and their state known."""

@@ -223,3 +223,12 @@ def test_wwe_origins_are_checked_and_written_on_the_pages(build_module: ModuleTy
     for bad in ("https://wwe.example.com/path", "*", "wwe.example.com", "https://*.example.com", "javascript:alert(1)"):
         with pytest.raises(build_module.BuildError, match="is not an origin"):
             build_module.wwe_origin_attribute([bad])
+
+
+def test_a_deployment_build_can_leave_the_simulator_out(build_module: ModuleType) -> None:
+    pages = {p.relative_to(build_module.WEB).as_posix() for p in build_module.web_pages(simulator=False)}
+    assert "widget.html" in pages and "console.html" in pages
+    assert "index.html" not in pages and not [p for p in pages if p.startswith("sim/")]
+    assets = {p.relative_to(build_module.WEB).as_posix() for p in build_module.web_assets(simulator=False)}
+    assert "client/service-client.js" in assets and not [a for a in assets if a.startswith("sim/")]
+    assert {p.relative_to(build_module.WEB).as_posix() for p in build_module.web_pages()} >= {"index.html", "sim/panel.html"}

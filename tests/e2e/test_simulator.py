@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import PageLog, Site
+from .conftest import PageLog, Site, open_page
 from .sim import (
     FOREIGN, call, default_scenario, error_message, log_entries, ok, open_sim, panel,
-    serve_foreign_origin,
+    serve_foreign_origin, simulator_url, wait_for_simulator,
 )
 
 REFERENCE = json.loads((Path(__file__).resolve().parents[1] / "data/reference_samples.json").read_text())
@@ -162,9 +162,12 @@ def test_preview_lifecycle(sim, view) -> None:  # type: ignore[no-untyped-def]
     iid = first["interactionId"]
     assert "has no call yet" in error_message(view, "setCallResult", iid, 6)
     ok(view, "callPreviewRecord", iid, 301)
-    # The call keeps the preview's interaction ID, and now has a call.
-    assert sim.evaluate(f"wweSim.service.interactions.get('{iid}').state") == "active"
-    ok(view, "setCallResult", iid, 33)
+    # The call is a new interaction: the preview's ID is refused from now on (reference: "once the
+    # call is made the ID provided becomes the new interaction ID that corresponds to the call").
+    call = sim.evaluate(f"[...wweSim.service.interactions.values()].find((i) => i.previousInteractionId === '{iid}')")
+    assert call["state"] == "active" and call["interactionId"] != iid
+    assert "not found" in error_message(view, "setCallResult", iid, 33)
+    ok(view, "setCallResult", call["interactionId"], 33)
     # Reject puts the record back: the next preview is the same chain again.
     again = ok(view, "getPreviewRecord", CAMPAIGN)["data"]
     ok(view, "rejectPreviewRecord", again["interactionId"])
@@ -174,7 +177,8 @@ def test_preview_lifecycle(sim, view) -> None:  # type: ignore[no-untyped-def]
     # Cancel takes it out of the campaign for good.
     ok(view, "cancelPreviewRecord", same["interactionId"])
     assert "No records available" in error_message(view, "getPreviewRecord", CAMPAIGN)
-    assert sim.locator(f"[data-interaction-id='{iid}']").count() == 1
+    called = call["interactionId"]
+    assert sim.locator(f"[data-interaction-id='{called}']").count() == 1  # the call is on the desktop
     assert sim.locator(f"[data-interaction-id='{same['interactionId']}']").count() == 0
 
 
@@ -431,3 +435,37 @@ def test_default_page_frames_the_widget(sim_factory) -> None:  # type: ignore[no
 def test_view_parameter_must_be_http(sim_factory) -> None:  # type: ignore[no-untyped-def]
     page = sim_factory(view="javascript:alert(1)")
     assert "view must be an http(s) page" in page.inner_text("[data-sim-error]")
+
+
+def test_the_call_can_keep_the_previews_id_when_the_scenario_says_so(sim_factory) -> None:  # type: ignore[no-untyped-def]
+    scenario = default_scenario()
+    scenario["previewCallNewInteractionId"] = False
+    page = sim_factory(scenario=scenario)
+    view = panel(page, "view")
+    iid = ok(view, "getPreviewRecord", CAMPAIGN)["data"]["interactionId"]
+    ok(view, "callPreviewRecord", iid, 301)
+    assert page.evaluate(f"wweSim.service.interactions.get('{iid}').state") == "active"
+    ok(view, "setCallResult", iid, 33)
+
+
+def test_a_link_cannot_configure_the_simulator_against_its_user(browser, site: Site) -> None:  # type: ignore[no-untyped-def]
+    """The simulator lives on the views' host, which the views trust: a link must not make it
+    load another site's scenario, answer every origin, or (away from this machine) anything."""
+    log = PageLog()
+    context, page = open_page(browser, log)
+    try:
+        serve_foreign_origin(context, site)
+        page.goto(simulator_url(site.url, "sim/panel.html", scenario=f"{FOREIGN}/sim/scenarios/default.json"))
+        assert wait_for_simulator(page) == "error"
+        assert "scenario must be a file of this site" in page.locator("[data-sim-error]").inner_text()
+        page.goto(simulator_url(site.url, "sim/panel.html", origins="*"))
+        assert wait_for_simulator(page) == "error"
+        assert 'origins= cannot be "*"' in page.locator("[data-sim-error]").inner_text()
+        # served from a host that is not this machine, the URL configures nothing
+        page.goto(simulator_url(f"{FOREIGN}/", f"{FOREIGN}/sim/panel.html", origins="http://evil.test"))
+        assert wait_for_simulator(page) == "ready"
+        assert "?view= is ignored" in page.locator("[data-sim-note]").inner_text()
+        assert page.evaluate("wweSim.wire.acceptedText") == FOREIGN
+        assert page.locator("[data-sim-frame=view]").get_attribute("src").endswith("/widget.html?interaction=1")  # type: ignore[union-attr]
+    finally:
+        context.close()

@@ -137,6 +137,7 @@ RESOLVE = """async (assets) => {
     badConfig: attempt(win({ parent: wwe, ancestors: [own], dataset: { wweOrigins: "https://wwe.example.com/path" } })),
     wildcard: attempt(win({ parent: wwe, ancestors: [own] }), { wweOrigins: ["*"] }),
     alone: attempt({ ...win({}), parent: undefined }, {}),
+    opaqueFrame: attempt(win({ parent: wwe, ancestors: ["null"] })),
   };
 }"""
 
@@ -154,3 +155,4 @@ def test_which_window_is_wwe(page, site: Site) -> None:  # type: ignore[no-untyp
     assert got["silentOpenerNone"] == "https://views.example.com"
     assert "is not an origin" in got["badConfig"] and "is not an origin" in got["wildcard"]
     assert "not inside WWE" in got["alone"]
+    assert "opaque origin" in got["opaqueFrame"]

@@ -303,7 +303,12 @@ def test_preview_record_end_to_end(widget) -> None:  # type: ignore[no-untyped-d
     view.locator("#w-chain button", has_text="Call this number").first.click()
     view.wait_for_selector("#chain-status[data-status=done]")
     assert sent(page, "callPreviewRecord") == [[iid, 301]]
+    # The call is a new interaction (the reference's rule, the simulator's default): the widget follows it.
+    view.wait_for_function(f"() => document.querySelector('#w-iid')?.textContent !== '{iid}'")
+    preview, iid = iid, view.locator("#w-iid").inner_text()
+    assert page.evaluate(f"wweSim.service.interactions.get('{iid}').previousInteractionId") == preview
     assert page.evaluate(f"wweSim.service.interactions.get('{iid}').state") == "active"
+    assert field(view, "Notes").input_value() == "Spoke to the customer"
     view.locator("#w-callresult").select_option(label="Answer")
     view.locator("#w-set-callresult").click()
     view.wait_for_selector("#callresult-status[data-status=done]")

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from bridge import (
+    BridgeTimeoutError,
     ArgumentTypeError,
     ArgumentValueError,
     BridgeError,
@@ -292,3 +293,38 @@ def test_default_client_without_wwe_says_what_to_do() -> None:
     else:
         with pytest.raises(NotInWWEError, match="FakeHost"):
             Outbound()
+
+
+def test_dialling_a_preview_returns_the_calls_interaction_id() -> None:
+    chain = [{"records": [{"GSW_RECORD_HANDLE": 5, "GSW_CHAIN_ID": 9, "GSW_PHONE": "+1"}]}]
+
+    async def main() -> None:
+        host = FakeHost({"getChainedRecords": chain, "callPreviewRecord": None})
+        outbound = Outbound(host)
+        host.hold("callPreviewRecord")
+        task = asyncio.ensure_future(outbound.dial_preview_record("P1", 5, timeout=1))
+        for _ in range(5):
+            await asyncio.sleep(0)
+        host.last("callPreviewRecord").answer(None)
+        host.emit("interaction", {"eventType": "REMOVED", "interaction": {"interactionId": "P1"}})
+        host.emit("interaction", {"eventType": "ADDED", "interaction": {"interactionId": "C7", "previousInteractionId": "P1"}})
+        assert await task == "C7" and host.listeners == {}
+        # matched by its record when WWE does not name the preview
+        host.modes.clear()
+        task = asyncio.ensure_future(outbound.dial_preview_record("P2", 5, timeout=1))
+        for _ in range(5):
+            await asyncio.sleep(0)
+        host.emit("interaction", {"eventType": "ADDED", "interaction": {"interactionId": "C8", "userData": {
+            "GSW_RECORD_HANDLE": 5, "GSW_CHAIN_ID": 9}}})
+        assert await task == "C8"
+        # a WWE that keeps the ID says so with a CHANGED event
+        task = asyncio.ensure_future(outbound.dial_preview_record("P3", 5, timeout=1))
+        for _ in range(5):
+            await asyncio.sleep(0)
+        host.emit("interaction", {"eventType": "CHANGED", "interaction": {"interactionId": "P3", "state": "active"}})
+        assert await task == "P3"
+        with pytest.raises(BridgeTimeoutError, match="the interaction event of the call"):
+            await outbound.dial_preview_record("P4", 5, timeout=0.05)
+        assert host.listeners == {}
+
+    run(main())

@@ -910,3 +910,40 @@ def test_a_read_that_works_on_retry_clears_its_error_and_revert_all_clears_a_sta
         await widget.idle()
         assert len(wwe.sent("updateRecordFields")) == 1 and dom.status("record") == ("idle", "")
     run(scenario())
+
+
+@pytest.mark.parametrize("named", [True, False])
+def test_a_dialled_preview_that_gets_a_new_id_keeps_its_record_drafts_and_statuses(named: bool) -> None:
+    async def scenario() -> None:
+        wwe = Wwe()
+        widget, dom = await start(wwe, iid=None)
+        click(widget, "get-preview")
+        await widget.idle()
+        assert widget.interaction_id == "P1"
+        type_into(widget, NOTES, "typed on the preview")
+        wwe.interactions["P1"]["chain"][0]["GSW_CHAIN_ID"] = 77
+        await widget.chain.load(widget.interactions["P1"])
+
+        def call(args: list[Any]) -> None:  # WWE: the call is a new interaction
+            it = wwe.interactions.pop(args[0])
+            it.update(id="C1", state="active")
+            wwe.interactions["C1"] = it
+            user = {"GSW_CHAIN_ID": 77, "GSW_RECORD_HANDLE": it["chain"][0]["GSW_RECORD_HANDLE"]}
+            wwe.host.emit("interaction", {"eventType": "ADDED", "interaction": {
+                "interactionId": "C1", "state": "active", "userData": user, **({"previousInteractionId": "P1"} if named else {})}})
+            wwe.host.emit("interaction", {"eventType": "REMOVED", "interaction": {"interactionId": "P1"}})
+
+        wwe.host.replies["callPreviewRecord"] = call
+        click(widget, "call-preview")
+        await widget.idle()
+        assert widget.interaction_id == "C1" and "P1" not in widget.interactions
+        assert dom.value("f0") == "typed on the preview" and "same record" in dom.text("slot-notice")
+        assert dom.status("preview")[0] == "done" and json.loads(dom.storage.items[PREFIX + "C1"]) == {"NOTES": "typed on the preview"}
+        assert dom.attr("w-form", "data-interaction") == "C1"
+        click(widget, "save")
+        await widget.idle()
+        assert wwe.sent("updateRecordFields")[-1] == ["C1", {"NOTES": "typed on the preview"}]
+        click(widget, "set-call-result", values={"w-callresult": "6"})
+        await widget.idle()
+        assert wwe.sent("setCallResult") == [["C1", 6]]
+    run(scenario())

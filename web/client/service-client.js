@@ -167,6 +167,12 @@ export function resolveWwe(win, config = {}) {
   let seen = null;
   let relation = "";
   if (!config.wweWindow && wweWindow === win.parent && win.location.ancestorOrigins?.length) {
+    if (win.location.ancestorOrigins[0] === "null") {
+      throw new ServiceClientConfigError(
+        "a page with an opaque origin (a sandboxed frame, a data: or srcdoc page) frames this view: WWE is " +
+        "never one, so nothing is sent to it.",
+      );
+    }
     seen = originOf(win.location.ancestorOrigins[0]);
     relation = "frames";
   } else if (!config.wweWindow && wweWindow === win.opener) {
@@ -419,5 +425,13 @@ export function installFromScript(script, win = globalThis) {
   if (data.wweOrigins) options.wweOrigins = data.wweOrigins;
   if (data.timeoutMs) options.timeoutMs = Number(data.timeoutMs);
   if (data.debug !== undefined) options.debug = data.debug !== "false";
-  return installServiceClient(options);
+  try {
+    return installServiceClient(options);
+  } catch (error) {
+    if (!(error instanceof ServiceClientConfigError)) throw error;
+    // Not bound (an untrusted site frames or opened the page): no client, and why, for the page to say.
+    win.wweServiceProblem = error.message;
+    console.warn(`wwe service client: not connected: ${error.message}`);
+    return null;
+  }
 }

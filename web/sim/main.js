@@ -41,8 +41,45 @@ function showError(message) {
   document.documentElement.dataset.simState = "error";
 }
 
+/**
+ * The simulator is a development and test tool. A link can configure it (view,
+ * scenario, origins), so a page elsewhere could open it on the views' own host,
+ * which the views trust, with a record and a framed page of its choosing. So: a
+ * scenario must come from this site, `origins=` never accepts "*", and away from
+ * this machine (loopback) the URL configures nothing at all. Leave the simulator
+ * out of a deployment anyway (build.py does when given --wwe-origin).
+ */
+const LOOPBACK = ["127.0.0.1", "localhost", "[::1]"].includes(location.hostname);
+function urlParam(name) {
+  if (!params.has(name)) return null;
+  if (!LOOPBACK) {
+    showNote(`?${name}= is ignored: the simulator takes its configuration from the URL only on this machine (127.0.0.1, localhost)`);
+    return null;
+  }
+  return params.get(name);
+}
+
+function showNote(message) {
+  const box = $("[data-sim-note]");
+  if (!box) return;
+  box.textContent = [box.textContent, message].filter(Boolean).join(" ");
+  box.hidden = false;
+}
+
+function scenarioUrlOf(text) {
+  const url = new URL(text, document.baseURI);
+  if (url.origin !== location.origin) throw new Error(`scenario must be a file of this site, not ${url.origin}`);
+  return url.href;
+}
+
+function originsOf(text) {
+  if (text !== null && text.split(/[\s,]+/).includes("*")) throw new Error("origins= cannot be \"*\" (set it in the control panel)");
+  return text;
+}
+
 async function start() {
-  const scenarioUrl = new URL(params.get("scenario") ?? "sim/scenarios/default.json", params.has("scenario") ? document.baseURI : assets).href;
+  const scenarioParam = urlParam("scenario");
+  const scenarioUrl = scenarioParam !== null ? scenarioUrlOf(scenarioParam) : new URL("sim/scenarios/default.json", assets).href;
   const scenario = await loadScenario(scenarioUrl, new URL("sim/scenario.schema.json", assets).href);
   $("[data-sim-title]").textContent = scenario.title ?? scenarioUrl;
   $("[data-sim-agent]").textContent = scenario.agent?.name ?? "Agent";
@@ -78,7 +115,7 @@ async function start() {
     syncDirectPush();
   }
 
-  const acceptedOrigins = params.get("origins") ?? scenario.options?.["accepted-web-content-origins"] ?? location.origin;
+  const acceptedOrigins = originsOf(urlParam("origins")) ?? scenario.options?.["accepted-web-content-origins"] ?? location.origin;
   wire = new WireServer({ win: window, service, acceptedOrigins, faults: scenario.faults ?? {}, log: (entry) => log.add(entry) });
   wire.start();
 
@@ -153,7 +190,7 @@ async function start() {
     },
     frames,
   };
-  frames.view.src = frameUrl(params.get("view") ?? DEFAULT_VIEW);
+  frames.view.src = frameUrl(urlParam("view") ?? DEFAULT_VIEW);
   frames.panel.src = frameUrl(PANEL);
   document.documentElement.dataset.simState = "ready";
 }

@@ -111,6 +111,8 @@ export class OutboundSimulator {
     this.onEvent = hooks.onEvent ?? (() => {});
     this.onChange = hooks.onChange ?? (() => {});
     this.callResults = { ...(scenario.callResults ?? REFERENCE_CALL_RESULTS) };
+    /** Whether dialling a preview gives the call a new interaction ID (the reference's rule). */
+    this.newIdOnCall = scenario.previewCallNewInteractionId ?? true;
     this.fieldSets = scenario.fieldSets ?? {};
     this.campaigns = new Map();
     for (const campaign of scenario.campaigns ?? []) {
@@ -211,6 +213,7 @@ export class OutboundSimulator {
       campaignName: interaction.campaignName,
       campaignMode: interaction.mode,
       doNotCall: interaction.doNotCall,
+      ...(interaction.previousInteractionId ? { previousInteractionId: interaction.previousInteractionId } : {}),
       // WWE puts the outbound record in the interaction's user data: this is where
       // a view reads GSW_TZ_OFFSET from "any of the interaction's events".
       userData: copy(record),
@@ -292,11 +295,25 @@ export class OutboundSimulator {
     if (!this._record(interaction, recordHandle)) {
       reject(`Record handle ${recordHandle} is not in the chain of interaction ${describe(interaction.interactionId)}`);
     }
-    // The preview interaction's ID becomes the call's (reference, rescheduleRecord).
     interaction.recordHandle = recordHandle;
     interaction.state = "active";
     this._record(interaction).GSW_ATTEMPTS += 1;
-    this._interactionEvent("CHANGED", interaction);
+    if (this.newIdOnCall) {
+      // The reference, for every method taking an interactionId: "For Preview and Push
+      // Preview modes, once the call is made the ID provided becomes the new interaction
+      // ID that corresponds to the call." The call is a new interaction (ADDED, naming the
+      // preview it came from); the preview's ID is gone (REMOVED) and is refused from now on.
+      const previous = interaction.interactionId;
+      this.interactions.delete(previous);
+      interaction.interactionId = this._newInteractionId();
+      interaction.previousInteractionId = previous;
+      this.interactions.set(interaction.interactionId, interaction);
+      this._interactionEvent("ADDED", interaction);
+      this.onEvent("interaction", { eventType: "REMOVED", interaction: { ...this.interactionView(interaction),
+        interactionId: previous, state: "preview" } });
+    } else {
+      this._interactionEvent("CHANGED", interaction); // the call keeps the preview's ID
+    }
     this.onChange();
   }
 

@@ -75,7 +75,9 @@ function methodRow(service, method, params) {
 const service = window.genesys?.wwe?.service;
 if (!service) {
   const box = document.querySelector("[data-panel-error]");
-  box.textContent = "genesys.wwe.service is missing: this panel must be framed by the simulator (index.html).";
+  box.textContent = window.wweServiceProblem
+    ? `Not connected to WWE: ${window.wweServiceProblem}`
+    : "genesys.wwe.service is missing: this panel must be framed by the simulator (index.html).";
   box.hidden = false;
   document.documentElement.dataset.panelState = "error";
 } else {
