@@ -418,3 +418,55 @@ def test_an_event_flood_keeps_the_page_responsive_and_loads_little(widget) -> No
     assert made < 100, made  # was three reads per pushed record: 6,000
     assert view.locator("#w-switch option").count() <= 101  # pruned: the list does not grow without bound
     assert view.evaluate("window.longest") < 100
+
+
+def test_a_dialled_preview_keeps_its_edits_under_the_calls_new_id_or_its_own(widget_factory) -> None:  # type: ignore[no-untyped-def]
+    for new_id in (True, False):
+        scenario = default_scenario()
+        scenario["previewCallNewInteractionId"] = new_id
+        page, view = widget_factory(scenario=scenario, interaction=None, record=False)
+        view.locator("#w-get-preview").click()
+        view.wait_for_selector(".preview-actions:not([hidden])")
+        wait_for_widget(view)
+        preview = view.locator("#w-iid").inner_text()
+        field(view, "Notes").fill("typed before the call")
+        view.locator("#w-call-preview").click()
+        expect(view.locator("#preview-status")).to_have_attribute("data-status", "done")
+        if new_id:
+            view.wait_for_function(f"() => document.querySelector('#w-iid')?.textContent !== {preview!r}")
+        wait_idle(view)
+        call = view.locator("#w-iid").inner_text()
+        assert (call != preview) is new_id
+        assert field(view, "Notes").input_value() == "typed before the call"
+        drafts = view.evaluate("Object.keys(sessionStorage).filter((k) => k.includes('draft'))")
+        assert drafts == [f"wwe-outbound-widget:draft:{call}"]
+        view.locator("#w-save").click()
+        expect(view.locator("#record-status")).to_have_attribute("data-status", "done")
+        view.locator("#w-callresult").select_option(label="Answer")
+        view.locator("#w-set-callresult").click()
+        expect(view.locator("#callresult-status")).to_have_attribute("data-status", "done")
+        assert sent(page, "updateRecordFields")[-1][0] == call and sent(page, "setCallResult") == [[call, 33]]
+        assert view.locator("#chain-status").get_attribute("data-status") != "error"
+
+
+def test_the_callback_is_checked_in_the_records_zone_across_dst_and_its_window(widget_factory) -> None:  # type: ignore[no-untyped-def]
+    scenario = default_scenario()
+    record = scenario["campaigns"][0]["chains"][0]["records"][0]
+    # A Los Angeles customer read in winter (PST, -28800), calling hours 09:00-20:00
+    record.update({"GSW_TZ_NAME": "PST", "GSW_TZ_OFFSET": -28800, "GSW_FROM": 9 * 3600, "GSW_UNTIL": 20 * 3600})
+    page, view = widget_factory(scenario=scenario, context_options={"timezone_id": "Europe/London"})
+    expect(view.locator("#w-zone")).to_contain_text("PST (America/Los_Angeles, UTC-0")
+    when = view.locator("#w-when")
+    when.fill("07/01/2031 08:00")  # PDT in July: 15:00 UTC, 16:00 in London (BST)
+    expect(view.locator("#w-when-local")).to_have_text("= 07/01/2031 16:00 your time (Europe/London)")
+    expect(view.locator("#w-when-warning")).to_contain_text("08:00 is outside the customer's calling window, "
+                                                            "09:00–20:00 record time (17:00–04:00 your time)")
+    view.locator("#w-reschedule").click()
+    expect(view.locator("#w-reschedule-anyway")).to_be_visible()
+    flush(view)
+    assert sent(page, "rescheduleRecord") == []
+    when.fill("07/01/2031 10:30")
+    expect(view.locator("#w-when-warning")).to_be_hidden()
+    view.locator("#w-reschedule").click()
+    expect(view.locator("#reschedule-status")).to_have_attribute("data-status", "done")
+    assert sent(page, "rescheduleRecord") == [["1", 283, "07/01/2031 10:30", "PERSONAL"]]
