@@ -54,15 +54,20 @@ class Drafts:
         else:
             self.storage.remove(PREFIX + interaction_id)
 
-    def load(self, interaction_id: str) -> dict[str, str]:
-        raw = self.storage.get(PREFIX + interaction_id)
+    def _json(self, key: str) -> object:
+        """What the storage holds under *key*, parsed; None when absent or not JSON (storage is the tab's: anything may be there)."""
+        raw = self.storage.get(key)
         try:
-            edits = json.loads(raw) if raw else {}
+            return json.loads(raw) if raw else None
         except ValueError:
-            return {}
-        if not isinstance(edits, dict):
-            return {}
-        return {str(k): v for k, v in edits.items() if isinstance(v, str)}
+            return None
+
+    def _texts(self, key: str) -> dict[str, str]:
+        found = self._json(key)
+        return {str(k): v for k, v in found.items() if isinstance(v, str)} if isinstance(found, dict) else {}
+
+    def load(self, interaction_id: str) -> dict[str, str]:
+        return self._texts(PREFIX + interaction_id)
 
     def restore(self, interaction_id: str, editor: RecordEditor) -> list[str]:
         """Apply the stored edits to *editor*; returns the names restored.
@@ -87,12 +92,7 @@ class Drafts:
 
     def sent_unconfirmed(self, interaction_id: str) -> dict[str, str]:
         """What a save sent before the page was reloaded, if it was never confirmed."""
-        raw = self.storage.get(SENDING + interaction_id)
-        try:
-            texts = json.loads(raw) if raw else {}
-        except ValueError:
-            return {}
-        return {str(k): v for k, v in texts.items() if isinstance(v, str)} if isinstance(texts, dict) else {}
+        return self._texts(SENDING + interaction_id)
 
     def confirmed(self, interaction_id: str) -> None:
         self.storage.remove(SENDING + interaction_id)
@@ -111,11 +111,7 @@ class Drafts:
         self.storage.set(KNOWN, json.dumps(interactions))
 
     def load_known(self) -> list[dict[str, object]]:
-        raw = self.storage.get(KNOWN)
-        try:
-            known = json.loads(raw) if raw else []
-        except ValueError:
-            return []
+        known = self._json(KNOWN)
         if not isinstance(known, list):
             return []
         return [item for item in known if isinstance(item, dict) and isinstance(item.get("id"), str) and item["id"]]

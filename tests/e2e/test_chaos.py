@@ -80,12 +80,10 @@ def test_widget_survives_concurrent_chaos(browser, site: Site) -> None:  # type:
             # The record shows at once (the widget keeps it); a widget that read it again on
             # every switch could meet a fault here: the agent would press Retry until it loads.
             for _ in range(20):
+                view.wait_for_function("() => document.querySelector('#w-form, #record-status button')")
                 if view.locator("#w-form").count():
                     return
-                retry = view.locator("#record-status").get_by_role("button", name="Retry")
-                if retry.count():
-                    retry.click()
-                view.wait_for_timeout(100)
+                view.locator("#record-status").get_by_role("button", name="Retry").click()
             raise AssertionError(f"interaction {iid}'s record did not show after a switch: "
                                  f"{view.locator('#slot-record').inner_text()}")
 

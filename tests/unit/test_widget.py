@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import datetime, timezone
 from typing import Any
 
 import pytest
 
 from bridge import Field, Outbound, RecordEditor
 from bridge.testing import FakeFailure, FakeHost
-from bridge.values import FieldValueError
 from outbound_widget.app import Widget
 from outbound_widget.controls import ControlKind, control_for
 from outbound_widget.drafts import PREFIX, Drafts, MemoryStorage

@@ -150,6 +150,21 @@ def switch(widget: Widget, iid: str) -> None:
     widget.handle({"type": "change", "action": "switch", "value": iid})
 
 
+async def held_save(widget: Widget, wwe: Wwe) -> Any:
+    """Click Save with WWE holding its answer to the update; returns the held call."""
+    wwe.host.hold("updateRecordFields")
+    click(widget, "save")
+    await turn()
+    return wwe.host.last("updateRecordFields")
+
+
+def answer(wwe: Wwe, call: Any) -> None:
+    """WWE applies a held update and answers it."""
+    wwe.host.modes.clear()
+    wwe.update(call.args)
+    call.answer(None)
+
+
 def deliver_preview(wwe: Wwe, widget: Widget, iid: str) -> None:
     wwe.add(iid, "preview", [record(500, "+15550500")])
     wwe.host.emit("outbound", {"eventType": "PreviewRecord", "interactionId": iid, "campaignName": "Sales"})
@@ -284,16 +299,11 @@ def test_text_typed_during_a_save_is_kept_on_top_of_the_new_baseline() -> None:
         wwe = Wwe()
         widget, dom = await start(wwe)
         type_into(widget, NOTES, "first")
-        wwe.host.hold("updateRecordFields")
-        click(widget, "save")
-        await turn()
+        call = await held_save(widget, wwe)
         type_into(widget, NOTES, "first and more", kind="input")
         type_into(widget, VISITS, "9", kind="input")
-        call = wwe.host.last("updateRecordFields")
         assert call.args == ["1", {"NOTES": "first"}]
-        wwe.host.modes.clear()
-        wwe.update(call.args)
-        call.answer(None)
+        answer(wwe, call)
         await widget.idle()
         editor = widget.shown.editor  # type: ignore[union-attr]
         assert editor is not None and editor.changes() == {"NOTES": "first and more", "VISITS": 9}
@@ -309,15 +319,10 @@ def test_a_failed_read_back_keeps_what_was_sent_as_the_baseline_not_what_was_typ
         wwe = Wwe()
         widget, dom = await start(wwe)
         type_into(widget, NOTES, "sent")
-        wwe.host.hold("updateRecordFields")
-        click(widget, "save")
-        await turn()
+        call = await held_save(widget, wwe)
         type_into(widget, NOTES, "typed later", kind="input")
-        call = wwe.host.last("updateRecordFields")
-        wwe.update(call.args)
         wwe.host.replies["getRecordFields"] = lambda a: (_ for _ in ()).throw(FakeFailure("OCS is busy"))
-        wwe.host.modes.clear()
-        call.answer(None)
+        answer(wwe, call)
         await widget.idle()
         state, text = dom.status("record")
         assert state == "done" and "could not read the record back" in text and "OCS is busy" in text
