@@ -146,7 +146,8 @@ class CallingWindow:
         if record is None or record.call_from is None or record.call_until is None:
             return None
         window = cls(record.call_from, record.call_until)
-        return None if window.start == window.end else window
+        whole_day = window.start == time(0, 0) and window.end >= time(23, 59)  # the reference's sample: 0 to 86399
+        return None if window.start == window.end or whole_day else window
 
     def contains(self, moment: time) -> bool:
         if self.start <= self.end:

@@ -101,7 +101,8 @@ def test_calling_windows_including_across_midnight_and_missing_or_invalid() -> N
     assert night is not None and night.contains(time(23, 30)) and night.contains(time(1, 0))
     assert not night.contains(time(12, 0))
     for bad in ({}, {"GSW_FROM": 3600}, {"GSW_FROM": "x", "GSW_UNTIL": 7200}, {"GSW_FROM": -5, "GSW_UNTIL": 7200},
-                {"GSW_FROM": 3600, "GSW_UNTIL": 90000}, {"GSW_FROM": 3600, "GSW_UNTIL": 3600}):
+                {"GSW_FROM": 3600, "GSW_UNTIL": 90000}, {"GSW_FROM": 3600, "GSW_UNTIL": 3600},
+                {"GSW_FROM": 0, "GSW_UNTIL": 86399}):
         assert CallingWindow.of(record(**bad)) is None, bad
 
 
