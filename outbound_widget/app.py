@@ -18,11 +18,8 @@ Rules it keeps:
 from __future__ import annotations
 
 import asyncio
-import time
 import traceback
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
-import dataclasses
 from datetime import datetime, timezone
 from typing import Any, Protocol
 
@@ -36,17 +33,12 @@ from .panels.outcome import OutcomePanel
 from .panels.preview import PreviewPanel
 from .panels.record import RecordPanel
 from .panels.reschedule import ReschedulePanel
-from .state import ACTIVE, PREVIEW, Interaction, Session, Status
+from .state import PREVIEW, Interaction, Session, Status
 from .tree import Node
+from .wwe_events import COALESCE_S, MAX_INTERACTIONS, WweEvents
 
 Op = tuple[Any, ...]
 
-#: How long WWE's events are gathered before being handled together (a burst is one batch).
-COALESCE_S = 0.02
-#: How long one batch of events may run before the browser gets a turn.
-EVENT_BUDGET_S = 0.008
-#: Interactions kept (the switcher lists them); the oldest with nothing unsaved go first.
-MAX_INTERACTIONS = 100
 
 
 class Dom(Protocol):
@@ -59,15 +51,6 @@ class Dom(Protocol):
     def warn(self, message: str) -> None: ...
     def error(self, message: str) -> None: ...
     def local_time(self, utc: datetime) -> tuple[str, str]: ...
-
-
-@dataclasses.dataclass
-class _Batch:
-    """What a burst of WWE's events asks to draw, gathered until the burst is handled."""
-
-    show: str | None = None
-    changed: set[Interaction] = dataclasses.field(default_factory=set)
-    header: bool = False
 
 
 def _utc_now() -> datetime:
@@ -103,10 +86,8 @@ class Widget:
         self.tasks: set[asyncio.Task[Any]] = set()
         self.errors: list[BaseException] = []
         self.stop_events: Callable[[], None] | None = None
-        self._events: OrderedDict[tuple[str, str], Event] = OrderedDict()
-        self._batch = _Batch()
+        self.events = WweEvents(self)
         self._known_dirty = False
-        self._flush_handle: asyncio.TimerHandle | asyncio.Handle | None = None
         self.record = RecordPanel(self)
         self.outcome = OutcomePanel(self)
         self.reschedule = ReschedulePanel(self)
@@ -140,10 +121,7 @@ class Widget:
         if self.stop_events:
             self.stop_events()
             self.stop_events = None
-        if self._flush_handle is not None:
-            self._flush_handle.cancel()
-            self._flush_handle = None
-        self._events.clear()
+        self.events.close()
         for task in self.tasks:
             task.cancel()
 
@@ -180,12 +158,12 @@ class Widget:
 
     def busy(self) -> bool:
         """Whether an action, a load or WWE's events are still being handled (for tests and the page)."""
-        return self._flush_handle is not None or any(not task.done() for task in self.tasks)
+        return self.events.pending or any(not task.done() for task in self.tasks)
 
     async def idle(self) -> None:
         """Wait until every action started so far is finished; re-raise the first unexpected error."""
         while self.busy():
-            while self._flush_handle is not None:
+            while self.events.pending:
                 await asyncio.sleep(COALESCE_S)
             await asyncio.gather(*list(self.tasks), return_exceptions=True)
         if self.errors:
@@ -320,115 +298,10 @@ class Widget:
             self.chain.render(it)
         self.preview.render(it)
 
-    # -- WWE events ---------------------------------------------------------------------------
-    #
-    # Events are coalesced: each is kept per (kind, interaction), the latest winning, and
-    # the batch is handled a moment later (COALESCE_S) within a time budget, drawing once
-    # and loading only the record the batch ends on. A real WWE sends a few events a
-    # minute; a bug or a hostile frame on WWE's origin can send thousands a second, and
-    # the page must stay usable (see bench/events.py).
+    # -- WWE events (wwe_events.py gathers them; what they change is done here) -------------
 
     def on_event(self, event: Event) -> None:
-        iid = event.interaction_id
-        if not iid or event.name not in ("outbound", "interaction"):
-            return
-        if event.name == "interaction" and event.event_type == "ADDED":
-            try:
-                self._follow_call(iid, event)  # at once: WWE's answer to the call may come next
-            except Exception as exc:
-                self.unexpected(exc, None, None)
-        key = (event.name, iid)
-        self._events.pop(key, None)  # the latest wins, in its own place in the order
-        self._events[key] = event
-        if self._flush_handle is None:
-            self._flush_handle = asyncio.get_running_loop().call_later(COALESCE_S, self._flush_events)
-
-    def _flush_events(self) -> None:
-        self._flush_handle = None
-        deadline = time.perf_counter() + EVENT_BUDGET_S
-        batch = self._batch
-        while self._events and time.perf_counter() < deadline:
-            _, event = self._events.popitem(last=False)
-            try:
-                effect = self._apply_event(event)
-            except Exception as exc:
-                self.unexpected(exc, None, None)
-                continue
-            if effect == "show":
-                batch.show = event.interaction_id
-            elif isinstance(effect, Interaction):
-                batch.changed.add(effect)
-            elif effect == "header":
-                batch.header = True
-        if self._events:  # over budget: the browser gets a turn, then the rest (drawn once, at the end)
-            self._flush_handle = asyncio.get_running_loop().call_later(0, self._flush_events)
-            return
-        self._batch = _Batch()
-        self._prune()
-        if batch.show is not None and batch.show in self.interactions:
-            self.spawn(self.show(batch.show))  # only the record the burst ends on is loaded
-        elif self.shown is not None and self.shown in batch.changed:
-            self.render_state(self.shown)
-        elif batch.header or batch.changed:
-            self.render_header()
-
-    def _apply_event(self, event: Event) -> Interaction | str | None:
-        """Update what the widget knows from one event; says what to draw."""
-        data: Mapping[str, Any] = event.data if isinstance(event.data, Mapping) else {}
-        iid = event.interaction_id
-        assert iid is not None
-        if event.name == "outbound":
-            if event.event_type != "PreviewRecord":
-                return None
-            campaign = data.get("campaignName")
-            it = self.remember(iid, PREVIEW, campaign if isinstance(campaign, str) else None)
-            it.was_preview = True
-            return "show"
-        if event.event_type == "REMOVED":
-            self.forget(iid, draw=False)
-            return "header" if self.shown is not None else None
-        if event.event_type not in ("ADDED", "CHANGED"):
-            return None
-        found = data.get("interaction")
-        interaction: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
-        state, campaign, dnc = interaction.get("state"), interaction.get("campaignName"), interaction.get("doNotCall")
-        new = iid not in self.interactions
-        it = self.remember(iid)
-        before = (it.state, it.campaign, it.dnc)
-        self.remember(iid, state if isinstance(state, str) else None, campaign if isinstance(campaign, str) else None)
-        if isinstance(dnc, bool):
-            it.dnc = dnc
-        if before != (it.state, it.campaign, it.dnc):
-            return it
-        return "header" if new else None
-
-    def _follow_call(self, iid: str, event: Event) -> None:
-        """A dialled preview became a call with a new interaction ID: the record follows it.
-
-        The reference: "For Preview and Push Preview modes, once the call is made the ID
-        provided becomes the new interaction ID that corresponds to the call." The new
-        interaction names the preview (``previousInteractionId``) or, failing that, carries
-        the same calling-list record (``GSW_CHAIN_ID`` and ``GSW_RECORD_HANDLE`` in its
-        user data) as the one interaction this widget has just dialled.
-        """
-        if iid in self.interactions:
-            return
-        data = event.data if isinstance(event.data, Mapping) else {}
-        found = data.get("interaction")
-        interaction: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
-        previous = interaction.get("previousInteractionId")
-        if not (isinstance(previous, str) and previous in self.interactions):
-            user = interaction.get("userData")
-            record: Mapping[str, Any] = user if isinstance(user, Mapping) else {}
-            matches = [it.id for it in self.interactions.values()
-                       if (it.dialing or it.state == ACTIVE) and it.was_preview and it.record is not None
-                       and record.get("GSW_CHAIN_ID") is not None
-                       and record.get("GSW_CHAIN_ID") == it.record.chain_id
-                       and any(r.record_handle == record.get("GSW_RECORD_HANDLE") for r in it.chain or ())]
-            if len(matches) != 1:
-                return
-            previous = matches[0]
-        self.rekey(previous, iid)
+        self.events.receive(event)
 
     def rekey(self, old: str, new: str) -> None:
         """Interaction *old* is now *new*: its state, drafts, statuses and Retries go with it."""
@@ -443,19 +316,6 @@ class Widget:
             it.notice = f"The call is interaction {new} (the preview was {old}): this is the same record."
             self.render_all()  # everything drawn for the old ID says the new one
             self.chain.reload(it)
-
-    def _prune(self) -> None:
-        """Keep at most MAX_INTERACTIONS: the oldest with nothing unsaved or running go first."""
-        excess = len(self.interactions) - MAX_INTERACTIONS
-        if excess <= 0:
-            return
-        for iid, it in list(self.interactions.items()):
-            if excess <= 0:
-                break
-            idle = not any(area.busy for area in it.areas.values()) and not it.saving and not it.dialing
-            if it is not self.shown and idle and not (it.editor and it.editor.has_changes()):
-                del self.interactions[iid]
-                excess -= 1
 
     # -- page events ----------------------------------------------------------------------------
 

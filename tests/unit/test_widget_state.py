@@ -827,7 +827,7 @@ def test_outcome_and_schedule_edges() -> None:
 
 
 def test_an_event_flood_is_coalesced_bounded_and_fetches_once() -> None:
-    from outbound_widget.app import MAX_INTERACTIONS
+    from outbound_widget.wwe_events import MAX_INTERACTIONS
 
     async def scenario() -> None:
         wwe = Wwe()
