@@ -469,3 +469,21 @@ def test_a_link_cannot_configure_the_simulator_against_its_user(browser, site: S
         assert page.locator("[data-sim-frame=view]").get_attribute("src").endswith("/widget.html?interaction=1")  # type: ignore[union-attr]
     finally:
         context.close()
+
+
+def test_wwe_ignores_a_view_over_its_rate_limit_for_the_quarantine_delay(sim_factory) -> None:  # type: ignore[no-untyped-def]
+    page = sim_factory()
+    view = panel(page, "view")
+    page.evaluate("wweSim.setRateLimit(5, 1)")  # 5 requests a second, then 1 s of silence
+    view.evaluate("""() => { window.answers = [];
+        for (let i = 0; i < 8; i++) genesys.wwe.service.outbound.getCampaigns((a) => answers.push(i), () => answers.push(-i)); }""")
+    view.wait_for_function("() => answers.length === 5")
+    page.wait_for_function("() => wweSim.log.entries.filter((e) => e.kind === 'refused').length === 2")
+    assert view.evaluate("answers") == [0, 1, 2, 3, 4]
+    notes = [e["text"] for e in log_entries(page) if e["kind"] in ("quarantine", "refused")]
+    assert "over service-client-api.rate-limit (5 requests a second)" in notes[0] and "ignored for 1 s" in notes[0]
+    assert all("quarantined for" in text for text in notes[1:])
+    # once the quarantine is over, the view is answered again
+    page.wait_for_function("() => [...wweSim.wire.quarantined.values()].every((end) => performance.now() >= end)")
+    assert ok(view, "getCampaigns")["data"]
+    assert page.locator("[data-sim-rate-limit]").input_value() == "5"

@@ -116,8 +116,21 @@ async function start() {
   }
 
   const acceptedOrigins = originsOf(urlParam("origins")) ?? scenario.options?.["accepted-web-content-origins"] ?? location.origin;
-  wire = new WireServer({ win: window, service, acceptedOrigins, faults: scenario.faults ?? {}, log: (entry) => log.add(entry) });
+  wire = new WireServer({
+    win: window, service, acceptedOrigins, faults: scenario.faults ?? {}, log: (entry) => log.add(entry),
+    rateLimit: scenario.options?.["service-client-api.rate-limit"] ?? 0,
+    quarantineDelayS: scenario.options?.["service-client-api.rate-limit-quarantine-delay"] ?? 30,
+  });
   wire.start();
+  const rateInput = $("[data-sim-rate-limit]");
+  const quarantineInput = $("[data-sim-quarantine]");
+  rateInput.value = String(wire.rateLimit);
+  quarantineInput.value = String(wire.quarantineDelayS);
+  $("[data-sim-rate-form]").addEventListener("submit", (event) => {
+    event.preventDefault();
+    wire.setRateLimit(rateInput.value, quarantineInput.value);
+    log.add({ kind: "note", text: `service-client-api.rate-limit = ${wire.rateLimit}, quarantine delay ${wire.quarantineDelayS} s` });
+  });
 
   // Controls: origins option, faults, delivery.
   const originsInput = $("[data-sim-origins]");
@@ -174,6 +187,11 @@ async function start() {
     scenario, service, wire, log,
     setFault: (method, fault) => { wire.setFault(method, fault); faults.render(wire.faults); },
     setAcceptedOrigins: (text) => { wire.setAcceptedOrigins(text); originsInput.value = wire.acceptedText; },
+    setRateLimit: (limit, quarantineDelayS = 30) => {
+      wire.setRateLimit(limit, quarantineDelayS);
+      rateInput.value = String(wire.rateLimit);
+      quarantineInput.value = String(wire.quarantineDelayS);
+    },
     deliver: (campaignName) => service.pushRecord(campaignName)?.interactionId ?? null,
     /** Deliver these records (one chain) through a campaign; returns the new interaction's ID. */
     deliverRecords: (campaignName, records) => service.pushRecord(campaignName, service.addChain(campaignName, records)).interactionId,

@@ -66,10 +66,15 @@ export class WireServer {
    * @param {object} [options.faults] method -> fault
    * @param {(entry: object) => void} [options.log]
    */
-  constructor({ win, service, acceptedOrigins, faults = {}, log = () => {} }) {
+  constructor({ win, service, acceptedOrigins, faults = {}, log = () => {}, rateLimit = 0, quarantineDelayS = 30,
+                now = () => performance.now() }) {
     this.win = win;
     this.service = service;
     this.log = log;
+    this.now = now;
+    this.setRateLimit(rateLimit, quarantineDelayS);
+    this.recent = new Map(); // view window -> times (ms) of its requests in the last second
+    this.quarantined = new Map(); // view window -> end of its quarantine (ms)
     this.faults = new Map();
     for (const [method, fault] of Object.entries(faults)) this.setFault(method, fault);
     this.subscriptions = new Map(); // id -> {names, source, origin}
@@ -98,6 +103,40 @@ export class WireServer {
     return this.accepted.any || this.accepted.origins.has(origin);
   }
 
+  /**
+   * WWE's `service-client-api.rate-limit` (requests per second one view may send; 0:
+   * no limit) and `service-client-api.rate-limit-quarantine-delay` (seconds, default
+   * 30, during which WWE ignores the requests of a view that went over it). As we read
+   * WWE's option reference: the definitions were not in this project's stored copies.
+   */
+  setRateLimit(limit, quarantineDelayS = 30) {
+    const perSecond = Number(limit);
+    const delay = Number(quarantineDelayS);
+    this.rateLimit = Number.isInteger(perSecond) && perSecond > 0 ? perSecond : 0;
+    this.quarantineDelayS = Number.isFinite(delay) && delay >= 0 ? delay : 30;
+  }
+
+  /** Whether a view's request is ignored: it is quarantined, or this one takes it over the limit. */
+  overLimit(source, message) {
+    if (!this.rateLimit) return false;
+    const now = this.now();
+    const until = this.quarantined.get(source);
+    if (until !== undefined && now < until) {
+      this.log({ kind: "refused", message, text: `quarantined for ${((until - now) / 1000).toFixed(1)} s more (rate limit): ignored` });
+      return true;
+    }
+    this.quarantined.delete(source);
+    const recent = (this.recent.get(source) ?? []).filter((t) => now - t < 1000);
+    recent.push(now);
+    this.recent.set(source, recent);
+    if (recent.length <= this.rateLimit) return false;
+    this.quarantined.set(source, now + this.quarantineDelayS * 1000);
+    this.recent.delete(source);
+    this.log({ kind: "quarantine", message, text: `over service-client-api.rate-limit (${this.rateLimit} requests a second): ` +
+               `the view's requests are ignored for ${this.quarantineDelayS} s` });
+    return true;
+  }
+
   setFault(method, fault) {
     const normalized = normalizeFault(fault);
     if (normalized) this.faults.set(method, normalized);
@@ -124,6 +163,7 @@ export class WireServer {
       if (isRequest) reply({ request: message.request, errorMessage: `Unsupported protocolVersion ${JSON.stringify(message.protocolVersion)}: this WWE speaks ${PROTOCOL_VERSION}` });
       return;
     }
+    if (isRequest && this.overLimit(event.source, message)) return; // WWE stays silent, as for an unlisted origin
     this.log({ kind: "request", origin: event.origin, message });
     if (message.event === "subscribe") {
       const names = Array.isArray(message.data) ? message.data.map(String) : [String(message.data)];
