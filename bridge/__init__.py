@@ -31,6 +31,7 @@ from .events import Event
 from .fields import Field, FieldType, ValueType
 from .client import DEFAULT_TIMEOUT, Outbound
 from ._pyodide import allow_run_sync  # the event loop's opt-in to stack switching
+from .rate_limit import QuarantinedError, RateLimit
 from .record import RecordEditor
 from .schedule import CallbackTimeError, CallbackType, CallingWindow, format_reschedule, to_record_time
 from .zones import RecordZone
@@ -61,6 +62,8 @@ __all__ = [
     "Outbound",
     "OutboundError",
     "PreviewRecord",
+    "QuarantinedError",
+    "RateLimit",
     "RecordEditor",
     "RecordZone",
     "ValueType",

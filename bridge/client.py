@@ -18,6 +18,7 @@ from .errors import ArgumentTypeError, ArgumentValueError, BridgeError, BridgeTi
 from .events import Event
 from .fields import Field, fields_from_wwe
 from .host import Host
+from .rate_limit import Limiter, RateLimit
 from .record import RecordEditor, validate_record_data
 from .schedule import CallbackType, CallingWindow, check_callback, record_local
 from .schedule import callback_type as check_callback_type
@@ -46,6 +47,9 @@ class Outbound:
         Default seconds to wait for each answer (per call: ``timeout=``).
     clock : callable, optional
         The current time (aware), for refusing callbacks in the past; tests pass their own.
+    rate_limit : RateLimit, optional
+        WWE's rate limit for this view, as configured in WWE: the bridge paces its
+        requests under it, or fails fast during a quarantine (see `bridge.rate_limit`).
 
     Examples
     --------
@@ -54,7 +58,7 @@ class Outbound:
     """
 
     def __init__(self, host: Host | None = None, *, timeout: float = DEFAULT_TIMEOUT,
-                 clock: Callable[[], datetime] | None = None) -> None:
+                 clock: Callable[[], datetime] | None = None, rate_limit: RateLimit | None = None) -> None:
         if host is None:
             from ._pyodide import PyodideHost  # the one module that touches js/pyodide
 
@@ -62,11 +66,20 @@ class Outbound:
         self._host = host
         self._timeout = _args.timeout(timeout, DEFAULT_TIMEOUT)
         self._clock = clock or (lambda: datetime.now(timezone.utc))  # "now", for callbacks in the past
+        self._limiter = Limiter(rate_limit) if rate_limit is not None else None
         self._calls = Calls(host)
         self._call_results: CallResults | None = None
 
+    @staticmethod
+    def _check_timeout(seconds: Any) -> float:
+        """*seconds* as a per-call timeout, or `ArgumentTypeError`/`ArgumentValueError` saying why not."""
+        return _args.timeout(seconds, DEFAULT_TIMEOUT)
+
     async def _call(self, method: str, args: Sequence[Any] = (), timeout: float | None = None) -> Any:
-        return await self._calls.call(method, list(args), _args.timeout(timeout, self._timeout))
+        waited = _args.timeout(timeout, self._timeout)
+        if self._limiter is not None:
+            await self._limiter.acquire(method)  # may wait (pacing) or raise QuarantinedError
+        return await self._calls.call(method, list(args), waited)
 
     async def _fetch(self, method: str, args: Sequence[Any], timeout: float | None) -> Any:
         """Call a getter and return the `data` of its answer."""

@@ -14,7 +14,7 @@ from typing import Any
 import js
 from pyodide.ffi import create_proxy
 
-from bridge import Outbound
+from bridge import DEFAULT_TIMEOUT, BridgeError, Outbound, RateLimit
 
 from .app import Op, Widget
 from .drafts import MemoryStorage, Storage
@@ -71,13 +71,35 @@ class PageDom:
         return str(text), str(zone)
 
 
+def _rate_limit() -> RateLimit | None:
+    """WWE's rate limit as the deployer wrote it on the page: `<html data-wwe-rate-limit="5"
+    data-wwe-rate-limit-quarantine-delay="30" data-wwe-rate-limit-pace="off">` (pacing is on by default)."""
+    data = js.document.documentElement.dataset
+    per_second = getattr(data, "wweRateLimit", None)
+    if not per_second:
+        return None
+    try:
+        return RateLimit(int(per_second), float(getattr(data, "wweRateLimitQuarantineDelay", None) or 30),
+                         pace=getattr(data, "wweRateLimitPace", None) != "off")
+    except (ValueError, BridgeError) as exc:
+        js.console.warn(f"ignoring data-wwe-rate-limit={per_second!r}: {exc}")
+        return None
+
+
 def _outbound(timeout: str | None) -> Outbound:
-    """The page's client, or one with another per-call timeout (seconds, from ?timeout=)."""
+    """The page's client, or one with another per-call timeout (seconds, from ?timeout=) or
+    WWE's rate limit (from the page)."""
+    seconds: float | None = None
     if timeout:
         try:
-            return Outbound(timeout=float(timeout))
+            seconds = float(timeout)
+            Outbound._check_timeout(seconds)
         except (ValueError, TypeError) as exc:
             js.console.warn(f"ignoring ?timeout={timeout!r}: {exc}")
+            seconds = None
+    limit = _rate_limit()
+    if seconds is not None or limit is not None:
+        return Outbound(timeout=seconds if seconds is not None else DEFAULT_TIMEOUT, rate_limit=limit)
     import bridge
     page_outbound: Outbound = bridge.outbound
     return page_outbound

@@ -20,10 +20,10 @@ from __future__ import annotations
 import asyncio
 import traceback
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
-from bridge import BridgeError, CallResults, Event, NotInWWEError, Outbound
+from bridge import BridgeError, CallResults, Event, NotInWWEError, Outbound, QuarantinedError
 
 from . import views
 from .drafts import Drafts, Storage
@@ -88,6 +88,7 @@ class Widget:
         self.stop_events: Callable[[], None] | None = None
         self.events = WweEvents(self)
         self._known_dirty = False
+        self._quarantine_notice_until = 0.0
         self.record = RecordPanel(self)
         self.outcome = OutcomePanel(self)
         self.reschedule = ReschedulePanel(self)
@@ -156,6 +157,24 @@ class Widget:
                 self.shown.notice = status.message
             self.render_notice()
 
+    def noted(self, exc: BridgeError) -> None:
+        """A failed call: one that WWE's rate limit stopped is said once, in the notice."""
+        if isinstance(exc, QuarantinedError):
+            self.quarantined(exc)
+
+    def quarantined(self, exc: QuarantinedError) -> None:
+        """WWE ignores this view for a while (its rate limit): said once, not per call."""
+        loop = asyncio.get_running_loop()
+        if loop.time() < self._quarantine_notice_until:
+            return
+        self._quarantine_notice_until = loop.time() + exc.remaining_s
+        ends = (self.clock() + timedelta(seconds=exc.remaining_s)).astimezone().strftime("%H:%M:%S")
+        self.message = (f"WWE is ignoring this view's requests until about {ends}: it went over WWE's rate limit. "
+                        "Nothing was sent; Retry once that time has passed.")
+        if self.shown is not None:
+            self.shown.notice = self.message
+        self.render_notice()
+
     def busy(self) -> bool:
         """Whether an action, a load or WWE's events are still being handled (for tests and the page)."""
         return self.events.pending or any(not task.done() for task in self.tasks)
@@ -174,6 +193,7 @@ class Widget:
         try:
             self.session.call_results = await self.outbound.get_list_of_call_results()
         except BridgeError as exc:
+            self.noted(exc)
             self.session.call_results = CallResults.default()
             self.session.results_note = f"Using the standard call results: {describe_error(exc)}"
         if self.shown is not None:

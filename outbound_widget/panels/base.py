@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from bridge import BridgeError, BridgeTimeoutError, MalformedResponseError, OutboundError
+from bridge import BridgeError, BridgeTimeoutError, MalformedResponseError, OutboundError, QuarantinedError
 
 from .. import views
 from ..state import Interaction, Status
@@ -22,6 +22,8 @@ def describe_error(exc: BaseException) -> str:
     """What to tell the agent about a failed call."""
     if isinstance(exc, OutboundError):
         return f"WWE refused it: {exc.error_message}"
+    if isinstance(exc, QuarantinedError):  # the notice above says why, once
+        return "Not sent: WWE is ignoring this view for now (its rate limit)."
     if isinstance(exc, BridgeError):
         return str(exc)
     return f"Unexpected error: {exc!r}"
@@ -32,7 +34,7 @@ def retryable(exc: BaseException) -> bool:
 
     A bad argument (a date in the wrong format) fails the same way every time.
     """
-    return isinstance(exc, (OutboundError, BridgeTimeoutError, MalformedResponseError))
+    return isinstance(exc, (OutboundError, BridgeTimeoutError, MalformedResponseError, QuarantinedError))
 
 
 class Panel:
@@ -92,6 +94,7 @@ class Panel:
             try:
                 done = await action()
             except BridgeError as exc:
+                self.widget.noted(exc)
                 self.set_status(it, Status("error", describe_error(exc), retry=retryable(exc)), name)
                 return False
             except Exception as exc:  # a bug: end the busy state, say so, and let tests see it

@@ -34,6 +34,7 @@ class ChainPanel(Panel):
         try:
             chain = await self.outbound.get_chained_records(it.id)
         except BridgeError as exc:
+            self.widget.noted(exc)
             if generation == it.chain_generation:
                 it.area(self.area).retry = lambda: self.load(it)
                 self.set_status(it, Status("error", f"{READ_FAILED} the chained records: {describe_error(exc)}", retry=True))

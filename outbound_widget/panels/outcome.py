@@ -41,6 +41,7 @@ class OutcomePanel(Panel):
         try:
             result = await self.outbound.get_call_result(it.id)
         except BridgeError as exc:
+            self.widget.noted(exc)
             it.area(self.area).retry = lambda: self.load(it)
             self.set_status(it, Status("error", f"{READ_FAILED} the call result: {describe_error(exc)}", retry=True))
             return

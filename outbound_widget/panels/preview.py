@@ -49,6 +49,7 @@ class PreviewPanel(Panel):
             try:
                 done = await action()
             except BridgeError as exc:
+                self.widget.noted(exc)
                 self.set_session_status(Status("error", describe_error(exc), retry=retryable(exc)))
                 return
             except Exception as exc:
@@ -69,6 +70,7 @@ class PreviewPanel(Panel):
         try:
             session.campaigns = await self.outbound.get_campaigns()
         except BridgeError as exc:
+            self.widget.noted(exc)
             session.area.retry = self.load_campaigns
             self.set_session_status(Status("error", f"Could not load campaigns: {describe_error(exc)}", retry=True))
             return

@@ -50,6 +50,7 @@ class RecordPanel(Panel):
         try:
             fields = await self.outbound.get_record_fields(it.id)
         except BridgeError as exc:
+            self.widget.noted(exc)
             if generation == it.generation:
                 it.loading, it.load_error = False, f"Could not load the record: {describe_error(exc)}"
                 it.area(self.area).retry = lambda: self.load(it)
@@ -291,6 +292,7 @@ class RecordPanel(Panel):
         try:
             fresh = await self.outbound.get_record_fields(it.id)
         except BridgeError as exc:
+            self.widget.noted(exc)
             self.set_status(it, Status("error", f"Not saved: the record could not be read to check it first. {describe_error(exc)}",
                                        retry=True))
             return
@@ -318,6 +320,7 @@ class RecordPanel(Panel):
             await self._not_confirmed(it, sent, exc)
             return
         except BridgeError as exc:
+            self.widget.noted(exc)
             drafts.confirmed(it.id)  # refused: nothing of it is on its way any more
             drafts.save(it.id, editor)
             self.set_status(it, Status("error", f"Not saved. {describe_error(exc)}", retry=True))

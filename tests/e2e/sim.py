@@ -122,3 +122,17 @@ def wait_for_widget(frame, *, record: bool = True) -> None:  # type: ignore[no-u
         frame.wait_for_selector("#w-form")
         frame.wait_for_selector("#w-callresult")
         frame.wait_for_selector("#w-chain tbody tr")
+
+
+def configure_pages(context, site: Site, attributes: str) -> None:  # type: ignore[no-untyped-def]
+    """Serve the site's pages with *attributes* on their <html>, as a deployer configures them."""
+    def handle(route):  # type: ignore[no-untyped-def]
+        path = urlparse(route.request.url).path.lstrip("/")
+        file = site.root / path
+        if not file.is_file():
+            route.continue_()
+            return
+        body = file.read_bytes().replace(b"<html ", f"<html {attributes} ".encode(), 1)
+        route.fulfill(status=200, body=body, content_type="text/html", headers={"Cache-Control": "no-cache"})
+
+    context.route(f"{site.url}widget.html*", handle)

@@ -472,3 +472,24 @@ def test_the_callback_is_checked_in_the_records_zone_across_dst_and_its_window(w
     view.locator("#w-reschedule").click()
     expect(view.locator("#reschedule-status")).to_have_attribute("data-status", "done")
     assert sent(page, "rescheduleRecord") == [["1", 283, "07/01/2031 10:30", "PERSONAL"]]
+
+
+def test_wwes_rate_limit_paced_or_said_once(widget_factory, site) -> None:  # type: ignore[no-untyped-def]
+    from .sim import configure_pages, log_entries
+
+    # WWE allows 2 requests a second; the widget's start makes five.
+    scenario = default_scenario()
+    scenario["options"] = {"service-client-api.rate-limit": 2, "service-client-api.rate-limit-quarantine-delay": 30}
+    page, view = widget_factory(scenario=scenario, before=lambda context: configure_pages(
+        context, site, 'data-wwe-rate-limit="2"'))
+    assert not [e for e in log_entries(page) if e["kind"] in ("quarantine", "refused")]  # paced: all answered
+    assert len(sent(page, "getRecordFields")) == 1
+    # Without pacing, the call that would go over the limit is not sent, and the widget says so once.
+    page, view = widget_factory(scenario=scenario, record=False, before=lambda context: configure_pages(
+        context, site, 'data-wwe-rate-limit="2" data-wwe-rate-limit-pace="off"'))
+    notice = view.locator("#slot-notice")
+    expect(notice).to_contain_text("it went over WWE's rate limit")
+    assert notice.inner_text().count("rate limit") == 1
+    flush_free = [e for e in log_entries(page) if e["kind"] in ("quarantine", "refused")]
+    assert flush_free == []  # nothing was sent over WWE's limit, so WWE never stopped listening
+    assert "Not sent: WWE is ignoring this view" in view.locator("#widget").inner_text()

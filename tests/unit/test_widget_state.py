@@ -952,3 +952,26 @@ def test_a_dialled_preview_that_gets_a_new_id_keeps_its_record_drafts_and_status
         await widget.idle()
         assert wwe.sent("setCallResult") == [["C1", 6]]
     run(scenario())
+
+
+def test_wwes_rate_limit_is_said_once_and_each_area_can_retry() -> None:
+    from bridge import RateLimit
+
+    async def scenario() -> None:
+        wwe = Wwe()
+        dom = FakeDom()
+        widget = Widget(dom, Outbound(wwe.host, rate_limit=RateLimit(3, 0.3, pace=False)), "1", clock=lambda: NOW)
+        await widget.start()  # five reads at once: the fourth goes over the limit, and the fifth is ignored too
+        await widget.idle()
+        assert dom.text("slot-notice").count("went over WWE's rate limit") == 1
+        failed = [area for area in ("record", "callresult", "chain") if dom.status(area)[0] == "error"] + \
+            (["record"] if "Not sent" in dom.text("slot-record") else [])
+        assert failed and all("Not sent: WWE is ignoring this view" in (dom.status(a)[1] or dom.text("slot-record"))
+                              for a in failed)
+        assert len(wwe.host.calls) == 3
+        await asyncio.sleep(0.35)
+        for area in ("record", "callresult", "chain"):
+            click(widget, "retry", area=area)
+            await widget.idle()
+        assert dom.has("w-form") and dom.has("w-chain")
+    run(scenario())
