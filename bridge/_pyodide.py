@@ -33,6 +33,8 @@ class PyodideHost:
 
     # host.js starts a JS timer with every call and settles it as "timeout".
     settles_timeouts = True
+    # Every client in the page speaks for the same view (WWE's rate limit counts them together).
+    view = "page"
 
     def __init__(self) -> None:
         if not IN_PYODIDE:

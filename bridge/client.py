@@ -66,7 +66,8 @@ class Outbound:
         self._host = host
         self._timeout = _args.timeout(timeout, DEFAULT_TIMEOUT)
         self._clock = clock or (lambda: datetime.now(timezone.utc))  # "now", for callbacks in the past
-        self._limiter = Limiter(rate_limit) if rate_limit is not None else None
+        # one budget per view: in a page every PyodideHost is the same view (its `view` key)
+        self._limiter = Limiter.for_view(getattr(host, "view", host), rate_limit) if rate_limit is not None else None
         self._calls = Calls(host)
         self._call_results: CallResults | None = None
 

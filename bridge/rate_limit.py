@@ -86,6 +86,15 @@ class Limiter:
         self._sent: collections.deque[float] = collections.deque()
         self._quarantined_until: float | None = None
 
+    @classmethod
+    def for_view(cls, view: object, limit: RateLimit) -> Limiter:
+        """The one limiter of a view: WWE counts the view's requests, whichever client sends
+        them, so every client of the page given the limit shares this one budget."""
+        limiter = _VIEWS.get(view)
+        if limiter is None or limiter.limit != limit:
+            limiter = _VIEWS[view] = cls(limit)
+        return limiter
+
     async def acquire(self, method: str) -> None:
         """Wait for room under the limit (pacing), or raise `QuarantinedError`."""
         loop = asyncio.get_running_loop()
@@ -108,3 +117,7 @@ class Limiter:
                 self._sent.clear()  # counting starts again when the quarantine ends (as the simulator models it)
                 raise QuarantinedError(method, self.limit.quarantine_s, self.limit)
             await asyncio.sleep(self._sent[0] + window - now)
+
+
+#: The limiter of each view (a page's clients share one: see `Limiter.for_view`).
+_VIEWS: dict[object, Limiter] = {}

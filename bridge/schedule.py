@@ -165,7 +165,7 @@ class CallbackTimeError(FieldValidationError):
     Attributes
     ----------
     reason : str
-        ``"past"`` or ``"outside-window"``.
+        ``"past"``, ``"outside-window"``, or ``"skipped"`` (a time a daylight-saving change skips).
     window : CallingWindow | None
     """
 
@@ -184,6 +184,10 @@ def check_callback(local: datetime, zone: RecordZone, window: CallingWindow | No
     CallbackTimeError
         Saying what the record's time is now, or the window, and how to override.
     """
+    if zone.known and zone.to_local(zone.to_utc(local)) != local:
+        later = zone.to_local(zone.to_utc(local)).strftime("%H:%M")
+        raise CallbackTimeError("skipped", f"{local.strftime(DATE_FORMAT)} does not exist in the record's time zone: "
+                                           f"its clocks go forward then (it would be {later}); enter another time")
     if not allow_past and zone.known:
         instant = zone.to_utc(local)
         if instant <= now:

@@ -68,6 +68,9 @@ class ReschedulePanel(Panel):
             utc = zone.to_utc(naive)
         except ArgumentValueError as exc:
             return Check(local=str(exc))
+        if zone.to_local(utc) != naive:  # a daylight-saving change skips it: no such time there
+            return Check(error=f"{text} does not exist in the record's time zone: its clocks go forward then "
+                               f"(it would be {zone.to_local(utc).strftime('%H:%M')}); enter another time")
         now = self.widget.clock()
         if utc <= now:
             return Check(error=f"{text} is in the past: it is now {zone.to_local(now).strftime(DATE_FORMAT)} in the record's time zone")
@@ -132,14 +135,18 @@ class ReschedulePanel(Panel):
                             ("focus", "w-when" if checked.error else "w-reschedule-anyway")])
             return
         it.confirm_outside_window = False
-        handle, kind, info = record.record_handle, it.callback_type, self.info(it)
+        handle, kind = record.record_handle, it.callback_type
+        zone = self.zone(it)
+        # the zone as it will be at the callback (PDT in July for a record read in December)
+        label = zone.label(zone.to_utc(parse_date(text.strip()))) if zone is not None and zone.known else \
+            (self.info(it).zone if self.info(it) else "")  # type: ignore[union-attr]
 
         async def action() -> str:
             # The widget checked the past and the window with the same rules; the agent
             # confirmed a callback outside the window, so the bridge is told so.
             sent = await self.outbound.reschedule_record(it.id, handle, text.strip(), kind,
                                                          allow_outside_window=anyway, allow_past=False)
-            it.scheduled = f"{sent} {info.zone if info else ''} ({kind})" + (" outside the calling window" if anyway else "")
+            it.scheduled = f"{sent} {label} ({kind})" + (" outside the calling window" if anyway else "")
             if self.shown(it):
                 self.render(it)
             self.widget.chain.reload(it)

@@ -55,3 +55,21 @@ def test_a_rate_limit_says_what_is_wrong_with_it() -> None:
             RateLimit(bad)  # type: ignore[arg-type]
     with pytest.raises(ArgumentValueError, match="quarantine_s"):
         RateLimit(5, -1)
+
+
+def test_every_client_of_a_view_shares_its_budget() -> None:
+    class PageHost(FakeHost):
+        view = "a page"  # as every PyodideHost of a page is
+
+    async def main() -> None:
+        first, second = PageHost({"getCallResult": 6}), PageHost({"getCallResult": 6})
+        a = Outbound(first, rate_limit=RateLimit(2, 30, pace=False))
+        b = Outbound(second, rate_limit=RateLimit(2, 30, pace=False))
+        await a.get_call_result("1")
+        await b.get_call_result("1")
+        with pytest.raises(QuarantinedError):
+            await b.get_call_result("1")  # the view's third request this second, whichever client sends it
+        with pytest.raises(QuarantinedError):
+            await a.get_call_result("1")
+
+    run(main())

@@ -975,3 +975,19 @@ def test_wwes_rate_limit_is_said_once_and_each_area_can_retry() -> None:
             await widget.idle()
         assert dom.has("w-form") and dom.has("w-chain")
     run(scenario())
+
+
+def test_the_callback_label_is_the_zone_at_the_callback_and_skipped_times_are_refused() -> None:
+    async def scenario() -> None:
+        wwe = Wwe()
+        wwe.interactions["1"]["chain"][0].update(GSW_TZ_NAME="PST", GSW_TZ_OFFSET=-28800, GSW_FROM=0, GSW_UNTIL=0)
+        widget, dom = await start(wwe)  # NOW is June 2030: PDT; the callback is in December: PST
+        click(widget, "reschedule", values={"w-when": "12/02/2030 10:00", "w-callback-type": "PERSONAL"})
+        await widget.idle()
+        assert "12/02/2030 10:00 PST (America/Los_Angeles, UTC-08:00)" in dom.text("w-scheduled")
+        when(widget, "03/09/2031 02:30")  # the US spring change: 02:30 is skipped
+        assert "does not exist in the record's time zone" in dom.text("w-when-error")
+        click(widget, "reschedule", values={"w-when": "03/09/2031 02:30", "w-callback-type": "PERSONAL"})
+        await widget.idle()
+        assert len(wwe.sent("rescheduleRecord")) == 1
+    run(scenario())

@@ -141,3 +141,12 @@ def test_reschedule_record_checks_before_sending() -> None:
         assert len(host.sent("rescheduleRecord")) == 2
 
     run(main())
+
+
+def test_a_time_the_clocks_skip_is_refused() -> None:
+    zone, now = RecordZone.of("PST", 0), datetime(2027, 1, 1, tzinfo=UTC)
+    with pytest.raises(CallbackTimeError, match="does not exist in the record's time zone") as skipped:
+        check_callback(datetime(2027, 3, 14, 2, 30), zone, None, now)
+    assert skipped.value.reason == "skipped"
+    check_callback(datetime(2027, 3, 14, 3, 30), zone, None, now)
+    check_callback(datetime(2027, 11, 7, 1, 30), zone, None, now)  # a repeated hour exists (the first one)
