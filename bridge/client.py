@@ -71,11 +71,6 @@ class Outbound:
         self._calls = Calls(host)
         self._call_results: CallResults | None = None
 
-    @staticmethod
-    def _check_timeout(seconds: Any) -> float:
-        """*seconds* as a per-call timeout, or `ArgumentTypeError`/`ArgumentValueError` saying why not."""
-        return _args.timeout(seconds, DEFAULT_TIMEOUT)
-
     async def _call(self, method: str, args: Sequence[Any] = (), timeout: float | None = None) -> Any:
         waited = _args.timeout(timeout, self._timeout)
         if self._limiter is not None:

@@ -14,7 +14,7 @@ from typing import Any
 import js
 from pyodide.ffi import create_proxy
 
-from bridge import DEFAULT_TIMEOUT, BridgeError, Outbound, RateLimit
+from bridge import BridgeError, Outbound, RateLimit
 
 from .app import Op, Widget
 from .drafts import MemoryStorage, Storage
@@ -89,17 +89,14 @@ def _rate_limit() -> RateLimit | None:
 def _outbound(timeout: str | None) -> Outbound:
     """The page's client, or one with another per-call timeout (seconds, from ?timeout=) or
     WWE's rate limit (from the page)."""
-    seconds: float | None = None
+    limit = _rate_limit()
     if timeout:
         try:
-            seconds = float(timeout)
-            Outbound._check_timeout(seconds)
+            return Outbound(timeout=float(timeout), rate_limit=limit)
         except (ValueError, TypeError) as exc:
             js.console.warn(f"ignoring ?timeout={timeout!r}: {exc}")
-            seconds = None
-    limit = _rate_limit()
-    if seconds is not None or limit is not None:
-        return Outbound(timeout=seconds if seconds is not None else DEFAULT_TIMEOUT, rate_limit=limit)
+    if limit is not None:
+        return Outbound(rate_limit=limit)
     import bridge
     page_outbound: Outbound = bridge.outbound
     return page_outbound

@@ -272,7 +272,6 @@ class Widget:
         it = self.interactions.pop(interaction_id, None)
         if it is None:
             return
-        it.gone = True
         it.generation += 1
         it.chain_generation += 1
         self.known_changed()

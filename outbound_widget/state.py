@@ -53,12 +53,10 @@ class Interaction:
     state: str | None = None  # preview | active | completed; None until WWE says
     campaign: str | None = None
     dnc: bool = False
-    gone: bool = False  # WWE removed it (rejected, cancelled, or closed)
     # the record
     fields: list[Field] = field(default_factory=list)
     controls: list[Control] = field(default_factory=list)
     editor: RecordEditor | None = None
-    loading: bool = False
     load_error: str | None = None
     generation: int = 0  # bumped by every read of the record: older answers are dropped
     conflicts: tuple[FieldConflict, ...] = ()

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from bridge import BridgeError, BridgeTimeoutError, MalformedResponseError, OutboundError, QuarantinedError
 
 from .. import views
-from ..state import Interaction, Status
+from ..state import Area, Interaction, Status
 
 if TYPE_CHECKING:
     from ..app import Widget
@@ -82,31 +82,38 @@ class Panel:
         (the busy status says why). Returns whether the action succeeded.
         """
         name = area or self.area
-        state = it.area(name)
+        return await guarded_run(self.widget, it.area(name), lambda status: self.set_status(it, status, name),
+                                 busy, action, it, name)
+
+
+async def guarded_run(widget: Widget, state: Area, show: Callable[[Status], None], busy: str,
+                      action: Callable[[], Awaitable[str | None]], it: Interaction | None, name: str) -> bool:
+    """Run *action* in an area (*state*, drawn by *show*): busy, then done or the error with a
+    Retry; one at a time; a bug ends the busy state and is reported (`Widget.unexpected`)."""
+    if state.busy:
+        return False
+
+    async def attempt() -> bool:
         if state.busy:
             return False
+        state.busy = True
+        show(Status("busy", busy))
+        try:
+            done = await action()
+        except BridgeError as exc:
+            widget.noted(exc)
+            show(Status("error", describe_error(exc), retry=retryable(exc)))
+            return False
+        except Exception as exc:  # a bug: end the busy state, say so, and let tests see it
+            widget.unexpected(exc, it, name)
+            return False
+        finally:
+            state.busy = False
+        show(Status("done", done or ""))
+        return True
 
-        async def attempt() -> bool:
-            if state.busy:
-                return False
-            state.busy = True
-            self.set_status(it, Status("busy", busy), name)
-            try:
-                done = await action()
-            except BridgeError as exc:
-                self.widget.noted(exc)
-                self.set_status(it, Status("error", describe_error(exc), retry=retryable(exc)), name)
-                return False
-            except Exception as exc:  # a bug: end the busy state, say so, and let tests see it
-                self.widget.unexpected(exc, it, name)
-                return False
-            finally:
-                state.busy = False
-            self.set_status(it, Status("done", done or ""), name)
-            return True
+    async def retry() -> None:
+        await attempt()
 
-        async def retry() -> None:
-            await attempt()
-
-        state.retry = retry
-        return await attempt()
+    state.retry = retry
+    return await attempt()

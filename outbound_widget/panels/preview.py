@@ -9,7 +9,7 @@ from bridge import BridgeError
 
 from .. import views
 from ..state import PREVIEW, Interaction, Status
-from .base import Panel, describe_error, retryable
+from .base import Panel, describe_error, guarded_run
 
 CALLED = "This record has been called: it can no longer be called, rejected or cancelled as a preview."
 
@@ -37,31 +37,8 @@ class PreviewPanel(Panel):
 
     async def run_session(self, busy: str, action: Callable[[], Awaitable[str]]) -> None:
         """Like `Panel.run`, for what is not about one customer (its status is the session's)."""
-        state = self.widget.session.area
-        if state.busy:
-            return
-
-        async def attempt() -> None:
-            if state.busy:
-                return
-            state.busy = True
-            self.set_session_status(Status("busy", busy))
-            try:
-                done = await action()
-            except BridgeError as exc:
-                self.widget.noted(exc)
-                self.set_session_status(Status("error", describe_error(exc), retry=retryable(exc)))
-                return
-            except Exception as exc:
-                state.busy = False
-                self.widget.unexpected(exc, None, self.session_area)
-                return
-            finally:
-                state.busy = False
-            self.set_session_status(Status("done", done))
-
-        state.retry = attempt
-        await attempt()
+        await guarded_run(self.widget, self.widget.session.area, self.set_session_status, busy, action,
+                          None, self.session_area)
 
     # -- session-wide ----------------------------------------------------------------
 

@@ -44,7 +44,7 @@ class RecordPanel(Panel):
         """Read the record (a newer read makes this one's answer stale) and restore drafts."""
         it.generation += 1
         generation = it.generation
-        it.loading, it.load_error = True, None
+        it.load_error = None
         if self.shown(it):
             self.render(it)
         try:
@@ -52,14 +52,13 @@ class RecordPanel(Panel):
         except BridgeError as exc:
             self.widget.noted(exc)
             if generation == it.generation:
-                it.loading, it.load_error = False, f"Could not load the record: {describe_error(exc)}"
+                it.load_error = f"Could not load the record: {describe_error(exc)}"
                 it.area(self.area).retry = lambda: self.load(it)
                 if self.shown(it):
                     self.render(it)
             return
         if generation != it.generation:
             return  # a newer read (a save's check, a retry) owns the record now
-        it.loading = False
         self.set_fields(it, fields)
         it.notice = self.restore(it)
         if self.shown(it):

@@ -82,6 +82,16 @@ class ReschedulePanel(Panel):
                        f"{self.window_text(it, zone, window, naive)}: OCS would not dial it then.")
         return Check(local=f"= {local} your time ({agent_zone})", warning=warning)
 
+    @staticmethod
+    def zone_label(it: Interaction, zone: RecordZone, at: Any) -> str:
+        """The record's zone as the agent reads it, with its offset at *at* (an aware instant)."""
+        if zone.known:
+            return zone.label(at)
+        record = it.record
+        if record is not None and record.tz_offset is not None:
+            return f"{record.tz_name or 'unknown'} (offset {record.tz_offset} s is not a UTC offset)"
+        return zone.label()
+
     def info(self, it: Interaction) -> views.RescheduleInfo | None:
         record, zone = it.record, self.zone(it)
         if record is None or zone is None:
@@ -92,9 +102,7 @@ class ReschedulePanel(Panel):
         if window is not None:
             day = zone.to_local(self.widget.clock()) if zone.known else None
             window_text = self.window_text(it, zone, window, day) if day is not None else f"{window} record time"
-        label = zone.label(self.widget.clock()) if zone.known else (
-            f"{record.tz_name or 'unknown'} (offset {record.tz_offset} s is not a UTC offset)"
-            if record.tz_offset is not None else zone.label())
+        label = self.zone_label(it, zone, self.widget.clock())
         return views.RescheduleInfo(record.record_handle, record.phone, label, it.scheduled, it.when_text,
                                     it.callback_type, checked.local, checked.error, checked.warning, window_text,
                                     zone.note, it.confirm_outside_window)
@@ -137,9 +145,9 @@ class ReschedulePanel(Panel):
         it.confirm_outside_window = False
         handle, kind = record.record_handle, it.callback_type
         zone = self.zone(it)
+        assert zone is not None  # the record is there
         # the zone as it will be at the callback (PDT in July for a record read in December)
-        label = zone.label(zone.to_utc(parse_date(text.strip()))) if zone is not None and zone.known else \
-            (self.info(it).zone if self.info(it) else "")  # type: ignore[union-attr]
+        label = self.zone_label(it, zone, zone.to_utc(parse_date(text.strip())) if zone.known else None)
 
         async def action() -> str:
             # The widget checked the past and the window with the same rules; the agent
