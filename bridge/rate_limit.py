@@ -102,7 +102,9 @@ class Limiter:
             now = loop.time()
             if self._quarantined_until is not None:
                 if now < self._quarantined_until:
-                    raise QuarantinedError(method, self._quarantined_until - now, self.limit)
+                    # (clamped: `until - now` in floats can come out a hair over the delay itself)
+                    remaining = min(self._quarantined_until - now, self.limit.quarantine_s)
+                    raise QuarantinedError(method, remaining, self.limit)
                 self._quarantined_until = None
             window = 1.0 + (PACING_MARGIN_S if self.limit.pace else 0.0)
             while self._sent and now - self._sent[0] >= window:
