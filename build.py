@@ -88,6 +88,12 @@ PAGE_CSP = {
 COMPILE_PYC = ROOT / "tools" / "compile_pyc.mjs"
 MAKE_SNAPSHOT = ROOT / "tools" / "make_snapshot.mjs"
 CLASSIC_SCRIPTS = {"client/service-client.js": "client/service-client.classic.js"}
+COMPRESS = ROOT / "tools" / "compress.mjs"
+# Files of dist/ given precompressed siblings (x.br, x.gz) for servers that send
+# them (wwe_testing/server.py; nginx brotli_static/gzip_static: README, Deploying).
+COMPRESSIBLE_SUFFIXES = (".html", ".js", ".mjs", ".css", ".json", ".wasm", ".bin", ".zip", ".whl", ".svg", ".txt", ".py")
+COMPRESS_MIN_BYTES = 1024
+COMPRESS_MAX_RATIO = 0.9  # a sibling that saves less than 10 % is not worth a second file
 
 
 class BuildError(Exception):
@@ -263,10 +269,12 @@ def build_own_wheel(out_dir: Path, compiled: Path | None = None) -> Path:
     files.append((f"{dist_info}/RECORD", record.encode()))
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{stem}-py3-none-any.whl"
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+    # Stored, not deflated: HTTP compression (compress_site) then works across the
+    # files, and installing reads them without inflating.
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as zf:
         for name, data in files:
             info = zipfile.ZipInfo(name, date_time=WHEEL_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = zipfile.ZIP_STORED
             info.external_attr = 0o644 << 16
             zf.writestr(info, data)
     step(f"built {target.name} ({len(files)} files)")
@@ -513,6 +521,19 @@ def render_pages(build_id: str, stdlib: Path, snapshot: tuple[Path, dict[str, ob
     if snapshot is not None:
         features = html_escape(json.dumps(snapshot[1], sort_keys=True))
         runtime_attributes += f' data-snapshot-url="{{{{PYODIDE}}}}/{snapshot[0].name}" data-snapshot-features="{features}"'
+    # decoded sizes for the progress bar (a compressed response's Content-Length is not one)
+    runtime = stdlib.parent
+    downloads = [runtime / "pyodide.asm.wasm", runtime / "python_stdlib.zip", stdlib] + ([snapshot[0]] if snapshot else [])
+    sizes = html_escape(json.dumps({p.name: p.stat().st_size for p in downloads}, sort_keys=True))
+    runtime_attributes += f' data-download-sizes="{sizes}"'
+    # The runtime's wasm and library are requested as the page starts parsing, not
+    # once the module graph has run (Pyodide's own fetch of each then finds it in
+    # flight). The snapshot is not: a browser with other WebAssembly features does
+    # not restore it, so boot.js requests it, first thing, where it will.
+    runtime_preloads = "\n".join(
+        f'  <link rel="preload" as="fetch" crossorigin href="{{{{PYODIDE}}}}/{p.name}">'
+        for p in [runtime / "pyodide.asm.wasm", stdlib]
+    )
 
     written = []
     if not simulator:  # a deployment: no simulator pages left from an earlier build either
@@ -525,6 +546,7 @@ def render_pages(build_id: str, stdlib: Path, snapshot: tuple[Path, dict[str, ob
         # shared pieces first (web/**/*.part), so that their tokens are filled in too
         html = re.sub(r"\{\{INCLUDE ([\w/.-]+\.part)\}\}", lambda m: (WEB / m.group(1)).read_text().rstrip("\n"), html)
         html = html.replace("{{OWN_WHEEL_PRELOAD}}", own_wheel_preload)
+        html = html.replace("{{RUNTIME_PRELOADS}}", runtime_preloads.strip())
         html = html.replace("{{PYTHON_RUNTIME}}", runtime_attributes)
         html = html.replace("{{WWE_ORIGINS}}", origins_attribute)
         html = html.replace("{{ASSETS}}", f"{up}b/{build_id}")
@@ -537,6 +559,51 @@ def render_pages(build_id: str, stdlib: Path, snapshot: tuple[Path, dict[str, ob
         written.append(target)
     step(f"rendered {len(written)} page(s)")
     return written
+
+
+def compress_site() -> None:
+    """Write x.br and x.gz beside each file of dist/ worth compressing (tools/compress.mjs,
+    under Node; cached in .cache/compressed/ by content), and remove siblings of files
+    that are gone. A sibling is kept only where it saves at least 10 %."""
+    files = sorted(
+        p for p in DIST.rglob("*")
+        if p.is_file() and p.suffix in COMPRESSIBLE_SUFFIXES and p.stat().st_size >= COMPRESS_MIN_BYTES
+    )
+    cache = CACHE / "compressed"
+    cache.mkdir(parents=True, exist_ok=True)
+    digests = {path: sha256_file(path) for path in files}
+    jobs = [(str(path), str(cache / f"{sha}.br"), str(cache / f"{sha}.gz")) for path, sha in digests.items()
+            if not ((cache / f"{sha}.br").exists() and (cache / f"{sha}.gz").exists())]
+    if jobs:
+        node = require_tool("node", "install Node.js (it also provides npm)")
+        step(f"precompressing {len(jobs)} file(s) (brotli 11, gzip 9)")
+        jobs_file = cache / "jobs.json"
+        jobs_file.write_text(json.dumps(jobs))
+        run([node, str(COMPRESS), str(jobs_file)])
+        jobs_file.unlink()
+    kept: set[Path] = set()
+    raw = encoded = 0
+    for path, sha in digests.items():
+        size = path.stat().st_size
+        for suffix in (".br", ".gz"):
+            sibling = path.with_name(path.name + suffix)
+            compressed = cache / f"{sha}{suffix}"
+            if compressed.stat().st_size <= size * COMPRESS_MAX_RATIO:
+                if not (sibling.exists() and sibling.stat().st_size == compressed.stat().st_size
+                        and sha256_file(sibling) == sha256_file(compressed)):
+                    shutil.copyfile(compressed, sibling)
+                kept.add(sibling)
+        brotli = path.with_name(path.name + ".br")
+        raw += size
+        encoded += brotli.stat().st_size if brotli in kept else size
+    for sibling in [*DIST.rglob("*.br"), *DIST.rglob("*.gz")]:
+        if sibling not in kept:
+            sibling.unlink()
+    used = {f"{sha}{suffix}" for sha in digests.values() for suffix in (".br", ".gz")}
+    for old in cache.iterdir():
+        if old.name not in used:
+            old.unlink()
+    step(f"precompressed: {raw / 1e6:.1f} MB of compressible files, {encoded / 1e6:.1f} MB in brotli")
 
 
 def write_build_info(build_id: str) -> None:
@@ -618,6 +685,7 @@ def _build(origins_attribute: str, simulator: bool = True) -> str:
     render_pages(build_id, stdlib, snapshot, origins_attribute, simulator)
     write_build_info(build_id)
     publish_stable_scripts(build_id)
+    compress_site()
     step(f"dist/ ready (build {build_id}) in {time.perf_counter() - started:.1f} s")
     return build_id
 

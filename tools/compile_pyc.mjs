@@ -2,7 +2,10 @@
 // so the browser imports .pyc instead of compiling .py at every start.
 //
 //   node tools/compile_pyc.mjs <pyodide dir> stdlib <output zip>
-//       Pyodide's standard library as a zip of .pyc files.
+//       Pyodide's standard library as a zip of .pyc files, stored uncompressed:
+//       HTTP compression (build.py writes .br/.gz beside it) then works across
+//       files, 3.0 MB in brotli against 4.5 MB deflated entry by entry, and an
+//       import reads its entry without inflating it.
 //   node tools/compile_pyc.mjs <pyodide dir> tree <source root> <output root> <package>...
 //       <output root>/<package>/**/__pycache__/<module>.<tag>.pyc for each .py of
 //       the packages (shipped in our wheel next to the sources).
@@ -45,7 +48,7 @@ if (mode === "stdlib") {
 import zipfile
 DATE = (2020, 1, 1, 0, 0, 0)
 compiled = kept = copied = 0
-with zipfile.ZipFile(STDLIB) as source, zipfile.ZipFile("/tmp/out.zip", "w", zipfile.ZIP_DEFLATED) as out:
+with zipfile.ZipFile(STDLIB) as source, zipfile.ZipFile("/tmp/out.zip", "w", zipfile.ZIP_STORED) as out:
     for info in source.infolist():
         data, name = source.read(info), info.filename
         if name.endswith(".py"):
@@ -57,7 +60,7 @@ with zipfile.ZipFile(STDLIB) as source, zipfile.ZipFile("/tmp/out.zip", "w", zip
         else:
             copied += 1
         entry = zipfile.ZipInfo(name, date_time=DATE)
-        entry.compress_type = zipfile.ZIP_DEFLATED
+        entry.compress_type = zipfile.ZIP_STORED
         entry.external_attr = 0o644 << 16
         out.writestr(entry, data)
 f"standard library: {compiled} modules compiled, {kept} kept as source, {copied} other files"

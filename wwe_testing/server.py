@@ -4,11 +4,20 @@ Used by `build.py serve`, the test suite and the benchmarks. It binds to 127.0.0
 only. Content-named folders (`b/<build id>/`, `pyodide/<version>/`) are immutable
 and cached for a year; HTML and everything else must be revalidated, so a new
 build is picked up on the next page load.
+
+Compression as a well-configured production server does it (nginx's
+`brotli_static`/`gzip_static`): build.py writes `x.br` and `x.gz` beside each file
+worth compressing, and a request for `x` whose `Accept-Encoding` allows it gets
+those bytes with `Content-Encoding`; every file that has such a sibling is sent
+with `Vary: Accept-Encoding`, so no cache hands one encoding to a browser that
+asked for another.
 """
 
 from __future__ import annotations
 
+import email.utils
 import functools
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,6 +41,36 @@ MIME_TYPES = {
     ".txt": "text/plain; charset=utf-8",
 }
 IMMUTABLE_PREFIXES = ("/b/", "/pyodide/")
+# Precompressed siblings, best first: (file suffix, Content-Encoding token).
+ENCODINGS = ((".br", "br"), (".gz", "gzip"))
+
+
+def accepted_encodings(header: str | None) -> set[str]:
+    """The content codings an `Accept-Encoding` header allows (RFC 9110 12.5.3):
+    listed without `q=0`; `*` allows any not listed."""
+    allowed, refused, star = set(), set(), False
+    for item in (header or "").split(","):
+        token, _, params = item.strip().partition(";")
+        token = token.strip().lower()
+        q = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if not token:
+            continue
+        if token == "*":
+            star = q > 0
+        elif q > 0:
+            allowed.add(token)
+        else:
+            refused.add(token)
+    if star:
+        allowed |= {token for _, token in ENCODINGS if token not in refused}
+    return allowed
 
 
 class DistHandler(SimpleHTTPRequestHandler):
@@ -40,6 +79,8 @@ class DistHandler(SimpleHTTPRequestHandler):
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
     requests_seen: list[str]
     mounts: dict[str, str] = {}  # URL prefix ("/custom/") -> folder served there
+    compress = True  # serve precompressed siblings (x.br, x.gz) to browsers that accept them
+    _vary = False
 
     def translate_path(self, path: str) -> str:
         clean = path.split("?", 1)[0].split("#", 1)[0]
@@ -59,7 +100,48 @@ class DistHandler(SimpleHTTPRequestHandler):
         else:
             self.send_header("Cache-Control", "no-cache")
         self.send_header("X-Content-Type-Options", "nosniff")
+        if self._vary:
+            self.send_header("Vary", "Accept-Encoding")
         super().end_headers()
+
+    def send_head(self):  # type: ignore[no-untyped-def]
+        """A precompressed sibling when there is one and the browser accepts it; else as usual."""
+        path = self.translate_path(self.path)
+        siblings = [(path + suffix, token) for suffix, token in ENCODINGS
+                    if self.compress and os.path.isfile(path) and os.path.isfile(path + suffix)]
+        self._vary = bool(siblings)
+        accepted = accepted_encodings(self.headers.get("Accept-Encoding"))
+        chosen = next(((file, token) for file, token in siblings if token in accepted), None)
+        if chosen is None:
+            return super().send_head()
+        file, token = chosen
+        try:
+            handle = open(file, "rb")  # noqa: SIM115 (returned to the caller, which closes it)
+        except OSError:
+            return super().send_head()
+        try:
+            stat = os.fstat(handle.fileno())
+            # conditional requests as for the plain file (same mtime rule as http.server)
+            since = self.headers.get("If-Modified-Since")
+            if since and not self.headers.get("If-None-Match"):
+                try:
+                    if int(stat.st_mtime) <= email.utils.parsedate_to_datetime(since).timestamp():
+                        self.send_response(304)
+                        self.end_headers()
+                        handle.close()
+                        return None
+                except (TypeError, ValueError, OverflowError, IndexError):
+                    pass
+            self.send_response(200)
+            self.send_header("Content-Type", self.guess_type(path))
+            self.send_header("Content-Encoding", token)
+            self.send_header("Content-Length", str(stat.st_size))
+            self.send_header("Last-Modified", self.date_time_string(int(stat.st_mtime)))
+            self.end_headers()
+            return handle
+        except Exception:
+            handle.close()
+            raise
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         self.requests_seen.append(self.path)
@@ -81,22 +163,25 @@ class DistServer(ThreadingHTTPServer):
         return f"http://{host!s}:{port}/"
 
 
-def make_server(root: Path, port: int = 0, mounts: dict[str, Path] | None = None) -> tuple[DistServer, list[str]]:
+def make_server(root: Path, port: int = 0, mounts: dict[str, Path] | None = None,
+                compress: bool = True) -> tuple[DistServer, list[str]]:
     """A server for *root* on 127.0.0.1:*port* (0 picks a free port), and its request log.
 
     *mounts* serves more folders beside it: ``{"/custom/": Path("my_pages")}``.
+    *compress*: False never sends the precompressed siblings (a server without it).
     """
     seen: list[str] = []
     folders = {("/" + prefix.strip("/") + "/"): str(folder) for prefix, folder in (mounts or {}).items()}
-    handler = type("Handler", (DistHandler,), {"requests_seen": seen, "mounts": folders})
+    handler = type("Handler", (DistHandler,), {"requests_seen": seen, "mounts": folders, "compress": compress})
     server = DistServer(("127.0.0.1", port), functools.partial(handler, directory=str(root)))
     return server, seen
 
 
 @contextmanager
-def serving(root: Path, port: int = 0, mounts: dict[str, Path] | None = None) -> Iterator[tuple[DistServer, list[str]]]:
+def serving(root: Path, port: int = 0, mounts: dict[str, Path] | None = None,
+            compress: bool = True) -> Iterator[tuple[DistServer, list[str]]]:
     """Serve *root* (and *mounts*) in a background thread for the duration of the block."""
-    server, seen = make_server(root, port, mounts)
+    server, seen = make_server(root, port, mounts, compress)
     thread = threading.Thread(target=server.serve_forever, name="dist-server", daemon=True)
     thread.start()
     try:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import re
+import subprocess
 import urllib.request
 import zipfile
 from html import unescape
@@ -48,7 +50,8 @@ def test_every_file_the_lock_names_exists_with_its_hash(build_dir: Path, build_m
 
 def test_runtime_is_the_pinned_pyodide(root: Path, build_module: ModuleType, built: str) -> None:
     runtime = root / "dist" / "pyodide" / build_module.PYODIDE_VERSION
-    shipped = sorted(p.name for p in runtime.iterdir() if not p.name.endswith((".pyc.zip", ".bin")))  # ours: see below
+    # ours (the compiled library, the snapshot) and the precompressed copies: see below
+    shipped = sorted(p.name for p in runtime.iterdir() if not p.name.endswith((".pyc.zip", ".bin", ".br", ".gz")))
     assert shipped == sorted(build_module.PYODIDE_RUNTIME_FILES)
     for name in shipped:
         assert sha256(runtime / name) == sha256(root / "node_modules" / "pyodide" / name)
@@ -64,6 +67,8 @@ def test_compiled_stdlib_is_content_named_and_complete(root: Path, build_module:
     with zipfile.ZipFile(runtime / "python_stdlib.zip") as source, zipfile.ZipFile(compiled) as pyc:
         modules = {n[:-3] for n in source.namelist() if n.endswith(".py")}
         assert modules == {n[:-4] for n in pyc.namelist() if n.endswith(".pyc")}
+        # stored, so that HTTP compression works across files (its .br is a third of it)
+        assert {info.compress_type for info in pyc.infolist()} == {zipfile.ZIP_STORED}
         # CPython 3.14's magic number, unchecked-hash flags (PEP 552)
         header = pyc.read("json/__init__.pyc")[:8]
         assert header[2:4] == b"\r\n" and int.from_bytes(header[4:8], "little") == 0b01
@@ -162,6 +167,59 @@ def test_server_sends_mime_types_and_cache_headers(root: Path, built: str) -> No
         assert head(f"pyodide/314.0.7/{snapshot.name}") == ("application/octet-stream", "public, max-age=31536000, immutable")
         assert head("index.html") == ("text/html; charset=utf-8", "no-cache")
     assert server.server_address[0] == "127.0.0.1"
+
+
+def test_big_files_have_precompressed_copies_that_decode_to_them(root: Path, build_module: ModuleType, built: str) -> None:
+    dist = root / "dist"
+    runtime = dist / "pyodide" / build_module.PYODIDE_VERSION
+    (snapshot,) = runtime.glob("python_snapshot-*.bin")
+    (compiled,) = runtime.glob("python_stdlib-*.pyc.zip")
+    wheel = next((dist / "b" / built).glob("wwe_outbound_bridge-*.whl"))
+    for big in (runtime / "pyodide.asm.wasm", runtime / "pyodide.asm.mjs", snapshot, compiled, wheel, dist / "widget.html"):
+        for suffix, most in ((".br", 0.35), (".gz", 0.5)):
+            sibling = big.with_name(big.name + suffix)
+            assert sibling.exists(), sibling
+            assert sibling.stat().st_size < big.stat().st_size * most, (sibling, sibling.stat().st_size)
+    # gzip decodes here; brotli (not in Python's standard library) is decoded by Node
+    assert gzip.decompress((runtime / "pyodide.asm.wasm.gz").read_bytes()) == (runtime / "pyodide.asm.wasm").read_bytes()
+    script = ("const z=require('zlib'),f=require('fs');"
+              "process.stdout.write(require('crypto').createHash('sha256')"
+              ".update(z.brotliDecompressSync(f.readFileSync(process.argv[1]))).digest('hex'))")
+    decoded = subprocess.run(["node", "-e", script, str(snapshot) + ".br"], capture_output=True, text=True, check=True)
+    assert decoded.stdout == sha256(snapshot)
+    # a file compression does not shrink (the deflated .py library) gets no copy, and none is left orphaned
+    assert not (runtime / "python_stdlib.zip.br").exists()
+    for sibling in [*dist.rglob("*.br"), *dist.rglob("*.gz")]:
+        assert sibling.with_suffix("").exists(), sibling
+
+
+def test_server_sends_precompressed_files_to_browsers_that_accept_them(root: Path, built: str) -> None:
+    wasm = "pyodide/314.0.7/pyodide.asm.wasm"
+    dist = root / "dist"
+    with serving(dist) as (server, _):
+        def get(path: str, accept: str | None) -> tuple[dict[str, str], bytes]:
+            request = urllib.request.Request(server.url + path, headers={"Accept-Encoding": accept} if accept else {})
+            with urllib.request.urlopen(request) as response:
+                return dict(response.headers), response.read()
+
+        headers, body = get(wasm, "gzip, deflate, br, zstd")
+        assert headers["Content-Encoding"] == "br" and headers["Vary"] == "Accept-Encoding"
+        assert headers["Content-Type"] == "application/wasm"
+        assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert body == (dist / (wasm + ".br")).read_bytes() and int(headers["Content-Length"]) == len(body)
+        headers, body = get(wasm, "gzip;q=1, br;q=0")
+        assert headers["Content-Encoding"] == "gzip" and gzip.decompress(body) == (dist / wasm).read_bytes()
+        for refused in (None, "identity", "br;q=0, gzip;q=0", "*;q=0"):
+            headers, body = get(wasm, refused)
+            assert "Content-Encoding" not in headers and body == (dist / wasm).read_bytes(), refused
+            assert headers["Vary"] == "Accept-Encoding"  # a cache must not hand this to a browser that accepts br
+        headers, _ = get(wasm, "*")
+        assert headers["Content-Encoding"] == "br"
+        headers, _ = get("build-info.json", "br")  # small: sent as it is, no Vary
+        assert "Content-Encoding" not in headers and "Vary" not in headers
+    with serving(dist, compress=False) as (server, _):
+        headers, body = get(wasm, "br, gzip")
+        assert "Content-Encoding" not in headers and body == (dist / wasm).read_bytes()
 
 
 def test_versions_agree(build_module: ModuleType) -> None:

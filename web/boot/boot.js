@@ -45,9 +45,11 @@ export class BootError extends Error {
  * @param {Document} doc
  * `data-stdlib-url` names the byte-compiled standard library (optional);
  * `data-snapshot-url` the interpreter snapshot made with it and
- * `data-snapshot-features` the WebAssembly features it was made with (optional).
+ * `data-snapshot-features` the WebAssembly features it was made with (optional);
+ * `data-download-sizes` the decoded size of each runtime file, by name (optional:
+ * for the progress bar when the server compresses).
  * @returns {{pyodideURL: string, assetsURL: string, stdlibURL: string|null,
- *   snapshotURL: string|null, snapshotFeatures: object|null}}
+ *   snapshotURL: string|null, snapshotFeatures: object|null, downloadSizes: object}}
  */
 export function runtimeConfig(doc = document) {
   const data = doc.documentElement.dataset;
@@ -60,6 +62,7 @@ export function runtimeConfig(doc = document) {
     stdlibURL: data.stdlibUrl ? new URL(data.stdlibUrl, doc.baseURI).href : null,
     snapshotURL: data.stdlibUrl && data.snapshotUrl ? new URL(data.snapshotUrl, doc.baseURI).href : null,
     snapshotFeatures: data.snapshotFeatures ? JSON.parse(data.snapshotFeatures) : null,
+    downloadSizes: data.downloadSizes ? JSON.parse(data.downloadSizes) : {},
   };
 }
 
@@ -85,17 +88,33 @@ async function fetchOk(url, init) {
  * Count the bytes of the runtime files while loadPyodide() downloads them.
  *
  * Pyodide fetches them with the global fetch() and exposes no progress hook, so
- * for the duration of loadPyodide() fetch is wrapped: matching responses are
- * passed through a byte-counting stream (headers and status kept, so streaming
- * wasm compilation still works); every other request is untouched. A failed
- * download rejects `done` at once: Pyodide itself only logs a failed wasm fetch
- * and would otherwise never settle.
+ * for the duration of loadPyodide() fetch is wrapped: for a matching URL the
+ * caller gets the browser's own Response, untouched, and a clone of it is read
+ * to count the bytes. (A Response rebuilt around a counting stream has no URL,
+ * so V8 could neither stream-compile it from the cache nor use its wasm code
+ * cache: every reload compiled the runtime again.) Every other request is left
+ * alone. A failed download rejects `done` at once: Pyodide itself only logs a
+ * failed wasm fetch and would otherwise never settle.
+ *
+ * `sizes` (file name -> bytes, from the page: build.py writes them) gives the
+ * totals for the progress bar: with HTTP compression Content-Length counts the
+ * compressed bytes, while the body is read decoded.
  */
-function watchDownloads(urls, onBytes) {
+function watchDownloads(urls, onBytes, sizes = {}) {
   const original = globalThis.fetch;
   const pending = new Map(urls.map((u) => [u, Promise.withResolvers()]));
   let loaded = 0;
   let total = 0;
+  const count = async (response, waiter) => {
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      loaded += value.byteLength;
+      onBytes(loaded, total);
+    }
+    waiter.resolve();
+  };
   globalThis.fetch = async (input, init) => {
     const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url, document.baseURI).href;
     const waiter = pending.get(url);
@@ -111,22 +130,16 @@ function watchDownloads(urls, onBytes) {
       waiter.reject(new Error(`GET ${url} failed: ${response.status} ${response.statusText}`.trim()));
       return response;
     }
-    total += Number(response.headers.get("Content-Length") || 0);
-    const counter = new TransformStream({
-      transform(chunk, controller) {
-        loaded += chunk.byteLength;
-        onBytes(loaded, total);
-        controller.enqueue(chunk);
-      },
-      flush() {
-        waiter.resolve();
-      },
-    });
-    const { status, statusText, headers } = response;
-    return new Response(response.body.pipeThrough(counter), { status, statusText, headers });
+    const name = new URL(url).pathname.split("/").pop();
+    const encoded = response.headers.get("Content-Encoding");
+    total += sizes[name] ?? (encoded ? 0 : Number(response.headers.get("Content-Length") || 0));
+    count(response.clone(), waiter).catch((err) => waiter.reject(new Error(`could not download ${url}: ${err.message}`, { cause: err })));
+    return response;
   };
+  const done = Promise.all([...pending.values()].map((w) => w.promise)).then(() => loaded);
+  done.catch(() => {}); // a failure is reported where `done` is awaited, not as an unhandled rejection
   return {
-    done: Promise.all([...pending.values()].map((w) => w.promise)).then(() => loaded),
+    done,
     restore: () => {
       globalThis.fetch = original;
     },
@@ -373,22 +386,53 @@ export async function boot({
     const config = runtimeConfig();
     onStage("download", "active", {});
     const t0 = performance.now();
-    const [lock, { loadPyodide }] = await Promise.all([
-      fetchOk(new URL("pyodide-lock.json", config.assetsURL)).then((r) => r.json()),
-      import(new URL("pyodide.mjs", config.pyodideURL).href),
-    ]);
-    resolvePackages(lock, packages); // an unknown package fails now, not after the download
+    // Fastest first: the snapshot of an interpreter started with the byte-compiled
+    // library, then that library (imports several times faster than .py), then
+    // the .py library. Each later one still works when an earlier one does not.
+    const attempts = [];
+    if (config.snapshotURL) {
+      // A snapshot keeps the WebAssembly choices of the runtime that made it:
+      // restored elsewhere it would crash at the first stack switch, not at once.
+      const mismatch = config.snapshotFeatures ? featureMismatch(config.snapshotFeatures) : "the page does not say which WebAssembly features the snapshot needs";
+      if (mismatch) (info.fallbacks ??= []).push({ from: "snapshot", reason: mismatch });
+      else attempts.push({ stdlib: "snapshot", url: config.stdlibURL, snapshotURL: config.snapshotURL });
+    }
+    if (config.stdlibURL) attempts.push({ stdlib: "compiled", url: config.stdlibURL });
+    attempts.push({ stdlib: "source", url: new URL(SOURCE_STDLIB, config.pyodideURL).href });
 
-    // Start Python with one standard library (and maybe its snapshot): download
-    // (with byte progress), then the interpreter. Both stages are timed from here.
-    const start = async (stdlibURL, snapshotURL = null) => {
+    // The first attempt's downloads are watched (and its snapshot requested) now,
+    // while the lock file and Pyodide's module load: the page's <link rel=preload>
+    // already asked for the wasm and the library, but not for the snapshot, which
+    // a browser with other WebAssembly features must not download at all.
+    const watchFor = (stdlibURL, snapshotURL) => {
       const watch = watchDownloads(
         [new URL(WASM, config.pyodideURL).href, stdlibURL, ...(snapshotURL ? [snapshotURL] : [])],
         (loaded, total) => onProgress("download", total ? Math.min(loaded / total, 1) : 0, { loaded, total }),
+        config.downloadSizes,
       );
+      const snapshot = snapshotURL ? fetchSnapshot(snapshotURL) : null;
+      snapshot?.catch(() => {}); // reported by loadPyodide, in start()
+      return { watch, snapshot };
+    };
+    let early = watchFor(attempts[0].url, attempts[0].snapshotURL);
+    let lock, loadPyodide;
+    try {
+      [lock, { loadPyodide }] = await Promise.all([
+        fetchOk(new URL("pyodide-lock.json", config.assetsURL)).then((r) => r.json()),
+        import(new URL("pyodide.mjs", config.pyodideURL).href),
+      ]);
+      resolvePackages(lock, packages); // an unknown package fails now, not after the download
+    } catch (err) {
+      early.watch.restore();
+      throw err;
+    }
+
+    // Start Python with one standard library (and maybe its snapshot): download
+    // (with byte progress), then the interpreter. Both stages are timed from t0.
+    const start = async (stdlibURL, snapshotURL = null) => {
+      const { watch, snapshot } = early ?? watchFor(stdlibURL, snapshotURL);
+      early = null;
       try {
-        const snapshot = snapshotURL ? fetchSnapshot(snapshotURL) : null;
-        snapshot?.catch(() => {}); // reported by loadPyodide, below
         const starting = loadPyodide({
           indexURL: config.pyodideURL,
           stdLibURL: stdlibURL,
@@ -404,26 +448,18 @@ export async function boot({
         onStage("download", "done", { ms: timings.download });
         return await run("interpreter", async () => {
           const pyodide = await withTimeout(starting, "interpreter", "starting Python");
-          if (snapshot) await afterRestore(pyodide, stdlibURL);
+          if (snapshot) {
+            // Pyodide keeps its configuration, and with it the 31 MB memory image
+            // it was restored from, for the life of the page: let it go.
+            if (pyodide._api?.config) delete pyodide._api.config._loadSnapshot;
+            await afterRestore(pyodide, stdlibURL);
+          }
           return pyodide;
         });
       } finally {
         watch.restore();
       }
     };
-    // Fastest first: the snapshot of an interpreter started with the byte-compiled
-    // library, then that library (imports several times faster than .py), then
-    // the .py library. Each later one still works when an earlier one does not.
-    const attempts = [];
-    if (config.snapshotURL) {
-      // A snapshot keeps the WebAssembly choices of the runtime that made it:
-      // restored elsewhere it would crash at the first stack switch, not at once.
-      const mismatch = config.snapshotFeatures ? featureMismatch(config.snapshotFeatures) : "the page does not say which WebAssembly features the snapshot needs";
-      if (mismatch) (info.fallbacks ??= []).push({ from: "snapshot", reason: mismatch });
-      else attempts.push({ stdlib: "snapshot", url: config.stdlibURL, snapshotURL: config.snapshotURL });
-    }
-    if (config.stdlibURL) attempts.push({ stdlib: "compiled", url: config.stdlibURL });
-    attempts.push({ stdlib: "source", url: new URL(SOURCE_STDLIB, config.pyodideURL).href });
     let pyodide;
     for (const [i, attempt] of attempts.entries()) {
       try {

@@ -223,7 +223,7 @@ export function createServiceClient(options = {}) {
   }
   const debug = options.debug === true ? console : options.debug || null;
   const pending = new Map(); // referenceId -> {succeeded, failed, timer}
-  const subscriptions = new Set(); // {names, callback, context, id, removed}
+  const subscriptions = new Set(); // {names, data, callback, context, failed, id, removed, hidden}
   let nextReference = 0;
   let frameId;
 
@@ -335,6 +335,54 @@ export function createServiceClient(options = {}) {
 
   win.addEventListener("message", receive);
 
+  /** Ask WWE for `subscription` (again, after a page restored from the back/forward cache). */
+  function register(subscription) {
+    const { names, data, context, failed } = subscription;
+    sendMessage({ event: "subscribe", data }, (answer) => {
+      subscription.id = answer.subscriptionId;
+      // unsubscribed (or the page hidden) while the subscription was on its way: release it now
+      if (subscription.removed || subscription.hidden) release(subscription);
+    }, (answer) => {
+      subscriptions.delete(subscription);
+      const reason = typeof answer === "string" ? answer : answer?.errorMessage;
+      const error = new Error(`WWE refused the subscription to ${names.join(", ")}: ${reason}`);
+      if (typeof failed === "function") invoke(failed, context ?? service, error);
+      else reportCallbackError(error);
+    });
+  }
+
+  function release(subscription) {
+    if (subscription.id === undefined) return;
+    const id = subscription.id;
+    subscription.id = undefined;
+    try {
+      sendMessage({ event: "unsubscribe", data: id });
+    } catch {
+      // WWE's window is gone: nothing holds the subscription any more
+    }
+  }
+
+  // WWE replaces a view's frame (another interaction, a closed tab) without telling
+  // it; until the view unsubscribes, WWE's subscriptions keep a reference to its
+  // window, and with it the page and its whole Python heap. So a page being hidden
+  // for good (or for the back/forward cache) releases them, and one shown again
+  // from that cache asks for them again.
+  const onPageHide = () => {
+    for (const subscription of subscriptions) {
+      subscription.hidden = true;
+      release(subscription);
+    }
+  };
+  const onPageShow = (event) => {
+    if (!event.persisted) return;
+    for (const subscription of subscriptions) {
+      subscription.hidden = false;
+      if (subscription.id === undefined && !subscription.removed) register(subscription);
+    }
+  };
+  win.addEventListener("pagehide", onPageHide);
+  win.addEventListener("pageshow", onPageShow);
+
   const service = {
     sendMessage,
 
@@ -345,19 +393,9 @@ export function createServiceClient(options = {}) {
      */
     subscribe(events, callback, context, failed) {
       const names = Array.isArray(events) ? [...events] : [events];
-      const subscription = { names, callback, context, id: undefined, removed: false };
+      const subscription = { names, data: events, callback, context, failed, id: undefined, removed: false };
       subscriptions.add(subscription);
-      sendMessage({ event: "subscribe", data: events }, (answer) => {
-        subscription.id = answer.subscriptionId;
-        // unsubscribed while the subscription was on its way: release it now
-        if (subscription.removed) sendMessage({ event: "unsubscribe", data: subscription.id });
-      }, (answer) => {
-        subscriptions.delete(subscription);
-        const reason = typeof answer === "string" ? answer : answer?.errorMessage;
-        const error = new Error(`WWE refused the subscription to ${names.join(", ")}: ${reason}`);
-        if (typeof failed === "function") invoke(failed, context ?? service, error);
-        else reportCallbackError(error);
-      });
+      register(subscription);
       return service;
     },
 
@@ -367,7 +405,7 @@ export function createServiceClient(options = {}) {
         if (subscription.callback !== callback) continue;
         subscription.removed = true;
         subscriptions.delete(subscription);
-        if (subscription.id !== undefined) sendMessage({ event: "unsubscribe", data: subscription.id });
+        release(subscription);
       }
       return service;
     },
@@ -385,6 +423,8 @@ export function createServiceClient(options = {}) {
     /** Stop listening; pending calls are dropped without callbacks. */
     unload() {
       win.removeEventListener("message", receive);
+      win.removeEventListener("pagehide", onPageHide);
+      win.removeEventListener("pageshow", onPageShow);
       for (const entry of pending.values()) clearTimeout(entry.timer);
       pending.clear();
       subscriptions.clear();

@@ -57,6 +57,9 @@ export function normalizeFault(fault) {
   return Object.keys(out).length ? out : null;
 }
 
+// How often subscriptions of views that are gone are looked for (ms).
+const SWEEP_MS = 5000;
+
 export class WireServer {
   /**
    * @param {object} options
@@ -73,8 +76,9 @@ export class WireServer {
     this.log = log;
     this.now = now;
     this.setRateLimit(rateLimit, quarantineDelayS);
-    this.recent = new Map(); // view window -> times (ms) of its requests in the last second
-    this.quarantined = new Map(); // view window -> end of its quarantine (ms)
+    // Keyed by the view's window, weakly: a view WWE replaced must not be kept alive here.
+    this.recent = new WeakMap(); // view window -> times (ms) of its requests in the last second
+    this.quarantined = new WeakMap(); // view window -> end of its quarantine (ms)
     this.faults = new Map();
     for (const [method, fault] of Object.entries(faults)) this.setFault(method, fault);
     this.subscriptions = new Map(); // id -> {names, source, origin}
@@ -85,10 +89,28 @@ export class WireServer {
 
   start() {
     this.win.addEventListener("message", this._onMessage);
+    // A view whose frame is gone never says so (its pagehide may not have reached
+    // us): its subscriptions hold its window, and with it the whole page and its
+    // Python heap, until they are dropped.
+    this._sweeper = setInterval(() => this.dropClosedViews(), SWEEP_MS);
   }
 
   stop() {
     this.win.removeEventListener("message", this._onMessage);
+    clearInterval(this._sweeper);
+  }
+
+  /** Forget the subscriptions of windows that are closed (their frame was removed). */
+  dropClosedViews() {
+    let dropped = 0;
+    for (const [id, subscription] of this.subscriptions) {
+      if (subscription.source.closed) {
+        this.subscriptions.delete(id);
+        dropped += 1;
+      }
+    }
+    if (dropped) this.log({ kind: "note", text: `dropped ${dropped} subscription(s) of views that are gone` });
+    return dropped;
   }
 
   setAcceptedOrigins(text) {
@@ -222,6 +244,7 @@ export class WireServer {
 
   /** Send an event to every window subscribed to `name` (once per window). */
   emit(name, data) {
+    this.dropClosedViews();
     const targets = new Map();
     for (const subscription of this.subscriptions.values()) {
       if (subscription.names.includes(name)) targets.set(subscription.source, subscription.origin);
