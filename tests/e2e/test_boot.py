@@ -49,6 +49,57 @@ def test_runtime_files_are_downloaded_once(page, page_log: PageLog, site: Site) 
     assert page.evaluate("pyodide.runPython('import json; json.__spec__.origin')").endswith("json/__init__.pyc")
 
 
+def test_a_reload_uses_the_browsers_caches_and_still_shows_progress(browser, site: Site, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # As users' browsers are: a persistent profile, compressed responses. The reload
+    # reads the runtime from the disk cache and V8 takes the compiled wasm from its
+    # code cache (a Response rebuilt around a counting stream has no URL, and then
+    # every reload compiled ~2,000 functions again), while the bar still counts bytes.
+    from wwe_testing.browser import launch_options
+
+    options = launch_options()
+    context = browser.browser_type.launch_persistent_context(
+        str(tmp_path / "profile"), headless=options.pop("headless"), **options)
+    try:
+        page = context.pages[0] if context.pages else context.new_page()
+        encodings = {}
+        page.on("response", lambda r: encodings.__setitem__(r.url.rsplit("/", 1)[-1], r.headers.get("content-encoding")))
+        page.goto(site.url + "boot.html")
+        assert wait_for_boot(page) == "ready"
+        assert encodings["pyodide.asm.wasm"] == "br" and encodings[next(n for n in encodings if n.endswith(".pyc.zip"))] == "br"
+        sizes = json.loads(page.evaluate("document.documentElement.dataset.downloadSizes"))
+        downloaded = [n for n in sizes if n == "pyodide.asm.wasm" or n.endswith((".pyc.zip", ".bin"))]
+        # decoded bytes against decoded totals: the bar reaches its end, not 3× past it
+        assert page.evaluate("bridgeBoot.bytes") == sum(sizes[n] for n in downloaded)
+        page.wait_for_timeout(500)
+
+        cdp = context.new_cdp_session(page)
+        events: list[str] = []
+        done: list[bool] = []
+        cdp.on("Tracing.dataCollected", lambda params: events.extend(e["name"] for e in params["value"]))
+        cdp.on("Tracing.tracingComplete", lambda params: done.append(True))
+        cdp.send("Tracing.start", {"traceConfig": {"includedCategories": ["v8.wasm", "disabled-by-default-v8.wasm.detailed"]}})
+        progress: list[str] = []
+        page.expose_function("sawProgress", lambda text: progress.append(text))
+        page.add_init_script("""new MutationObserver(() => {
+            const t = document.querySelector('[data-stage=download] .boot-time')?.textContent;
+            if (t && t.includes('/')) window.sawProgress(t);
+          }).observe(document, { subtree: true, childList: true, characterData: true });""")
+        page.reload()
+        assert wait_for_boot(page) == "ready"
+        cdp.send("Tracing.end")
+        page.wait_for_function("() => true")
+        for _ in range(100):
+            if done:
+                break
+            page.wait_for_timeout(100)
+        assert page.evaluate("bridgeBoot.stdlib") == "snapshot"
+        assert events.count("wasm.CompileLazy") == 0, "the wasm was compiled again instead of coming from V8's code cache"
+        assert page.evaluate("bridgeBoot.bytes") == sum(sizes[n] for n in downloaded)
+        assert progress and progress[-1].endswith(" MB"), progress  # "12.3 MB / 30.6 MB" while it read
+    finally:
+        context.close()
+
+
 def test_a_damaged_snapshot_falls_back_to_a_normal_start(page, page_log: PageLog, site: Site) -> None:
     def truncated(route):  # type: ignore[no-untyped-def]
         route.fulfill(body=route.fetch().body()[:-4096], content_type="application/octet-stream")

@@ -113,7 +113,10 @@ def test_the_configured_wwe_origin_works_as_a_frame_and_as_an_opener(browser, si
         assert popup.get_by_label("Phone", exact=True).input_value() == "+33647005"
     finally:
         context.close()
-    assert not log.errors, log.errors
+    # The simulator's own API panel (its origin is not in the accepted origins here)
+    # is refused by silence, and says so once its 10 s timeout passes: not the views.
+    panel = "WWE refused the subscription to outbound, interaction: Request timeout"
+    assert [e for e in log.errors if e != panel] == [], log.errors
 
 
 RESOLVE = """async (assets) => {

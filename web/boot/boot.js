@@ -393,7 +393,9 @@ export async function boot({
     if (config.snapshotURL) {
       // A snapshot keeps the WebAssembly choices of the runtime that made it:
       // restored elsewhere it would crash at the first stack switch, not at once.
-      const mismatch = config.snapshotFeatures ? featureMismatch(config.snapshotFeatures) : "the page does not say which WebAssembly features the snapshot needs";
+      const mismatch = !globalThis.crypto?.subtle
+        ? "cannot check the snapshot (needs a secure context: HTTPS or localhost)"
+        : config.snapshotFeatures ? featureMismatch(config.snapshotFeatures) : "the page does not say which WebAssembly features the snapshot needs";
       if (mismatch) (info.fallbacks ??= []).push({ from: "snapshot", reason: mismatch });
       else attempts.push({ stdlib: "snapshot", url: config.stdlibURL, snapshotURL: config.snapshotURL });
     }

@@ -76,9 +76,9 @@ export class WireServer {
     this.log = log;
     this.now = now;
     this.setRateLimit(rateLimit, quarantineDelayS);
-    // Keyed by the view's window, weakly: a view WWE replaced must not be kept alive here.
-    this.recent = new WeakMap(); // view window -> times (ms) of its requests in the last second
-    this.quarantined = new WeakMap(); // view window -> end of its quarantine (ms)
+    // Keyed by the view's window (dropClosedViews forgets the closed ones)
+    this.recent = new Map(); // view window -> times (ms) of its requests in the last second
+    this.quarantined = new Map(); // view window -> end of its quarantine (ms)
     this.faults = new Map();
     for (const [method, fault] of Object.entries(faults)) this.setFault(method, fault);
     this.subscriptions = new Map(); // id -> {names, source, origin}
@@ -100,8 +100,11 @@ export class WireServer {
     clearInterval(this._sweeper);
   }
 
-  /** Forget the subscriptions of windows that are closed (their frame was removed). */
+  /** Forget the subscriptions (and rate-limit state) of windows that are closed (their frame was removed). */
   dropClosedViews() {
+    for (const map of [this.recent, this.quarantined]) {
+      for (const view of map.keys()) if (view.closed) map.delete(view);
+    }
     let dropped = 0;
     for (const [id, subscription] of this.subscriptions) {
       if (subscription.source.closed) {
