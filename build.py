@@ -94,6 +94,10 @@ COMPRESS = ROOT / "tools" / "compress.mjs"
 COMPRESSIBLE_SUFFIXES = (".html", ".js", ".mjs", ".css", ".json", ".wasm", ".bin", ".zip", ".whl", ".svg", ".txt", ".py")
 COMPRESS_MIN_BYTES = 1024
 COMPRESS_MAX_RATIO = 0.9  # a sibling that saves less than 10 % is not worth a second file
+# "best" (brotli 11, gzip 9: what a deployment should get) or "fast" (brotli 5, gzip 6):
+# the snapshot changes with every change of our Python, and brotli 11 takes about a
+# minute on it, so a development loop may set WWE_COMPRESSION=fast.
+COMPRESSION_MODES = ("best", "fast")
 
 
 class BuildError(Exception):
@@ -386,10 +390,30 @@ def snapshot_node() -> tuple[str, dict[str, object]] | None:
     return None
 
 
-def make_snapshot(node_pyodide: Path, runtime: Path, stdlib: Path) -> tuple[Path, dict[str, object]] | None:
+def snapshot_imports() -> list[str]:
+    """The modules of OWN_PACKAGES a snapshot imports ahead: all but those that import
+    `js` when imported (their objects would be Node's, not the page's)."""
+    names = []
+    for package in OWN_PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            if "__pycache__" in path.parts:
+                continue
+            if re.search(r"^(import js\b|from js\b)", path.read_text(), re.MULTILINE):
+                continue
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return names
+
+
+def make_snapshot(node_pyodide: Path, runtime: Path, stdlib: Path,
+                  wheel: Path | None = None) -> tuple[Path, dict[str, object]] | None:
     """Pyodide's memory snapshot of the started interpreter (tools/make_snapshot.mjs,
     under Node; its non-zero pages), named by its content next to the runtime, and the
     WebAssembly features it was made with. Cached in .cache/snapshot/.
+
+    With *wheel* (ours), the snapshot is taken with the wheel's files installed and
+    its modules imported (snapshot_imports): pages then restore them instead of
+    importing them, and still install the wheel for its files.
 
     Restoring it replaces most of starting the interpreter (boot.js); it only
     works with this Pyodide build and this stdlib zip (the name covers both) and
@@ -405,9 +429,11 @@ def make_snapshot(node_pyodide: Path, runtime: Path, stdlib: Path) -> tuple[Path
         return None
     node, features = found
     script = MAKE_SNAPSHOT
+    imports = snapshot_imports() if wheel else []
     key = hashlib.sha256("\0".join([
         sha256_file(node_pyodide / "pyodide.asm.wasm"), sha256_file(stdlib), sha256_file(script),
         sha256_file(WEB / "boot" / "features.js"), json.dumps(features, sort_keys=True),
+        sha256_file(wheel) if wheel else "", *imports,
     ]).encode()).hexdigest()[:16]
     cached = CACHE / "snapshot" / f"python_snapshot-{key}.bin"
     features_file = cached.with_suffix(".features.json")
@@ -415,8 +441,12 @@ def make_snapshot(node_pyodide: Path, runtime: Path, stdlib: Path) -> tuple[Path
         cached.parent.mkdir(parents=True, exist_ok=True)
         step("making the interpreter's memory snapshot with Pyodide under Node")
         partial = cached.with_suffix(".partial")
-        run([node, str(script), str(node_pyodide), str(stdlib), str(partial), str(features_file)])
+        run([node, str(script), str(node_pyodide), str(stdlib), str(partial), str(features_file),
+             *([str(wheel), *imports] if wheel else [])])
         partial.rename(cached)
+        for old in cached.parent.glob("python_snapshot-*"):  # one per build: each change of our code makes one
+            if old.name not in (cached.name, features_file.name):
+                old.unlink()
     target = publish_content_named(cached, runtime, "python_snapshot-", ".bin")
     step(f"interpreter snapshot: {target.name} ({target.stat().st_size / 1e6:.1f} MB)")
     return target, json.loads(features_file.read_text())
@@ -569,17 +599,20 @@ def compress_site() -> None:
         p for p in DIST.rglob("*")
         if p.is_file() and p.suffix in COMPRESSIBLE_SUFFIXES and p.stat().st_size >= COMPRESS_MIN_BYTES
     )
+    mode = os.environ.get("WWE_COMPRESSION", "best")
+    if mode not in COMPRESSION_MODES:
+        raise BuildError(f"WWE_COMPRESSION={mode!r}: use one of {', '.join(COMPRESSION_MODES)}")
     cache = CACHE / "compressed"
     cache.mkdir(parents=True, exist_ok=True)
-    digests = {path: sha256_file(path) for path in files}
+    digests = {path: f"{sha256_file(path)}.{mode}" for path in files}
     jobs = [(str(path), str(cache / f"{sha}.br"), str(cache / f"{sha}.gz")) for path, sha in digests.items()
             if not ((cache / f"{sha}.br").exists() and (cache / f"{sha}.gz").exists())]
     if jobs:
         node = require_tool("node", "install Node.js (it also provides npm)")
-        step(f"precompressing {len(jobs)} file(s) (brotli 11, gzip 9)")
+        step(f"precompressing {len(jobs)} file(s) ({'brotli 11, gzip 9' if mode == 'best' else 'fast: brotli 5, gzip 6'})")
         jobs_file = cache / "jobs.json"
         jobs_file.write_text(json.dumps(jobs))
-        run([node, str(COMPRESS), str(jobs_file)])
+        run([node, str(COMPRESS), *(["--fast"] if mode == "fast" else []), str(jobs_file)])
         jobs_file.unlink()
     kept: set[Path] = set()
     raw = encoded = 0
@@ -600,7 +633,7 @@ def compress_site() -> None:
         if sibling not in kept:
             sibling.unlink()
     used = {f"{sha}{suffix}" for sha in digests.values() for suffix in (".br", ".gz")}
-    for old in cache.iterdir():
+    for old in cache.glob(f"*.{mode}.*"):  # the other mode's are kept for the next switch
         if old.name not in used:
             old.unlink()
     step(f"precompressed: {raw / 1e6:.1f} MB of compressible files, {encoded / 1e6:.1f} MB in brotli")
@@ -678,10 +711,11 @@ def _build(origins_attribute: str, simulator: bool = True) -> str:
     pinned = fetch_pinned_wheels()
     runtime = copy_runtime(node_pyodide)
     stdlib = compile_stdlib(node_pyodide, runtime)
-    snapshot = make_snapshot(node_pyodide, runtime, stdlib)
     stage = stage_build(pinned, compile_own_packages(node_pyodide), simulator)
     build_id = content_id(stage)
     install_build(stage, build_id)
+    own_wheel = next((DIST / "b" / build_id).glob(f"{OWN_DIST_NAME.replace('-', '_')}-*.whl"))
+    snapshot = make_snapshot(node_pyodide, runtime, stdlib, own_wheel)
     render_pages(build_id, stdlib, snapshot, origins_attribute, simulator)
     write_build_info(build_id)
     publish_stable_scripts(build_id)

@@ -1,15 +1,23 @@
 // Make Pyodide's memory snapshot of a started interpreter (run under Node at build
 // time), so that pages restore it instead of starting CPython.
 //
-//   node tools/make_snapshot.mjs <pyodide dir> <stdlib zip> <output .bin> <output features .json>
+//   node tools/make_snapshot.mjs <pyodide dir> <stdlib zip> <output .bin> <output features .json> [<wheel> <module>...]
 //   node tools/make_snapshot.mjs --features
 //       (just print this Node's WebAssembly features, as JSON)
 //
 // The snapshot is the interpreter's memory right after loadPyodide() with that
-// standard library: it is valid only for this exact Pyodide build (Pyodide checks
-// its build id on restore) and this exact stdlib zip (the restored zip importer
-// holds that file's index), which is why build.py names it after both and pages
-// fall back to a normal start if it does not load.
+// standard library and, given a wheel, with the wheel's files in site-packages and
+// the modules named imported: it is valid only for this exact Pyodide build
+// (Pyodide checks its build id on restore), this exact stdlib zip (the restored zip
+// importer holds that file's index) and that wheel, which is why build.py names it
+// after its content and pages fall back to a normal start if it does not load.
+//
+// Importing ahead is what the snapshot is for: the pages' packages cost 150-250 ms
+// to import on every load, and a restored interpreter has them already. The files
+// themselves are not in the snapshot (Pyodide's file system lives in JavaScript):
+// pages still install the wheel, so tracebacks, resources and later imports find
+// them where the modules say they came from. A module that imports `js` when it is
+// imported is left out (build.py does not name it): its objects would be Node's.
 //
 // The file holds only the memory's non-zero pages (SPARSE_FORMAT below): 12 of
 // its 31.5 MB. Rebuilding the rest is a copy in the page, where inflating a
@@ -24,7 +32,7 @@
 //
 // `_makeSnapshot`/`makeMemorySnapshot()` and `_loadSnapshot` are Pyodide's private
 // API: build.py pins the Pyodide version they are used with.
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -34,13 +42,38 @@ if (process.argv[2] === "--features") {
   console.log(JSON.stringify(wasmFeatures()));
   process.exit(0);
 }
-const [pyodideDir, stdlib, output, featuresOutput] = process.argv.slice(2);
+const [pyodideDir, stdlib, output, featuresOutput, wheel, ...modules] = process.argv.slice(2);
 if (!pyodideDir || !stdlib || !output || !featuresOutput) {
-  console.error("usage: node tools/make_snapshot.mjs <pyodide dir> <stdlib zip> <output .bin> <output features .json>");
+  console.error("usage: node tools/make_snapshot.mjs <pyodide dir> <stdlib zip> <output .bin> <output features .json> [<wheel> <module>...]");
   process.exit(2);
 }
 const { loadPyodide } = await import(pathToFileURL(join(pyodideDir, "pyodide.mjs")).href);
 const pyodide = await loadPyodide({ indexURL: pyodideDir + "/", stdLibURL: stdlib, _makeSnapshot: true });
+if (wheel) {
+  // (through files, not proxies: nothing of this may stay referenced from JS)
+  pyodide.FS.writeFile("/tmp/snapshot-wheel.whl", readFileSync(wheel));
+  pyodide.FS.writeFile("/tmp/snapshot-modules.json", JSON.stringify(modules));
+  const report = pyodide.runPython(`
+import importlib, json, site, sys, zipfile
+with zipfile.ZipFile("/tmp/snapshot-wheel.whl") as _wheel:
+    _wheel.extractall(site.getsitepackages()[0])
+importlib.invalidate_caches()
+with open("/tmp/snapshot-modules.json") as _names:
+    _names = json.load(_names)
+for _name in _names:
+    importlib.import_module(_name)
+_tops = {_name.split(".")[0] for _name in _names}
+_holding_js = [m for m, mod in list(sys.modules.items()) if m.split(".")[0] in _tops and "js" in vars(mod)]
+if _holding_js:
+    raise RuntimeError(f"imported for the snapshot but holding the js module: {_holding_js}")
+_count = sum(1 for m in sys.modules if m.split(".")[0] in _tops)
+del _wheel, _names, _name, _tops, _holding_js
+_count
+`);
+  pyodide.runPython("del _count");
+  for (const name of ["/tmp/snapshot-wheel.whl", "/tmp/snapshot-modules.json"]) pyodide.FS.unlink(name);
+  console.log(`snapshot: ${report} modules of ${wheel.split("/").pop()} imported`);
+}
 const snapshot = pyodide.makeMemorySnapshot();
 const packed = sparse(snapshot);
 writeFileSync(output, packed);

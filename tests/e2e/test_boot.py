@@ -93,7 +93,10 @@ def test_a_reload_uses_the_browsers_caches_and_still_shows_progress(browser, sit
                 break
             page.wait_for_timeout(100)
         assert page.evaluate("bridgeBoot.stdlib") == "snapshot"
-        assert events.count("wasm.CompileLazy") == 0, "the wasm was compiled again instead of coming from V8's code cache"
+        # Without the cache a reload compiled 1,100-2,200 functions; with it, none, or the
+        # odd function first called after V8 wrote the cache.
+        lazy = events.count("wasm.CompileLazy")
+        assert lazy < 50, f"{lazy} functions compiled again instead of coming from V8's code cache"
         assert page.evaluate("bridgeBoot.bytes") == sum(sizes[n] for n in downloaded)
         assert progress and progress[-1].endswith(" MB"), progress  # "12.3 MB / 30.6 MB" while it read
     finally:
