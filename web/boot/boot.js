@@ -29,6 +29,11 @@ export const STAGES = Object.freeze([
 const WASM = "pyodide.asm.wasm";
 const SOURCE_STDLIB = "python_stdlib.zip";
 const STAGE_TIMEOUT_MS = 120_000;
+// How much longer than the wasm and the library the snapshot may take to arrive
+// before Python is started without it. Restoring saves ~0.3-0.5 s of starting on
+// two cores; the margin is there so that a busy page reading its disk cache is not
+// taken for a slow network (at 10 Mbit/s the snapshot needs seconds more).
+const SNAPSHOT_WAIT_MS = 1000;
 
 /** A boot failure, tagged with the stage it happened in. */
 export class BootError extends Error {
@@ -99,49 +104,95 @@ async function fetchOk(url, init) {
  * `sizes` (file name -> bytes, from the page: build.py writes them) gives the
  * totals for the progress bar: with HTTP compression Content-Length counts the
  * compressed bytes, while the body is read decoded.
+ *
+ * `prefetch(url)` requests a file before Pyodide asks for it (so the boot can
+ * count, and judge the network by, bytes that arrive while the lock file and
+ * Pyodide's module load); Pyodide's own fetch then gets that very response.
  */
 function watchDownloads(urls, onBytes, sizes = {}) {
   const original = globalThis.fetch;
   const pending = new Map(urls.map((u) => [u, Promise.withResolvers()]));
+  const files = new Map(urls.map((u) => [u, { loaded: 0, size: sizes[u.split("/").pop()] ?? null, done: false }]));
+  const prefetched = new Map(); // url -> the Response promise kept for the page's own fetch
   let loaded = 0;
   let total = 0;
-  const count = async (response, waiter) => {
+  const count = async (response, url, waiter) => {
     const reader = response.body.getReader();
+    const file = files.get(url);
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
+      file.firstByteAt ??= performance.now();
       loaded += value.byteLength;
+      file.loaded += value.byteLength;
       onBytes(loaded, total);
     }
+    file.done = true;
     waiter.resolve();
   };
-  globalThis.fetch = async (input, init) => {
-    const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url, document.baseURI).href;
+  const watched = async (url, input, init) => {
     const waiter = pending.get(url);
     let response;
     try {
       response = await original(input, init);
     } catch (err) {
-      waiter?.reject(new Error(`could not fetch ${url}: ${err.message}`, { cause: err }));
+      waiter.reject(new Error(`could not fetch ${url}: ${err.message}`, { cause: err }));
       throw err;
     }
-    if (!waiter) return response;
     if (!response.ok || !response.body) {
       waiter.reject(new Error(`GET ${url} failed: ${response.status} ${response.statusText}`.trim()));
       return response;
     }
-    const name = new URL(url).pathname.split("/").pop();
     const encoded = response.headers.get("Content-Encoding");
-    total += sizes[name] ?? (encoded ? 0 : Number(response.headers.get("Content-Length") || 0));
-    count(response.clone(), waiter).catch((err) => waiter.reject(new Error(`could not download ${url}: ${err.message}`, { cause: err })));
+    const file = files.get(url);
+    file.size ??= encoded ? null : Number(response.headers.get("Content-Length") || 0) || null;
+    total += file.size ?? 0;
+    count(response.clone(), url, waiter).catch((err) => waiter.reject(new Error(`could not download ${url}: ${err.message}`, { cause: err })));
     return response;
+  };
+  globalThis.fetch = (input, init) => {
+    const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url, document.baseURI).href;
+    const kept = prefetched.get(url);
+    if (kept) {
+      prefetched.delete(url); // handed out once: a later fetch is a fetch
+      return kept;
+    }
+    return pending.has(url) ? watched(url, input, init) : original(input, init);
   };
   const done = Promise.all([...pending.values()].map((w) => w.promise)).then(() => loaded);
   done.catch(() => {}); // a failure is reported where `done` is awaited, not as an unhandled rejection
   return {
     done,
+    /** Request `url` now; the page's first fetch of it gets this response. */
+    prefetch(url) {
+      const response = watched(url, url);
+      response.catch(() => {});
+      prefetched.set(url, response);
+    },
+    /** Stop waiting for `url` (its download was abandoned). */
+    forget(url) {
+      const file = files.get(url);
+      total -= file.size ?? 0;
+      loaded -= file.loaded;
+      file.done = true;
+      pending.get(url).resolve();
+    },
+    /**
+     * When `url` should be complete at the rate its own bytes have been arriving
+     * (ms from now): null until it has had a quarter of a second or 1 MB to show
+     * it (a file that has not started, or a busy page, is not a slow network).
+     */
+    eta(url) {
+      const file = files.get(url);
+      if (file.done) return 0;
+      const elapsed = file.firstByteAt === undefined ? 0 : performance.now() - file.firstByteAt;
+      if (!file.size || (elapsed < 250 && file.loaded < 1 << 20) || !file.loaded) return null;
+      return (file.size - file.loaded) / (file.loaded / elapsed);
+    },
+    finished: (url) => files.get(url).done,
     restore: () => {
       globalThis.fetch = original;
+      prefetched.clear();
     },
   };
 }
@@ -152,12 +203,12 @@ function watchDownloads(urls, onBytes, sizes = {}) {
  * Pyodide, which sizes the wasm memory from it), then rebuilt from its non-zero
  * pages (format: tools/make_snapshot.mjs, `sparse`).
  */
-export async function fetchSnapshot(url) {
+export async function fetchSnapshot(url, signal) {
   const expected = /python_snapshot-([0-9a-f]{12})\.bin$/.exec(new URL(url).pathname)?.[1];
   if (!expected || !globalThis.crypto?.subtle) {
     throw new Error("cannot check the snapshot (needs a content-named file and a secure context)");
   }
-  const packed = new Uint8Array(await (await fetchOk(url)).arrayBuffer());
+  const packed = new Uint8Array(await (await fetchOk(url, { signal })).arrayBuffer());
   const actual = (await sha256Hex(packed)).slice(0, 12);
   if (actual !== expected) throw new Error(`${url} is damaged (sha256 ${actual}…, its name says ${expected}…)`);
   return unpackSnapshot(packed);
@@ -469,14 +520,18 @@ export async function boot({
     // already asked for the wasm and the library, but not for the snapshot, which
     // a browser with other WebAssembly features must not download at all.
     const watchFor = (stdlibURL, snapshotURL) => {
+      const wasmURL = new URL(WASM, config.pyodideURL).href;
       const watch = watchDownloads(
-        [new URL(WASM, config.pyodideURL).href, stdlibURL, ...(snapshotURL ? [snapshotURL] : [])],
+        [wasmURL, stdlibURL, ...(snapshotURL ? [snapshotURL] : [])],
         (loaded, total) => onProgress("download", total ? Math.min(loaded / total, 1) : 0, { loaded, total }),
         config.downloadSizes,
       );
-      const snapshot = snapshotURL ? fetchSnapshot(snapshotURL) : null;
-      snapshot?.catch(() => {}); // reported by loadPyodide, in start()
-      return { watch, snapshot };
+      watch.prefetch(wasmURL);
+      watch.prefetch(stdlibURL);
+      const abort = new AbortController();
+      const snapshot = snapshotURL ? fetchSnapshot(snapshotURL, abort.signal) : null;
+      snapshot?.catch(() => {}); // reported in start()
+      return { watch, snapshot, snapshotURL, wasmURL, stdlibURL, abort };
     };
     let early = watchFor(attempts[0].url, attempts[0].snapshotURL);
     let lock, loadPyodide;
@@ -488,49 +543,93 @@ export async function boot({
       resolvePackages(lock, packages); // an unknown package fails now, not after the download
     } catch (err) {
       early.watch.restore();
+      early.abort.abort();
       throw err;
     }
 
+    /**
+     * Whether to restore the snapshot: yes once it is here, checked and unpacked;
+     * no if it fails (then Python starts from the library it was made with, in
+     * this same attempt) or if the network is so slow that, once the wasm and the
+     * library are here, the rest of the snapshot would take longer than starting
+     * Python does (it is then abandoned: a 3.5 MB download to save ~0.3 s is a
+     * loss at 10 Mbit/s).
+     */
+    const chooseSnapshot = (downloads) => new Promise((resolve) => {
+      const { watch, snapshot, snapshotURL, wasmURL, stdlibURL, abort } = downloads;
+      let timer;
+      let decided = false;
+      const decide = (use, reason) => {
+        if (decided) return; // (abandoning the snapshot makes its download fail too)
+        decided = true;
+        clearInterval(timer);
+        if (!use) (info.fallbacks ??= []).push({ from: "snapshot", reason });
+        resolve(use);
+      };
+      snapshot.then(() => decide(true), (err) => decide(false, err.message));
+      timer = setInterval(() => {
+        if (!watch.finished(wasmURL) || !watch.finished(stdlibURL)) return;
+        const eta = watch.eta(snapshotURL);
+        if (eta !== null && eta > SNAPSHOT_WAIT_MS) {
+          abort.abort();
+          watch.forget(snapshotURL);
+          console.info(`boot: not waiting for the snapshot (~${(eta / 1000).toFixed(1)} s more at this network's speed)`);
+          decide(false, `the network is slow: the snapshot would need ~${(eta / 1000).toFixed(1)} s more, starting Python less`);
+        }
+      }, 50);
+    });
+
     // Start Python with one standard library (and maybe its snapshot): download
     // (with byte progress), then the interpreter. Both stages are timed from t0.
+    // Returns the interpreter and what it started from.
     const start = async (stdlibURL, snapshotURL = null) => {
-      const { watch, snapshot } = early ?? watchFor(stdlibURL, snapshotURL);
+      const downloads = early ?? watchFor(stdlibURL, snapshotURL);
       early = null;
-      const uninstall = snapshot ? restoreOnlyNonZeroPages() : () => {};
+      const { watch } = downloads;
       try {
-        const starting = loadPyodide({
-          indexURL: config.pyodideURL,
-          stdLibURL: stdlibURL,
-          lockFileContents: lock,
-          packageBaseUrl: config.assetsURL,
-          ...(snapshot ? { _loadSnapshot: snapshot } : {}),
-        });
-        starting.catch(() => {}); // reported through the await below
-        // A start-up failure during the download must not wait for the download.
-        const downloaded = Promise.race([watch.done, starting.then(() => watch.done)]);
-        info.bytes = await withTimeout(downloaded, "download", "the runtime download");
-        timings.download = performance.now() - t0;
-        onStage("download", "done", { ms: timings.download });
-        return await run("interpreter", async () => {
-          const pyodide = await withTimeout(starting, "interpreter", "starting Python");
-          if (snapshot) {
-            // Pyodide keeps its configuration, and with it the 31 MB memory image
-            // it was restored from, for the life of the page: let it go.
-            if (pyodide._api?.config) delete pyodide._api.config._loadSnapshot;
-            await afterRestore(pyodide, stdlibURL);
-          }
-          return pyodide;
-        });
+        const useSnapshot = downloads.snapshot
+          ? await withTimeout(chooseSnapshot(downloads), "download", "the runtime download")
+          : false;
+        const snapshot = useSnapshot ? downloads.snapshot : null;
+        const uninstall = snapshot ? restoreOnlyNonZeroPages() : () => {};
+        try {
+          const starting = loadPyodide({
+            indexURL: config.pyodideURL,
+            stdLibURL: stdlibURL,
+            lockFileContents: lock,
+            packageBaseUrl: config.assetsURL,
+            ...(snapshot ? { _loadSnapshot: snapshot } : {}),
+          });
+          starting.catch(() => {}); // reported through the await below
+          // A start-up failure during the download must not wait for the download.
+          const downloaded = Promise.race([watch.done, starting.then(() => watch.done)]);
+          info.bytes = await withTimeout(downloaded, "download", "the runtime download");
+          timings.download = performance.now() - t0;
+          onStage("download", "done", { ms: timings.download });
+          const pyodide = await run("interpreter", async () => {
+            const pyodide = await withTimeout(starting, "interpreter", "starting Python");
+            if (snapshot) {
+              // Pyodide keeps its configuration, and with it the 31 MB memory image
+              // it was restored from, for the life of the page: let it go.
+              if (pyodide._api?.config) delete pyodide._api.config._loadSnapshot;
+              await afterRestore(pyodide, stdlibURL);
+            }
+            return pyodide;
+          });
+          return { pyodide, restored: Boolean(snapshot) };
+        } finally {
+          uninstall();
+        }
       } finally {
-        uninstall();
         watch.restore();
       }
     };
     let pyodide;
     for (const [i, attempt] of attempts.entries()) {
       try {
-        pyodide = await start(attempt.url, attempt.snapshotURL);
-        info.stdlib = attempt.stdlib;
+        let restored;
+        ({ pyodide, restored } = await start(attempt.url, attempt.snapshotURL));
+        info.stdlib = attempt.snapshotURL && !restored ? "compiled" : attempt.stdlib;
         break;
       } catch (err) {
         if (i === attempts.length - 1) throw err;
