@@ -29,10 +29,10 @@ export const STAGES = Object.freeze([
 const WASM = "pyodide.asm.wasm";
 const SOURCE_STDLIB = "python_stdlib.zip";
 const STAGE_TIMEOUT_MS = 120_000;
-// How much longer than the wasm and the library the snapshot may take to arrive
+// How much longer the snapshot may still need, judged by the rate of its own bytes,
 // before Python is started without it. Restoring saves ~0.3-0.5 s of starting on
 // two cores; the margin is there so that a busy page reading its disk cache is not
-// taken for a slow network (at 10 Mbit/s the snapshot needs seconds more).
+// taken for a slow network (at 10 Mbit/s the snapshot needs several seconds).
 const SNAPSHOT_WAIT_MS = 1000;
 
 /** A boot failure, tagged with the stage it happened in. */
@@ -105,15 +105,14 @@ async function fetchOk(url, init) {
  * totals for the progress bar: with HTTP compression Content-Length counts the
  * compressed bytes, while the body is read decoded.
  *
- * `prefetch(url)` requests a file before Pyodide asks for it (so the boot can
- * count, and judge the network by, bytes that arrive while the lock file and
- * Pyodide's module load); Pyodide's own fetch then gets that very response.
+ * `eta(url)` says when a file should be complete at the rate its own bytes have
+ * been arriving (the boot judges the network by it), `forget(url)` stops
+ * waiting for one that was abandoned.
  */
 function watchDownloads(urls, onBytes, sizes = {}) {
   const original = globalThis.fetch;
   const pending = new Map(urls.map((u) => [u, Promise.withResolvers()]));
   const files = new Map(urls.map((u) => [u, { loaded: 0, size: sizes[u.split("/").pop()] ?? null, done: false }]));
-  const prefetched = new Map(); // url -> the Response promise kept for the page's own fetch
   let loaded = 0;
   let total = 0;
   const count = async (response, url, waiter) => {
@@ -152,23 +151,12 @@ function watchDownloads(urls, onBytes, sizes = {}) {
   };
   globalThis.fetch = (input, init) => {
     const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url, document.baseURI).href;
-    const kept = prefetched.get(url);
-    if (kept) {
-      prefetched.delete(url); // handed out once: a later fetch is a fetch
-      return kept;
-    }
     return pending.has(url) ? watched(url, input, init) : original(input, init);
   };
   const done = Promise.all([...pending.values()].map((w) => w.promise)).then(() => loaded);
   done.catch(() => {}); // a failure is reported where `done` is awaited, not as an unhandled rejection
   return {
     done,
-    /** Request `url` now; the page's first fetch of it gets this response. */
-    prefetch(url) {
-      const response = watched(url, url);
-      response.catch(() => {});
-      prefetched.set(url, response);
-    },
     /** Stop waiting for `url` (its download was abandoned). */
     forget(url) {
       const file = files.get(url);
@@ -192,7 +180,6 @@ function watchDownloads(urls, onBytes, sizes = {}) {
     finished: (url) => files.get(url).done,
     restore: () => {
       globalThis.fetch = original;
-      prefetched.clear();
     },
   };
 }
@@ -520,18 +507,15 @@ export async function boot({
     // already asked for the wasm and the library, but not for the snapshot, which
     // a browser with other WebAssembly features must not download at all.
     const watchFor = (stdlibURL, snapshotURL) => {
-      const wasmURL = new URL(WASM, config.pyodideURL).href;
       const watch = watchDownloads(
-        [wasmURL, stdlibURL, ...(snapshotURL ? [snapshotURL] : [])],
+        [new URL(WASM, config.pyodideURL).href, stdlibURL, ...(snapshotURL ? [snapshotURL] : [])],
         (loaded, total) => onProgress("download", total ? Math.min(loaded / total, 1) : 0, { loaded, total }),
         config.downloadSizes,
       );
-      watch.prefetch(wasmURL);
-      watch.prefetch(stdlibURL);
       const abort = new AbortController();
       const snapshot = snapshotURL ? fetchSnapshot(snapshotURL, abort.signal) : null;
       snapshot?.catch(() => {}); // reported in start()
-      return { watch, snapshot, snapshotURL, wasmURL, stdlibURL, abort };
+      return { watch, snapshot, snapshotURL, abort };
     };
     let early = watchFor(attempts[0].url, attempts[0].snapshotURL);
     let lock, loadPyodide;
@@ -539,6 +523,9 @@ export async function boot({
       [lock, { loadPyodide }] = await Promise.all([
         fetchOk(new URL("pyodide-lock.json", config.assetsURL)).then((r) => r.json()),
         import(new URL("pyodide.mjs", config.pyodideURL).href),
+        // Pyodide's 1.2 MB module is evaluated now, while the runtime files arrive,
+        // not once loadPyodide() asks for it (its import then finds it done)
+        import(new URL("pyodide.asm.mjs", config.pyodideURL).href),
       ]);
       resolvePackages(lock, packages); // an unknown package fails now, not after the download
     } catch (err) {
@@ -550,13 +537,14 @@ export async function boot({
     /**
      * Whether to restore the snapshot: yes once it is here, checked and unpacked;
      * no if it fails (then Python starts from the library it was made with, in
-     * this same attempt) or if the network is so slow that, once the wasm and the
-     * library are here, the rest of the snapshot would take longer than starting
-     * Python does (it is then abandoned: a 3.5 MB download to save ~0.3 s is a
-     * loss at 10 Mbit/s).
+     * this same attempt) or if the network is so slow that its own bytes say it
+     * needs more than SNAPSHOT_WAIT_MS more (it is then abandoned: a 3.5 MB
+     * download to save ~0.3-0.5 s of starting is a loss below ~50 Mbit/s).
+     * loadPyodide() waits for this, as it would wait for the snapshot: the wasm
+     * and the library are on their way meanwhile (the page preloads them).
      */
     const chooseSnapshot = (downloads) => new Promise((resolve) => {
-      const { watch, snapshot, snapshotURL, wasmURL, stdlibURL, abort } = downloads;
+      const { watch, snapshot, snapshotURL, abort } = downloads;
       let timer;
       let decided = false;
       const decide = (use, reason) => {
@@ -568,7 +556,6 @@ export async function boot({
       };
       snapshot.then(() => decide(true), (err) => decide(false, err.message));
       timer = setInterval(() => {
-        if (!watch.finished(wasmURL) || !watch.finished(stdlibURL)) return;
         const eta = watch.eta(snapshotURL);
         if (eta !== null && eta > SNAPSHOT_WAIT_MS) {
           abort.abort();
