@@ -136,25 +136,6 @@ def test_restoring_copies_the_same_bytes_touching_only_what_it_must(page, site: 
     assert result == {"same": True, "other": [1, 2, 3, 0], "restored": True}
 
 
-def test_on_a_slow_network_python_starts_without_waiting_for_the_snapshot(page, page_log: PageLog, site: Site) -> None:  # type: ignore[no-untyped-def]
-    # At 10 Mbit/s the snapshot (3.5 MB compressed) arrives seconds after the wasm and
-    # the library, and starting Python takes less: the page does not wait for it.
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    cdp.send("Network.emulateNetworkConditions", {
-        "offline": False, "latency": 50, "downloadThroughput": 10e6 / 8, "uploadThroughput": 10e6 / 8})
-    page.goto(site.url + "boot.html")
-    assert wait_for_boot(page) == "ready", page.inner_text("[data-boot-error]")
-    assert page.evaluate("bridgeBoot.stdlib") == "compiled"
-    [fallback] = page.evaluate("bridgeBoot.fallbacks")
-    assert fallback["from"] == "snapshot" and fallback["reason"].startswith("the network is slow"), fallback
-    sizes = json.loads(page.evaluate("document.documentElement.dataset.downloadSizes"))
-    snapshot = next(n for n in sizes if n.endswith(".bin"))
-    assert page.evaluate("bridgeBoot.bytes") < sum(sizes.values()) - sizes[snapshot] // 2  # abandoned, not finished
-    assert page.locator("[data-boot-progress]").evaluate("p => p.value") == 100
-    assert page.evaluate("pyodide.runPython('import bridge; bridge.__version__')") == "0.1.0"
-
-
 def test_a_damaged_snapshot_falls_back_to_a_normal_start(page, page_log: PageLog, site: Site) -> None:
     def truncated(route):  # type: ignore[no-untyped-def]
         route.fulfill(body=route.fetch().body()[:-4096], content_type="application/octet-stream")

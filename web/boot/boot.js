@@ -29,11 +29,6 @@ export const STAGES = Object.freeze([
 const WASM = "pyodide.asm.wasm";
 const SOURCE_STDLIB = "python_stdlib.zip";
 const STAGE_TIMEOUT_MS = 120_000;
-// How much longer the snapshot may still need, judged by the rate of its own bytes,
-// before Python is started without it. Restoring saves ~0.3-0.5 s of starting on
-// two cores; the margin is there so that a busy page reading its disk cache is not
-// taken for a slow network (at 10 Mbit/s the snapshot needs several seconds).
-const SNAPSHOT_WAIT_MS = 1000;
 
 /** A boot failure, tagged with the stage it happened in. */
 export class BootError extends Error {
@@ -104,29 +99,21 @@ async function fetchOk(url, init) {
  * `sizes` (file name -> bytes, from the page: build.py writes them) gives the
  * totals for the progress bar: with HTTP compression Content-Length counts the
  * compressed bytes, while the body is read decoded.
- *
- * `eta(url)` says when a file should be complete at the rate its own bytes have
- * been arriving (the boot judges the network by it), `forget(url)` stops
- * waiting for one that was abandoned.
+
  */
 function watchDownloads(urls, onBytes, sizes = {}) {
   const original = globalThis.fetch;
   const pending = new Map(urls.map((u) => [u, Promise.withResolvers()]));
-  const files = new Map(urls.map((u) => [u, { loaded: 0, size: sizes[u.split("/").pop()] ?? null, done: false }]));
   let loaded = 0;
   let total = 0;
-  const count = async (response, url, waiter) => {
+  const count = async (response, waiter) => {
     const reader = response.body.getReader();
-    const file = files.get(url);
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      file.firstByteAt ??= performance.now();
       loaded += value.byteLength;
-      file.loaded += value.byteLength;
       onBytes(loaded, total);
     }
-    file.done = true;
     waiter.resolve();
   };
   const watched = async (url, input, init) => {
@@ -143,10 +130,8 @@ function watchDownloads(urls, onBytes, sizes = {}) {
       return response;
     }
     const encoded = response.headers.get("Content-Encoding");
-    const file = files.get(url);
-    file.size ??= encoded ? null : Number(response.headers.get("Content-Length") || 0) || null;
-    total += file.size ?? 0;
-    count(response.clone(), url, waiter).catch((err) => waiter.reject(new Error(`could not download ${url}: ${err.message}`, { cause: err })));
+    total += sizes[url.split("/").pop()] ?? (encoded ? 0 : Number(response.headers.get("Content-Length") || 0));
+    count(response.clone(), waiter).catch((err) => waiter.reject(new Error(`could not download ${url}: ${err.message}`, { cause: err })));
     return response;
   };
   globalThis.fetch = (input, init) => {
@@ -157,27 +142,6 @@ function watchDownloads(urls, onBytes, sizes = {}) {
   done.catch(() => {}); // a failure is reported where `done` is awaited, not as an unhandled rejection
   return {
     done,
-    /** Stop waiting for `url` (its download was abandoned). */
-    forget(url) {
-      const file = files.get(url);
-      total -= file.size ?? 0;
-      loaded -= file.loaded;
-      file.done = true;
-      pending.get(url).resolve();
-    },
-    /**
-     * When `url` should be complete at the rate its own bytes have been arriving
-     * (ms from now): null until it has had a quarter of a second or 1 MB to show
-     * it (a file that has not started, or a busy page, is not a slow network).
-     */
-    eta(url) {
-      const file = files.get(url);
-      if (file.done) return 0;
-      const elapsed = file.firstByteAt === undefined ? 0 : performance.now() - file.firstByteAt;
-      if (!file.size || (elapsed < 250 && file.loaded < 1 << 20) || !file.loaded) return null;
-      return (file.size - file.loaded) / (file.loaded / elapsed);
-    },
-    finished: (url) => files.get(url).done,
     restore: () => {
       globalThis.fetch = original;
     },
@@ -515,17 +479,18 @@ export async function boot({
       const abort = new AbortController();
       const snapshot = snapshotURL ? fetchSnapshot(snapshotURL, abort.signal) : null;
       snapshot?.catch(() => {}); // reported in start()
-      return { watch, snapshot, snapshotURL, abort };
+      return { watch, snapshot, abort };
     };
     let early = watchFor(attempts[0].url, attempts[0].snapshotURL);
+    // Pyodide's 1.2 MB module is evaluated now, while the runtime files arrive, not
+    // once loadPyodide() asks for it (its import then finds it done). Not awaited:
+    // loadPyodide() must not wait for it to ask for the wasm (see start()).
+    import(new URL("pyodide.asm.mjs", config.pyodideURL).href).catch(() => {}); // loadPyodide reports a failure
     let lock, loadPyodide;
     try {
       [lock, { loadPyodide }] = await Promise.all([
         fetchOk(new URL("pyodide-lock.json", config.assetsURL)).then((r) => r.json()),
         import(new URL("pyodide.mjs", config.pyodideURL).href),
-        // Pyodide's 1.2 MB module is evaluated now, while the runtime files arrive,
-        // not once loadPyodide() asks for it (its import then finds it done)
-        import(new URL("pyodide.asm.mjs", config.pyodideURL).href),
       ]);
       resolvePackages(lock, packages); // an unknown package fails now, not after the download
     } catch (err) {
@@ -534,50 +499,18 @@ export async function boot({
       throw err;
     }
 
-    /**
-     * Whether to restore the snapshot: yes once it is here, checked and unpacked;
-     * no if it fails (then Python starts from the library it was made with, in
-     * this same attempt) or if the network is so slow that its own bytes say it
-     * needs more than SNAPSHOT_WAIT_MS more (it is then abandoned: a 3.5 MB
-     * download to save ~0.3-0.5 s of starting is a loss below ~50 Mbit/s).
-     * loadPyodide() waits for this, as it would wait for the snapshot: the wasm
-     * and the library are on their way meanwhile (the page preloads them).
-     */
-    const chooseSnapshot = (downloads) => new Promise((resolve) => {
-      const { watch, snapshot, snapshotURL, abort } = downloads;
-      let timer;
-      let decided = false;
-      const decide = (use, reason) => {
-        if (decided) return; // (abandoning the snapshot makes its download fail too)
-        decided = true;
-        clearInterval(timer);
-        if (!use) (info.fallbacks ??= []).push({ from: "snapshot", reason });
-        resolve(use);
-      };
-      snapshot.then(() => decide(true), (err) => decide(false, err.message));
-      timer = setInterval(() => {
-        const eta = watch.eta(snapshotURL);
-        if (eta !== null && eta > SNAPSHOT_WAIT_MS) {
-          abort.abort();
-          watch.forget(snapshotURL);
-          console.info(`boot: not waiting for the snapshot (~${(eta / 1000).toFixed(1)} s more at this network's speed)`);
-          decide(false, `the network is slow: the snapshot would need ~${(eta / 1000).toFixed(1)} s more, starting Python less`);
-        }
-      }, 50);
-    });
-
     // Start Python with one standard library (and maybe its snapshot): download
     // (with byte progress), then the interpreter. Both stages are timed from t0.
     // Returns the interpreter and what it started from.
     const start = async (stdlibURL, snapshotURL = null) => {
       const downloads = early ?? watchFor(stdlibURL, snapshotURL);
       early = null;
-      const { watch } = downloads;
+      const { watch, snapshot } = downloads;
       try {
-        const useSnapshot = downloads.snapshot
-          ? await withTimeout(chooseSnapshot(downloads), "download", "the runtime download")
-          : false;
-        const snapshot = useSnapshot ? downloads.snapshot : null;
+        // (loadPyodide() is called at once: Pyodide must ask for the wasm while the
+        // page's preload of it is in flight. Asked later, once the snapshot was in,
+        // it got a response V8 neither took from nor wrote to its code cache: a
+        // reload compiled 1,000-2,000 functions again.)
         const uninstall = snapshot ? restoreOnlyNonZeroPages() : () => {};
         try {
           const starting = loadPyodide({
