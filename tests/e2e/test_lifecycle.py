@@ -16,6 +16,8 @@ REPLACE = """(src) => {
 
 
 def settled_counters(page, cdp) -> tuple[int, float]:  # type: ignore[no-untyped-def]
+    # A removed frame's document is released in steps (its window, then what held it):
+    # two collections with a pause between them.
     cdp.send("HeapProfiler.collectGarbage")
     page.wait_for_timeout(500)
     cdp.send("HeapProfiler.collectGarbage")
