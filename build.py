@@ -516,7 +516,7 @@ def content_id(folder: Path) -> str:
 
 
 def install_build(stage: Path, build_id: str) -> Path:
-    """Move the staged folder to dist/b/<build id>; older builds are removed."""
+    """Move the staged folder to dist/b/<build id> (older builds: prune_builds)."""
     builds = DIST / "b"
     target = builds / build_id
     if target.exists():
@@ -526,10 +526,15 @@ def install_build(stage: Path, build_id: str) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         stage.rename(target)
         step(f"installed build {build_id}")
-    for old in builds.iterdir():
+    return target
+
+
+def prune_builds(build_id: str) -> None:
+    """Remove earlier builds' folders: last, once every page (and its compressed
+    copies) refers to the new one, so that a failed build leaves a working site."""
+    for old in (DIST / "b").iterdir():
         if old.name != build_id:
             shutil.rmtree(old)
-    return target
 
 
 def render_pages(build_id: str, stdlib: Path, snapshot: tuple[Path, dict[str, object]] | None,
@@ -585,10 +590,19 @@ def render_pages(build_id: str, stdlib: Path, snapshot: tuple[Path, dict[str, ob
             html = html.replace(f"{{{{CSP_{kind}}}}}", policy)
         target = DIST / rel
         target.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in (".br", ".gz"):  # stale until compress_site: never serve the old page
+            target.with_name(target.name + suffix).unlink(missing_ok=True)
         target.write_text(html)
         written.append(target)
     step(f"rendered {len(written)} page(s)")
     return written
+
+
+def compression_mode() -> str:
+    mode = os.environ.get("WWE_COMPRESSION", "best")
+    if mode not in COMPRESSION_MODES:
+        raise BuildError(f"WWE_COMPRESSION={mode!r}: use one of {', '.join(COMPRESSION_MODES)}")
+    return mode
 
 
 def compress_site() -> None:
@@ -599,9 +613,7 @@ def compress_site() -> None:
         p for p in DIST.rglob("*")
         if p.is_file() and p.suffix in COMPRESSIBLE_SUFFIXES and p.stat().st_size >= COMPRESS_MIN_BYTES
     )
-    mode = os.environ.get("WWE_COMPRESSION", "best")
-    if mode not in COMPRESSION_MODES:
-        raise BuildError(f"WWE_COMPRESSION={mode!r}: use one of {', '.join(COMPRESSION_MODES)}")
+    mode = compression_mode()
     cache = CACHE / "compressed"
     cache.mkdir(parents=True, exist_ok=True)
     digests = {path: f"{sha256_file(path)}.{mode}" for path in files}
@@ -625,12 +637,20 @@ def compress_site() -> None:
                 if not (sibling.exists() and sibling.stat().st_size == compressed.stat().st_size
                         and sha256_file(sibling) == sha256_file(compressed)):
                     shutil.copyfile(compressed, sibling)
+                # The copy carries its source's modification time: the server sends a
+                # copy only while the two agree, so a page edited after the build is
+                # never answered with its old compressed bytes (README, Deploying).
+                source_time = path.stat().st_mtime_ns
+                os.utime(sibling, ns=(source_time, source_time))
                 kept.add(sibling)
         brotli = path.with_name(path.name + ".br")
         raw += size
         encoded += brotli.stat().st_size if brotli in kept else size
     for sibling in [*DIST.rglob("*.br"), *DIST.rglob("*.gz")]:
-        if sibling not in kept:
+        # a copy of a file that is gone or no longer compressed (not a deployer's own
+        # .gz file in wheels/, say: only names of the form <compressible file>.br|.gz)
+        base = sibling.with_suffix("")
+        if sibling not in kept and base.suffix in COMPRESSIBLE_SUFFIXES:
             sibling.unlink()
     used = {f"{sha}{suffix}" for sha in digests.values() for suffix in (".br", ".gz")}
     for old in cache.glob(f"*.{mode}.*"):  # the other mode's are kept for the next switch
@@ -707,6 +727,7 @@ def build(wwe_origins: Sequence[str] = (), simulator: bool = True) -> str:
 
 def _build(origins_attribute: str, simulator: bool = True) -> str:
     started = time.perf_counter()
+    compression_mode()  # a wrong setting fails now, not after the site was changed
     node_pyodide = ensure_pyodide_npm()
     pinned = fetch_pinned_wheels()
     runtime = copy_runtime(node_pyodide)
@@ -720,6 +741,7 @@ def _build(origins_attribute: str, simulator: bool = True) -> str:
     write_build_info(build_id)
     publish_stable_scripts(build_id)
     compress_site()
+    prune_builds(build_id)
     step(f"dist/ ready (build {build_id}) in {time.perf_counter() - started:.1f} s")
     return build_id
 

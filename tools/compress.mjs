@@ -9,7 +9,7 @@
 // Node's zlib, not a Python package, because build.py uses only the standard
 // library and already needs Node (Python's standard library has no brotli). The
 // outputs are deterministic for a given input (gzip header without a name or time).
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
 
@@ -39,7 +39,11 @@ await Promise.all(jobs.map(async ([source, brOut, gzOut]) => {
     }),
     gzip(data, { level: fast ? 6 : 9 }),
   ]);
-  writeFileSync(brOut, br);
-  writeFileSync(gzOut, gz);
+  // written under a temporary name, then renamed: an interrupted build never
+  // leaves a truncated copy that a later build would take from the cache
+  for (const [out, data] of [[brOut, br], [gzOut, gz]]) {
+    writeFileSync(`${out}.partial`, data);
+    renameSync(`${out}.partial`, out);
+  }
 }));
 console.log(`compressed ${jobs.length} file(s)`);

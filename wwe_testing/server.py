@@ -18,7 +18,9 @@ from __future__ import annotations
 import email.utils
 import functools
 import os
+import posixpath
 import threading
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -94,7 +96,8 @@ class DistHandler(SimpleHTTPRequestHandler):
         return super().translate_path(path)
 
     def end_headers(self) -> None:
-        path = self.path.split("?", 1)[0]
+        # from the path as resolved (/b/../widget.html is a page, not an immutable asset)
+        path = posixpath.normpath(urllib.parse.unquote(self.path.split("?", 1)[0].split("#", 1)[0]))
         if path.startswith(IMMUTABLE_PREFIXES):
             self.send_header("Cache-Control", "public, max-age=31536000, immutable")
         else:
@@ -104,21 +107,48 @@ class DistHandler(SimpleHTTPRequestHandler):
             self.send_header("Vary", "Accept-Encoding")
         super().end_headers()
 
+    def guess_type(self, path):  # type: ignore[no-untyped-def]
+        # a copy asked for by its own name is opaque bytes, not the type of its source
+        if str(path).endswith((".br", ".gz")):
+            return "application/octet-stream"
+        return super().guess_type(path)
+
+    def list_directory(self, path):  # type: ignore[no-untyped-def]
+        self.send_error(404, "File not found")  # no listings: a deployment has none either
+        return None
+
+    def _plain_head(self):  # type: ignore[no-untyped-def]
+        try:
+            return super().send_head()
+        except ValueError:  # e.g. a NUL byte in the path: not a file anyone has
+            self.send_error(404, "File not found")
+            return None
+
     def send_head(self):  # type: ignore[no-untyped-def]
         """A precompressed sibling when there is one and the browser accepts it; else as usual."""
-        path = self.translate_path(self.path)
-        siblings = [(path + suffix, token) for suffix, token in ENCODINGS
-                    if self.compress and os.path.isfile(path) and os.path.isfile(path + suffix)]
+        self._vary = False  # (one handler serves every request of a kept-alive connection)
+        try:
+            path = self.translate_path(self.path)
+            if os.path.isdir(path) and self.path.split("?", 1)[0].endswith("/"):
+                path = os.path.join(path, "index.html")
+            siblings = [(path + suffix, token) for suffix, token in ENCODINGS
+                        if self.compress and os.path.isfile(path) and os.path.isfile(path + suffix)
+                        # a copy whose time is not its source's is stale (the source was
+                        # edited after the build, which gives each copy its source's time)
+                        and os.stat(path + suffix).st_mtime_ns == os.stat(path).st_mtime_ns]
+        except ValueError:  # e.g. a NUL byte in the path
+            self.send_error(404, "File not found")
+            return None
         self._vary = bool(siblings)
         accepted = accepted_encodings(self.headers.get("Accept-Encoding"))
         chosen = next(((file, token) for file, token in siblings if token in accepted), None)
         if chosen is None:
-            return super().send_head()
+            return self._plain_head()
         file, token = chosen
         try:
             handle = open(file, "rb")  # noqa: SIM115 (returned to the caller, which closes it)
         except OSError:
-            return super().send_head()
+            return self._plain_head()
         try:
             stat = os.fstat(handle.fileno())
             # conditional requests as for the plain file (same mtime rule as http.server)

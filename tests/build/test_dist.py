@@ -5,8 +5,10 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import re
 import subprocess
+import urllib.error
 import urllib.request
 import zipfile
 from html import unescape
@@ -220,6 +222,43 @@ def test_server_sends_precompressed_files_to_browsers_that_accept_them(root: Pat
     with serving(dist, compress=False) as (server, _):
         headers, body = get(wasm, "br, gzip")
         assert "Content-Encoding" not in headers and body == (dist / wasm).read_bytes()
+
+
+def test_server_never_sends_a_stale_copy_lists_nothing_and_caches_by_resolved_path(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "b" / "x").mkdir(parents=True)
+    page = site / "widget.html"
+    page.write_text("<!doctype html><title>v1</title>" + "x" * 4000)
+    copy = site / "widget.html.gz"
+    copy.write_bytes(gzip.compress(page.read_bytes()))
+    stamp = page.stat().st_mtime_ns
+    os.utime(copy, ns=(stamp, stamp))  # as compress_site leaves them
+    (site / "b" / "x" / "a.js").write_text("1")
+
+    def get(server, path: str, accept: str = "gzip, br"):  # type: ignore[no-untyped-def]
+        # (headers as the case-insensitive message: http.server writes "Content-type")
+        request = urllib.request.Request(server.url + path, headers={"Accept-Encoding": accept})
+        try:
+            with urllib.request.urlopen(request) as response:
+                return response.status, response.headers, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, b""
+
+    with serving(site) as (server, _):
+        status, headers, body = get(server, "widget.html")
+        assert headers.get("Content-Encoding") == "gzip" and b"v1" in gzip.decompress(body)
+        # a deployer edits the page after the build: the copy is stale and never sent
+        page.write_text("<!doctype html><title>v2</title>" + "x" * 4000)
+        os.utime(page, ns=(stamp + 10**9, stamp + 10**9))
+        status, headers, body = get(server, "widget.html")
+        assert "Content-Encoding" not in headers and b"v2" in body
+        # a copy asked for by name is opaque bytes; no listings; no crash on a NUL byte
+        assert get(server, "widget.html.gz")[1]["Content-Type"] == "application/octet-stream"
+        assert get(server, "b/x/")[0] == 404 and get(server, "b/")[0] == 404
+        assert get(server, "widget.html%00.gz")[0] == 404
+        # immutable only for what really lies under b/ (not b/../widget.html)
+        assert get(server, "b/x/a.js")[1]["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert get(server, "b/..%2fwidget.html")[1]["Cache-Control"] == "no-cache"
 
 
 def test_versions_agree(build_module: ModuleType) -> None:

@@ -104,8 +104,10 @@ async function fetchOk(url, init) {
 function watchDownloads(urls, onBytes, sizes = {}) {
   const original = globalThis.fetch;
   const pending = new Map(urls.map((u) => [u, Promise.withResolvers()]));
+  const sizeOf = (url) => sizes[url.split("/").pop()];
   let loaded = 0;
-  let total = 0;
+  // the known sizes count from the start (added as each response came, the bar went back)
+  let total = urls.reduce((sum, url) => sum + (sizeOf(url) ?? 0), 0);
   const count = async (response, waiter) => {
     const reader = response.body.getReader();
     for (;;) {
@@ -130,7 +132,7 @@ function watchDownloads(urls, onBytes, sizes = {}) {
       return response;
     }
     const encoded = response.headers.get("Content-Encoding");
-    total += sizes[url.split("/").pop()] ?? (encoded ? 0 : Number(response.headers.get("Content-Length") || 0));
+    if (sizeOf(url) === undefined) total += encoded ? 0 : Number(response.headers.get("Content-Length") || 0);
     count(response.clone(), waiter).catch((err) => waiter.reject(new Error(`could not download ${url}: ${err.message}`, { cause: err })));
     return response;
   };
@@ -540,6 +542,9 @@ export async function boot({
         } finally {
           uninstall();
         }
+      } catch (err) {
+        downloads.abort.abort(); // a snapshot still on its way is not needed any more
+        throw err;
       } finally {
         watch.restore();
       }

@@ -223,7 +223,7 @@ export function createServiceClient(options = {}) {
   }
   const debug = options.debug === true ? console : options.debug || null;
   const pending = new Map(); // referenceId -> {succeeded, failed, timer}
-  const subscriptions = new Set(); // {names, data, callback, context, failed, id, removed, hidden}
+  const subscriptions = new Set(); // {names, data, callback, context, failed, id, removed, hidden, inFlight}
   let nextReference = 0;
   let frameId;
 
@@ -338,11 +338,14 @@ export function createServiceClient(options = {}) {
   /** Ask WWE for `subscription` (again, after a page restored from the back/forward cache). */
   function register(subscription) {
     const { names, data, context, failed } = subscription;
+    subscription.inFlight = true;
     sendMessage({ event: "subscribe", data }, (answer) => {
+      subscription.inFlight = false;
       subscription.id = answer.subscriptionId;
       // unsubscribed (or the page hidden) while the subscription was on its way: release it now
       if (subscription.removed || subscription.hidden) release(subscription);
     }, (answer) => {
+      subscription.inFlight = false;
       subscriptions.delete(subscription);
       const reason = typeof answer === "string" ? answer : answer?.errorMessage;
       const error = new Error(`WWE refused the subscription to ${names.join(", ")}: ${reason}`);
@@ -377,7 +380,8 @@ export function createServiceClient(options = {}) {
     if (!event.persisted) return;
     for (const subscription of subscriptions) {
       subscription.hidden = false;
-      if (subscription.id === undefined && !subscription.removed) register(subscription);
+      // (one whose subscribe is still unanswered gets its answer, and keeps it, now)
+      if (subscription.id === undefined && !subscription.removed && !subscription.inFlight) register(subscription);
     }
   };
   win.addEventListener("pagehide", onPageHide);
@@ -422,6 +426,7 @@ export function createServiceClient(options = {}) {
 
     /** Stop listening; pending calls are dropped without callbacks. */
     unload() {
+      for (const subscription of subscriptions) release(subscription); // WWE lets go of this window too
       win.removeEventListener("message", receive);
       win.removeEventListener("pagehide", onPageHide);
       win.removeEventListener("pageshow", onPageShow);
