@@ -99,7 +99,6 @@ async function fetchOk(url, init) {
  * `sizes` (file name -> bytes, from the page: build.py writes them) gives the
  * totals for the progress bar: with HTTP compression Content-Length counts the
  * compressed bytes, while the body is read decoded.
-
  */
 function watchDownloads(urls, onBytes, sizes = {}) {
   const original = globalThis.fetch;
@@ -503,58 +502,52 @@ export async function boot({
 
     // Start Python with one standard library (and maybe its snapshot): download
     // (with byte progress), then the interpreter. Both stages are timed from t0.
-    // Returns the interpreter and what it started from.
     const start = async (stdlibURL, snapshotURL = null) => {
       const downloads = early ?? watchFor(stdlibURL, snapshotURL);
       early = null;
       const { watch, snapshot } = downloads;
+      const uninstall = snapshot ? restoreOnlyNonZeroPages() : () => {};
       try {
         // (loadPyodide() is called at once: Pyodide must ask for the wasm while the
         // page's preload of it is in flight. Asked later, once the snapshot was in,
         // it got a response V8 neither took from nor wrote to its code cache: a
         // reload compiled 1,000-2,000 functions again.)
-        const uninstall = snapshot ? restoreOnlyNonZeroPages() : () => {};
-        try {
-          const starting = loadPyodide({
-            indexURL: config.pyodideURL,
-            stdLibURL: stdlibURL,
-            lockFileContents: lock,
-            packageBaseUrl: config.assetsURL,
-            ...(snapshot ? { _loadSnapshot: snapshot } : {}),
-          });
-          starting.catch(() => {}); // reported through the await below
-          // A start-up failure during the download must not wait for the download.
-          const downloaded = Promise.race([watch.done, starting.then(() => watch.done)]);
-          info.bytes = await withTimeout(downloaded, "download", "the runtime download");
-          timings.download = performance.now() - t0;
-          onStage("download", "done", { ms: timings.download });
-          const pyodide = await run("interpreter", async () => {
-            const pyodide = await withTimeout(starting, "interpreter", "starting Python");
-            if (snapshot) {
-              // Pyodide keeps its configuration, and with it the 31 MB memory image
-              // it was restored from, for the life of the page: let it go.
-              if (pyodide._api?.config) delete pyodide._api.config._loadSnapshot;
-              await afterRestore(pyodide, stdlibURL);
-            }
-            return pyodide;
-          });
-          return { pyodide, restored: Boolean(snapshot) };
-        } finally {
-          uninstall();
-        }
+        const starting = loadPyodide({
+          indexURL: config.pyodideURL,
+          stdLibURL: stdlibURL,
+          lockFileContents: lock,
+          packageBaseUrl: config.assetsURL,
+          ...(snapshot ? { _loadSnapshot: snapshot } : {}),
+        });
+        starting.catch(() => {}); // reported through the await below
+        // A start-up failure during the download must not wait for the download.
+        const downloaded = Promise.race([watch.done, starting.then(() => watch.done)]);
+        info.bytes = await withTimeout(downloaded, "download", "the runtime download");
+        timings.download = performance.now() - t0;
+        onStage("download", "done", { ms: timings.download });
+        return await run("interpreter", async () => {
+          const pyodide = await withTimeout(starting, "interpreter", "starting Python");
+          if (snapshot) {
+            // Pyodide keeps its configuration, and with it the 31 MB memory image
+            // it was restored from, for the life of the page: let it go.
+            if (pyodide._api?.config) delete pyodide._api.config._loadSnapshot;
+            await afterRestore(pyodide, stdlibURL);
+          }
+          return pyodide;
+        });
       } catch (err) {
         downloads.abort.abort(); // a snapshot still on its way is not needed any more
         throw err;
       } finally {
+        uninstall();
         watch.restore();
       }
     };
     let pyodide;
     for (const [i, attempt] of attempts.entries()) {
       try {
-        let restored;
-        ({ pyodide, restored } = await start(attempt.url, attempt.snapshotURL));
-        info.stdlib = attempt.snapshotURL && !restored ? "compiled" : attempt.stdlib;
+        pyodide = await start(attempt.url, attempt.snapshotURL);
+        info.stdlib = attempt.stdlib;
         break;
       } catch (err) {
         if (i === attempts.length - 1) throw err;
