@@ -15,6 +15,7 @@ asked for another.
 
 from __future__ import annotations
 
+import datetime
 import email.utils
 import functools
 import os
@@ -155,7 +156,10 @@ class DistHandler(SimpleHTTPRequestHandler):
             since = self.headers.get("If-Modified-Since")
             if since and not self.headers.get("If-None-Match"):
                 try:
-                    if int(stat.st_mtime) <= email.utils.parsedate_to_datetime(since).timestamp():
+                    when = email.utils.parsedate_to_datetime(since)
+                    if when.tzinfo is None:  # "-0000": UTC, as http.server reads it
+                        when = when.replace(tzinfo=datetime.timezone.utc)
+                    if int(stat.st_mtime) <= when.timestamp():
                         self.send_response(304)
                         self.end_headers()
                         handle.close()
