@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import base64
 import contextlib
+import filecmp
 import hashlib
 import json
 import os
@@ -634,8 +635,7 @@ def compress_site() -> None:
             sibling = path.with_name(path.name + suffix)
             compressed = cache / f"{sha}{suffix}"
             if compressed.stat().st_size <= size * COMPRESS_MAX_RATIO:
-                if not (sibling.exists() and sibling.stat().st_size == compressed.stat().st_size
-                        and sha256_file(sibling) == sha256_file(compressed)):
+                if not (sibling.exists() and filecmp.cmp(sibling, compressed, shallow=False)):
                     shutil.copyfile(compressed, sibling)
                 # The copy carries its source's modification time: the server sends a
                 # copy only while the two agree, so a page edited after the build is
