@@ -81,8 +81,10 @@ def _parse_int(field: Field, value: Any) -> int:
         raise FieldValueError("enter a whole number")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?[0-9]+\s*", value):
-        value = int(value)
+    digits = re.fullmatch(r"\s*([+-]?[0-9]+)\s*", value) if isinstance(value, str) else None
+    if digits:
+        # the digits alone: int() strips fewer whitespace characters than \s matches ("0\x1f")
+        value = int(digits.group(1))
     if not isinstance(value, int):
         raise FieldValueError("enter a whole number, e.g. 42")
     if not INT_MIN <= value <= INT_MAX:
