@@ -28,6 +28,7 @@ import tomllib
 import zipfile
 from collections.abc import Iterator, Sequence
 from html import escape as html_escape
+from html import unescape as html_unescape
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -65,6 +66,11 @@ PINNED_WHEELS = {
 OWN_DIST_NAME = "wwe-outbound-bridge"
 # The Python packages our wheel carries to the browser: the API and the apps on it.
 OWN_PACKAGES = ("bridge", "outbound_widget", "outbound_console")
+# Our apps, each in one place: its Python package, with its page, CSS, JS and page
+# script in <package>/web/ (pages go to dist/, the rest to b/<build id>/<name>/), as
+# an integrator's Python view keeps its page beside its Python. Never in the wheel.
+APPS = {"outbound_widget": "widget", "outbound_console": "console"}
+APP_WEB = "web"
 # Fixed timestamp inside our wheel so that an unchanged tree gives identical bytes,
 # hence the same build id and no cache invalidation for users.
 WHEEL_DATE = (2020, 1, 1, 0, 0, 0)
@@ -220,6 +226,16 @@ def _record_hash(data: bytes) -> str:
     return "sha256=" + digest.decode()
 
 
+def own_sources(suffixes: tuple[str, ...] = (".py",)) -> list[Path]:
+    """The files of OWN_PACKAGES that make up the Python packages: not caches, not
+    an app's page folder (<package>/web/: its page script runs in the page)."""
+    return sorted(
+        p for package in OWN_PACKAGES for p in (ROOT / package).rglob("*")
+        if p.is_file() and p.suffix in suffixes and "__pycache__" not in p.parts
+        and not (package in APPS and p.relative_to(ROOT / package).parts[0] == APP_WEB)
+    )
+
+
 def compile_own_packages(node_pyodide: Path) -> Path:
     """__pycache__/*.pyc for OWN_PACKAGES, compiled by Pyodide's CPython under Node,
     in a folder mirroring the sources (cached by the sources' content).
@@ -227,7 +243,7 @@ def compile_own_packages(node_pyodide: Path) -> Path:
     Shipped in our wheel beside the .py files, so importing `bridge` and the apps
     skips compiling them in the browser while tracebacks keep their source lines.
     """
-    sources = sorted(p for package in OWN_PACKAGES for p in (ROOT / package).rglob("*.py") if "__pycache__" not in p.parts)
+    sources = own_sources()
     digest = hashlib.sha256(sha256_file(COMPILE_PYC).encode() + sha256_file(node_pyodide / "pyodide.asm.wasm").encode())
     for path in sources:
         digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
@@ -255,13 +271,15 @@ def build_own_wheel(out_dir: Path, compiled: Path | None = None) -> Path:
     stem = f"{OWN_DIST_NAME.replace('-', '_')}-{version}"
     dist_info = f"{stem}.dist-info"
     files: list[tuple[str, bytes]] = []
-    for package in OWN_PACKAGES:
-        for path in sorted((ROOT / package).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts and path.suffix in (".py", ".typed"):
-                files.append((path.relative_to(ROOT).as_posix(), path.read_bytes()))
+    sources = own_sources((".py", ".typed"))
+    for path in sources:
+        files.append((path.relative_to(ROOT).as_posix(), path.read_bytes()))
     if compiled is not None:
+        wanted = {p.relative_to(ROOT).with_suffix("") for p in sources}
         for path in sorted(compiled.rglob("*.pyc")):
-            files.append((path.relative_to(compiled).as_posix(), path.read_bytes()))
+            rel = path.relative_to(compiled)
+            if rel.parent.parent / rel.name.split(".")[0] in wanted:  # pkg/__pycache__/mod.tag.pyc -> pkg/mod
+                files.append((rel.as_posix(), path.read_bytes()))
     metadata = (
         "Metadata-Version: 2.1\n"
         f"Name: {OWN_DIST_NAME}\nVersion: {version}\n"
@@ -395,14 +413,11 @@ def snapshot_imports() -> list[str]:
     """The modules of OWN_PACKAGES a snapshot imports ahead: all but those that import
     `js` when imported (their objects would be Node's, not the page's)."""
     names = []
-    for package in OWN_PACKAGES:
-        for path in sorted((ROOT / package).rglob("*.py")):
-            if "__pycache__" in path.parts:
-                continue
-            if re.search(r"^(import js\b|from js\b)", path.read_text(), re.MULTILINE):
-                continue
-            parts = path.relative_to(ROOT).with_suffix("").parts
-            names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    for path in own_sources():
+        if re.search(r"^(import js\b|from js\b)", path.read_text(), re.MULTILINE):
+            continue
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
     return names
 
 
@@ -455,20 +470,37 @@ def make_snapshot(node_pyodide: Path, runtime: Path, stdlib: Path,
 
 def is_simulator(path: Path) -> bool:
     """The WWE simulator's files: web/index.html and web/sim/ (a development and test tool)."""
+    if not path.is_relative_to(WEB):
+        return False
     rel = path.relative_to(WEB)
     return rel.parts[0] == "sim" or rel == Path("index.html")
 
 
-def web_assets(simulator: bool = True) -> list[Path]:
-    return sorted(
-        p for p in WEB.rglob("*")
+# Generated from a template by render_pages, never copied as an asset.
+LOADER_TEMPLATE = WEB / "loader" / "bridge.js"
+
+
+def web_assets(simulator: bool = True) -> list[tuple[Path, str]]:
+    """(source, path under b/<build id>/) of every asset: web/'s files, and each app's
+    web/ files under its name (outbound_widget/web/widget.css -> widget/widget.css)."""
+    assets = [
+        (p, p.relative_to(WEB).as_posix()) for p in sorted(WEB.rglob("*"))
         if p.is_file() and p.suffix != ".html" and p.suffix not in WEB_EXCLUDE_SUFFIXES
-        and (simulator or not is_simulator(p))
-    )
+        and p != LOADER_TEMPLATE and (simulator or not is_simulator(p))
+    ]
+    for package, name in APPS.items():
+        folder = ROOT / package / APP_WEB
+        assets += [(p, f"{name}/{p.relative_to(folder).as_posix()}") for p in sorted(folder.rglob("*"))
+                   if p.is_file() and p.suffix != ".html" and "__pycache__" not in p.parts]
+    return assets
 
 
-def web_pages(simulator: bool = True) -> list[Path]:
-    return sorted(p for p in WEB.rglob("*.html") if simulator or not is_simulator(p))
+def web_pages(simulator: bool = True) -> list[tuple[Path, str]]:
+    """(source, path under dist/) of every page: web/**/*.html and each app's pages (at the root)."""
+    pages = [(p, p.relative_to(WEB).as_posix()) for p in sorted(WEB.rglob("*.html")) if simulator or not is_simulator(p)]
+    for package in APPS:
+        pages += [(p, p.name) for p in sorted((ROOT / package / APP_WEB).glob("*.html"))]
+    return pages
 
 
 def stage_build(pinned: dict[str, Path], compiled: Path | None = None, simulator: bool = True) -> Path:
@@ -481,8 +513,8 @@ def stage_build(pinned: dict[str, Path], compiled: Path | None = None, simulator
     for wheel in pinned.values():
         shutil.copy2(wheel, stage / wheel.name)
     write_lock(stage, pinned, own)
-    for asset in web_assets(simulator):
-        target = stage / asset.relative_to(WEB)
+    for asset, rel in web_assets(simulator):
+        target = stage / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(asset, target)
     for source, classic in CLASSIC_SCRIPTS.items():
@@ -575,8 +607,8 @@ def render_pages(build_id: str, stdlib: Path, snapshot: tuple[Path, dict[str, ob
     if not simulator:  # a deployment: no simulator pages left from an earlier build either
         (DIST / "index.html").unlink(missing_ok=True)
         shutil.rmtree(DIST / "sim", ignore_errors=True)
-    for page in web_pages(simulator):
-        rel = page.relative_to(WEB)
+    for page, rel_path in web_pages(simulator):
+        rel = Path(rel_path)
         up = "../" * (len(rel.parts) - 1)
         html = page.read_text()
         # shared pieces first (web/**/*.part), so that their tokens are filled in too
@@ -586,6 +618,7 @@ def render_pages(build_id: str, stdlib: Path, snapshot: tuple[Path, dict[str, ob
         html = html.replace("{{PYTHON_RUNTIME}}", runtime_attributes)
         html = html.replace("{{WWE_ORIGINS}}", origins_attribute)
         html = html.replace("{{ASSETS}}", f"{up}b/{build_id}")
+        html = html.replace("{{ROOT}}", up or "./")
         html = html.replace("{{PYODIDE}}", f"{up}pyodide/{PYODIDE_VERSION}")
         for kind, policy in PAGE_CSP.items():
             html = html.replace(f"{{{{CSP_{kind}}}}}", policy)
@@ -595,8 +628,42 @@ def render_pages(build_id: str, stdlib: Path, snapshot: tuple[Path, dict[str, ob
             target.with_name(target.name + suffix).unlink(missing_ok=True)
         target.write_text(html)
         written.append(target)
-    step(f"rendered {len(written)} page(s)")
+    written.append(render_loader(build_id, stdlib, snapshot, origins_attribute))
+    step(f"rendered {len(written) - 1} page(s) and bridge.js")
     return written
+
+
+def render_loader(build_id: str, stdlib: Path, snapshot: tuple[Path, dict[str, object]] | None,
+                  origins_attribute: str = "") -> Path:
+    """dist/bridge.js, the stable entry of Python views (web/loader/bridge.js with this
+    build's paths, relative to itself, filled in). Revalidated like HTML; a few hundred bytes."""
+    own = json.loads((DIST / "b" / build_id / "pyodide-lock.json").read_text())["packages"][OWN_DIST_NAME]
+    runtime = stdlib.parent
+    pyodide = f"pyodide/{PYODIDE_VERSION}/"
+    downloads = [runtime / "pyodide.asm.wasm", runtime / "python_stdlib.zip", stdlib] + ([snapshot[0]] if snapshot else [])
+    origins = re.search(r'data-wwe-origins="([^"]*)"', origins_attribute)
+    config: dict[str, object] = {
+        "build": build_id,
+        "pyodide": pyodide,
+        "assets": f"b/{build_id}/",
+        "stdlib": pyodide + stdlib.name,
+        "wasm": pyodide + "pyodide.asm.wasm",
+        "lock": f"b/{build_id}/pyodide-lock.json",
+        "wheel": f"b/{build_id}/{own['file_name']}",
+        "downloadSizes": {p.name: p.stat().st_size for p in downloads},
+        "wweOrigins": html_unescape(origins.group(1)) if origins else "",
+    }
+    if snapshot is not None:
+        config["snapshot"] = pyodide + snapshot[0].name
+        config["snapshotFeatures"] = snapshot[1]
+    template = LOADER_TEMPLATE.read_text()
+    if "/*BUILD*/ {}" not in template:
+        raise BuildError(f"{LOADER_TEMPLATE.relative_to(ROOT)} must hold `/*BUILD*/ {{}}` for the build to fill in")
+    target = DIST / "bridge.js"
+    for suffix in (".br", ".gz"):
+        target.with_name(target.name + suffix).unlink(missing_ok=True)
+    target.write_text(template.replace("/*BUILD*/ {}", json.dumps(config, sort_keys=True)))
+    return target
 
 
 def compression_mode() -> str:

@@ -241,6 +241,86 @@ def install_event_loop() -> asyncio.AbstractEventLoop:
     return loop
 
 
+# -- Python views (bridge.ui, the page's scripts) ---------------------------------------
+
+UI_HINT = (
+    "the page's DOM layer (web/ui/dom.js) is not loaded: start the view with "
+    '<script type="module" src="/bridge.js">, which installs it'
+)
+
+
+class PyodidePagePort:
+    """`bridge.ui.PagePort` over the page's DOM layer (web/ui/dom.js, `globalThis.wweBridgeUI`).
+
+    Trees and patches cross as JSON text; events come back through one persistent
+    proxy per `Page` (made on its first handler, alive as long as the page).
+    """
+
+    def __init__(self) -> None:
+        if not IN_PYODIDE:
+            raise NotInWWEError(
+                "not running in a browser page: test a view in CPython with bridge.ui.Page(bridge.testing.FakePage())"
+            )
+        import js
+        from pyodide.ffi import create_proxy
+
+        layer = getattr(js, "wweBridgeUI", None)
+        if layer is None:
+            raise NotInWWEError(UI_HINT)
+        self._layer = layer
+        self._create_proxy = create_proxy
+        self._dispatchers: dict[int, Any] = {}
+
+    def render(self, target: str, children_json: str) -> None:
+        self._layer.renderChildren(target, children_json)
+
+    def patch(self, ops_json: str) -> None:
+        self._layer.patch(ops_json)
+
+    def when(self, event_type: str, selector: str, handler_id: int, dispatch: Callable[[int, str], None]) -> None:
+        from pyodide.ffi import JsException
+
+        proxy = self._dispatchers.get(id(dispatch))
+        if proxy is None:
+            proxy = self._dispatchers[id(dispatch)] = self._create_proxy(dispatch)
+        try:
+            self._layer.when(event_type, selector, handler_id, proxy)
+        except JsException as exc:  # a selector the browser does not parse
+            raise ValueError(str(exc)) from None
+
+    def query(self) -> dict[str, str]:
+        return {str(k): str(v) for k, v in json.loads(str(self._layer.queryJSON())).items()}
+
+
+def report_errors_to_page(show: Callable[[str], None]) -> None:
+    """Send what the event loop's exception handler gets (a failed handler or task) to
+    *show* (the loader's, which puts it in the page as text and reports it as an
+    uncaught error), with the user's frames (`bridge._traceback.user_traceback`)."""
+    from ._traceback import user_traceback
+
+    def handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        exc = context.get("exception")
+        message = str(context.get("message") or "unhandled error")
+        show(f"{message}\n{user_traceback(exc)}" if isinstance(exc, BaseException) else message)
+
+    asyncio.get_event_loop().set_exception_handler(handler)
+
+
+async def run_view_script(source: str, filename: str) -> str | None:
+    """Run a page's ``<script type="text/python">`` in ``__main__`` (top-level ``await``
+    allowed); None when it finished, else its traceback from its own first frame."""
+    from pyodide.code import eval_code_async
+
+    from ._traceback import user_traceback
+
+    namespace = sys.modules["__main__"].__dict__
+    try:
+        await eval_code_async(source, namespace, filename=filename)
+    except BaseException as exc:  # noqa: BLE001 - SystemExit and KeyboardInterrupt are shown too
+        return user_traceback(exc, filename)
+    return None
+
+
 # -- time zones ------------------------------------------------------------------------
 
 

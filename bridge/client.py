@@ -6,7 +6,7 @@ import asyncio
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, TypeVar
 
 from . import _args
 from ._calls import Calls
@@ -24,6 +24,8 @@ from .schedule import CallbackType, CallingWindow, check_callback, record_local
 from .schedule import callback_type as check_callback_type
 from .values import DATE_FORMAT
 from .zones import MAX_OFFSET, RecordZone
+
+EventHandler = TypeVar("EventHandler", bound=Callable[..., Any])
 
 DEFAULT_TIMEOUT = 10.0  # seconds; the vendor client's own request timeout
 
@@ -366,6 +368,32 @@ class Outbound:
                 _report(exc, f"WWE event handler {handler!r} failed")
 
         return self._host.listen(names, deliver)
+
+    def on(self, events: str | Sequence[str] = "outbound") -> Callable[[EventHandler], EventHandler]:
+        """Decorator: `subscribe` the function to WWE events of the named kinds, for the
+        life of the page. Returns the function unchanged (its ``unsubscribe`` attribute
+        stops it).
+
+        Examples
+        --------
+        >>> @outbound.on("outbound")                             # doctest: +SKIP
+        ... async def pushed(event):
+        ...     print(event.event_type, event.interaction_id)
+        """
+        if callable(events):  # @outbound.on without parentheses
+            raise ArgumentTypeError('write @outbound.on("outbound") (with the event names), not @outbound.on')
+
+        def register(handler: EventHandler) -> EventHandler:
+            if not callable(handler):
+                raise ArgumentTypeError(f"@outbound.on(...) decorates a function, not {handler!r}")
+            stop = self.subscribe(events, handler)
+            try:
+                handler.unsubscribe = stop  # type: ignore[attr-defined]
+            except AttributeError:  # a bound method or builtin: no attribute to set
+                pass
+            return handler
+
+        return register
 
     def events(self, events: str | Sequence[str] = "outbound") -> EventStream:
         """WWE events as an async stream; closing it (or leaving ``async with``) unsubscribes.

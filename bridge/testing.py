@@ -150,3 +150,75 @@ class FakeFailure(Exception):
     def __init__(self, error_message: str) -> None:
         self.error_message = error_message
         super().__init__(error_message)
+
+
+class FakePage:
+    """A stand-in page for `bridge.ui.Page`, for testing a Python view in CPython.
+
+    It keeps what the view rendered (by element id) and the patches it sent, and
+    fires events at the handlers the view registered.
+
+    Examples
+    --------
+    >>> from bridge.ui import Page
+    >>> fake = FakePage(query={"interaction": "1"})
+    >>> page = Page(fake)
+    >>> page.text("#status", "ready")
+    >>> fake.texts["status"]
+    'ready'
+    """
+
+    def __init__(self, query: Mapping[str, str] | None = None) -> None:
+        self._query = dict(query or {})
+        self.rendered: dict[str, list[Any]] = {}
+        self.texts: dict[str, str] = {}
+        self.patches: list[list[Any]] = []
+        self.handlers: list[tuple[str, str, int, Callable[[int, str], None]]] = []
+
+    # -- PagePort ----------------------------------------------------------------------
+
+    def render(self, target: str, children_json: str) -> None:
+        import json
+
+        self.rendered[target] = json.loads(children_json)
+
+    def patch(self, ops_json: str) -> None:
+        import json
+
+        for op in json.loads(ops_json):
+            self.patches.append(op)
+            if op[0] == "text":
+                self.texts[op[1]] = op[2]
+
+    def when(self, event_type: str, selector: str, handler_id: int, dispatch: Callable[[int, str], None]) -> None:
+        self.handlers.append((event_type, selector, handler_id, dispatch))
+
+    def query(self) -> dict[str, str]:
+        return dict(self._query)
+
+    # -- for tests -----------------------------------------------------------------------
+
+    def text_of(self, target: str) -> str:
+        """The text a person would read in element *target* (rendered trees or set text)."""
+        from .tree import text_of
+
+        if target in self.texts:
+            return self.texts[target]
+        return "".join(text_of(node) for node in self.rendered.get(target, []))
+
+    async def fire(self, event_type: str, selector: str, **event: Any) -> None:
+        """Dispatch an event to the handlers registered for exactly (*event_type*, *selector*),
+        then let the tasks they started run to completion. *event*: `bridge.ui.UIEvent`
+        fields (``value=``, ``data=``, ``values=``...)."""
+        import json
+
+        matched = [h for h in self.handlers if h[0] == event_type and h[1] == selector]
+        if not matched:
+            raise AssertionError(f"no handler for {event_type!r} on {selector!r}: registered "
+                                 f"{[(t, s) for t, s, _, _ in self.handlers]}")
+        before = asyncio.all_tasks()
+        for _, _, handler_id, dispatch in matched:
+            dispatch(handler_id, json.dumps({"type": event_type, **event}))
+        started = asyncio.all_tasks() - before
+        if started:
+            await asyncio.gather(*started)

@@ -1,5 +1,5 @@
 """The widget's only contact with the browser: the page's DOM layer
-(web/widget/dom.js), sessionStorage, the console and the clock.
+(web/ui/dom.js, shared by every Python view), sessionStorage, the console and the clock.
 
 Everything crosses as JSON text, so no Python object is handed to JS per render
 or per event; the one event callback lives as long as the widget.
@@ -15,10 +15,10 @@ import js
 from pyodide.ffi import create_proxy
 
 from bridge import BridgeError, Outbound, RateLimit
+from bridge.tree import Node
 
 from .app import Op, Widget
 from .drafts import MemoryStorage, Storage
-from .tree import Node
 
 
 class SessionStorage:
@@ -102,12 +102,34 @@ def _outbound(timeout: str | None) -> Outbound:
     return page_outbound
 
 
-async def mount(layer: Any, interaction_id: str | None = None, timeout: str | None = None,
+async def mount(layer: Any = None, interaction_id: str | None = None, timeout: str | None = None,
                 root_id: str = "widget") -> Widget:
-    """Start the widget in the page: *layer* is the imported web/widget/dom.js module."""
+    """Start the widget in the page. *layer*: the DOM layer module (default: the one the
+    view loader installed, web/ui/dom.js)."""
+    layer = layer if layer is not None else js.wweBridgeUI
     outbound = _outbound(timeout)
     widget = Widget(PageDom(layer), outbound, interaction_id or None)
     handler = create_proxy(lambda payload: widget.handle(json.loads(payload)))
     layer.listen(root_id, handler)
     await widget.start()
+    return widget
+
+
+async def start_page() -> Widget:
+    """The widget page's script (outbound_widget/web/widget.py): mount in #widget, with
+    ?interaction=<id> shown first and ?timeout=<seconds> per call; says on
+    `<html data-widget-state>` when it is ready or failed."""
+    root = js.document.documentElement
+    params = js.URLSearchParams.new(js.location.search)
+    param = lambda name: value if isinstance(value := params.get(name), str) else None  # noqa: E731 (null: absent)
+    try:
+        js.document.getElementById("boot").hidden = True
+        js.document.getElementById("widget").hidden = False
+        widget = await mount(None, param("interaction"), param("timeout"))
+    except BaseException:
+        root.dataset.widgetState = "error"
+        raise  # the loader shows the traceback in the page
+    js.window.widget = widget
+    root.dataset.widgetState = "ready"
+    js.performance.mark("widget-ready")  # the record is shown and editable (bench/boot.py reads this)
     return widget

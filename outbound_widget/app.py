@@ -24,6 +24,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
 from bridge import BridgeError, CallResults, Event, NotInWWEError, Outbound, QuarantinedError
+from bridge.tree import Node
 
 from . import views
 from .drafts import Drafts, Storage
@@ -34,7 +35,6 @@ from .panels.preview import PreviewPanel
 from .panels.record import RecordPanel
 from .panels.reschedule import ReschedulePanel
 from .state import PREVIEW, Interaction, Session, Status
-from .tree import Node
 from .wwe_events import COALESCE_S, MAX_INTERACTIONS, WweEvents
 
 Op = tuple[Any, ...]

@@ -14,10 +14,10 @@ from typing import Any
 
 from bridge import CallResult, CallResults, Campaign, ChainedRecord, Field, RecordEditor
 from bridge.record import FieldConflict
+from bridge.tree import AttrValue, Node, children_slot, h, slot, stamp
 
 from .controls import Control, ControlKind
 from .state import Status
-from .tree import AttrValue, Node, children_slot, h, slot, stamp
 
 __all__ = ["Status", "h"]  # re-exported for the panels
 

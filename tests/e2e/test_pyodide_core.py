@@ -45,7 +45,7 @@ def test_core_suite_passes_inside_pyodide(page, site: Site, root: Path, test_whe
         str(p.relative_to(root)): p.read_text()
         for p in [root / "tests/__init__.py", *sorted((root / "tests/unit").glob("*.py")),
                   *sorted((root / "tests/data").glob("*")),
-                  root / "web/widget/dom.js"]  # the widget fuzz test reads the DOM layer's allow-lists
+                  root / "web/ui/dom.js"]  # the widget fuzz test reads the DOM layer's allow-lists
     }
     result = page.evaluate(
         """async ({files, wheels}) => {

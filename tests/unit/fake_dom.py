@@ -1,5 +1,5 @@
 """A page for the widget's controller in CPython: it keeps the rendered trees and
-applies patches to them the way web/widget/dom.js does, so tests read what the
+applies patches to them the way web/ui/dom.js does, so tests read what the
 agent would see (an element's text, whether a button is disabled) by id."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from outbound_widget.drafts import MemoryStorage
-from outbound_widget.tree import STAMP, expand, text_of
+from bridge.tree import STAMP, expand, text_of
 
 
 def _plain(node: Any) -> list[Any]:

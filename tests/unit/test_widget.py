@@ -13,7 +13,7 @@ from bridge.testing import FakeFailure, FakeHost
 from outbound_widget.app import Widget
 from outbound_widget.controls import ControlKind, control_for
 from outbound_widget.drafts import PREFIX, Drafts, MemoryStorage
-from outbound_widget.tree import expand, find, h, slot, stamp, text_of, walk
+from bridge.tree import expand, find, h, slot, stamp, text_of, walk
 
 from .fake_dom import FakeDom
 from .helpers import run, sample

@@ -14,12 +14,12 @@ from hypothesis import strategies as st
 from bridge import Outbound
 from bridge.testing import FakeHost
 from outbound_widget.app import Widget
-from outbound_widget.tree import STAMP, expand, text_of, walk
+from bridge.tree import STAMP, expand, text_of, walk
 
 from .helpers import run
 from .fake_dom import FakeDom
 
-DOM_JS = (Path(__file__).resolve().parents[2] / "web" / "widget" / "dom.js").read_text()
+DOM_JS = (Path(__file__).resolve().parents[2] / "web" / "ui" / "dom.js").read_text()
 # The DOM layer's own allow-lists, read from it so that this test checks what it enforces.
 TAGS = set(re.findall(r'"([a-z0-9]+)"', re.search(r"const TAGS = new Set\(\[(.*?)\]\)", DOM_JS, re.S).group(1)))  # type: ignore[union-attr]
 ATTRIBUTE = re.compile(re.search(r"const ATTRIBUTE = /(.*?)/;", DOM_JS).group(1))  # type: ignore[union-attr]

@@ -523,7 +523,7 @@ def test_actions_wwe_would_refuse_are_disabled_with_the_reason() -> None:
 
 
 def _buttons(dom: FakeDom, action: str) -> list[list[Any]]:
-    from outbound_widget.tree import walk
+    from bridge.tree import walk
     return [el for root in dom.slots.values() for el in walk(root) if el[1].get("data-action") == action]
 
 

@@ -1,4 +1,4 @@
-"""Element trees as plain data: what the widget renders, built without the DOM.
+"""Element trees as plain data: what Python views (the widget, `bridge.ui`) render, built without the DOM.
 
 An element is a list ``[tag, attrs, *children]``; a child is an element or a
 string, and a string is always text (the JS renderer makes a text node of it,

@@ -1,13 +1,11 @@
 /**
- * The Python console page: boot, then a REPL over outbound_console.session.
+ * The Python console page's keyboard and output: a REPL over outbound_console.session,
+ * started by the page's Python (console.py) once the view loader has booted.
  *
  * Everything shown is text (text nodes in a <pre>), whatever a script prints or
  * WWE returns. History lives in localStorage (bounded); Tab completes; Ctrl+C
  * or Stop interrupts a running command; Ctrl+L clears.
  */
-import { boot } from "../boot/boot.js";
-import { progressView } from "../boot/progress.js";
-
 export const HISTORY_KEY = "wwe-outbound-console:history";
 export const HISTORY_MAX = 500;
 
@@ -170,10 +168,11 @@ async function runFile(file) {
   }
 }
 
-const progress = progressView($("boot"));
-try {
-  const { pyodide, bridge } = await boot({ ...progress, packages: ["wwe-outbound-bridge", "micropip"] });
+/** Called by console.py, the page's Python, with the interpreter booted and bridge imported. */
+async function start() {
+  const pyodide = window.pyodide;
   const { ConsoleSession } = pyodide.pyimport("outbound_console.session");
+  const bridge = pyodide.pyimport("bridge");
   session = ConsoleSession(write);
   window.consoleSession = session;
   $("boot").hidden = true;
@@ -199,7 +198,11 @@ try {
   input.addEventListener("input", () => { input.rows = Math.min(12, input.value.split("\n").length); });
   input.focus();
   document.documentElement.dataset.consoleState = "ready";
-} catch (err) {
-  document.documentElement.dataset.consoleState = "error";
-  console.error(err);
 }
+
+window.wweConsole = {
+  start: () => start().catch((err) => {
+    document.documentElement.dataset.consoleState = "error";
+    throw err;
+  }),
+};

@@ -1,7 +1,7 @@
 /**
- * The widget's DOM layer: renders element trees made by Python
- * (outbound_widget/tree.py), applies small patches, and reports DOM events back
- * to Python as plain data.
+ * The DOM layer of every Python view (our widget and console, an integrator's
+ * `bridge.ui` view): renders element trees made by Python (bridge/tree.py),
+ * applies small patches, and reports DOM events back to Python as plain data.
  *
  * Trees are data, not markup: a string is always a text node, elements are made
  * with createElement, and attributes go through an allow-list (no event handler
@@ -12,11 +12,15 @@
 const TAGS = new Set([
   "a", "button", "div", "form", "h2", "h3", "input", "label", "li", "ol", "option", "output", "p", "section",
   "select", "span", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul", "code", "small", "em",
+  // for integrators' views (bridge.ui): text and structure only (no img, media, frames, script or style)
+  "h1", "h4", "pre", "textarea", "fieldset", "legend", "header", "footer", "nav", "article", "aside",
+  "details", "summary", "dl", "dt", "dd", "caption", "br", "hr", "b", "i", "abbr", "time", "kbd", "mark",
+  "meter", "progress", "optgroup", "tfoot",
 ]);
-const ATTRIBUTE = /^(id|class|name|type|value|for|role|title|placeholder|inputmode|autocomplete|spellcheck|step|min|max|maxlength|scope|tabindex|hidden|disabled|required|checked|selected|novalidate|href|(aria|data)-[a-z-]+)$/;
+const ATTRIBUTE = /^(id|class|name|type|value|for|role|title|placeholder|inputmode|autocomplete|spellcheck|step|min|max|maxlength|minlength|pattern|scope|tabindex|hidden|disabled|readonly|required|checked|selected|multiple|size|rows|cols|open|colspan|rowspan|datetime|low|high|lang|dir|label|novalidate|href|(aria|data)-[a-z-]+)$/;
 
 function setAttribute(el, name, value) {
-  if (!ATTRIBUTE.test(name)) throw new Error(`attribute ${name} is not allowed in widget trees`);
+  if (!ATTRIBUTE.test(name)) throw new Error(`attribute ${name} is not allowed in element trees`);
   if (name === "href" && !/^#[A-Za-z0-9_-]*$/.test(value)) throw new Error("only in-page links are allowed");
   el.setAttribute(name, value);
 }
@@ -26,7 +30,7 @@ export function build(tree) {
   if (typeof tree === "string") return document.createTextNode(tree);
   const [tag, attrs, ...children] = tree;
   if (tag === STAMP) return buildStamp(children[0], children[1]);
-  if (!TAGS.has(tag)) throw new Error(`element ${tag} is not allowed in widget trees`);
+  if (!TAGS.has(tag)) throw new Error(`element ${tag} is not allowed in element trees`);
   const el = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs)) setAttribute(el, name, value);
   for (const child of children) el.append(build(child));
@@ -34,7 +38,7 @@ export function build(tree) {
 }
 
 /*
- * Stamps (outbound_widget/tree.py): ["#stamp", {}, templates, [[template, values], ...]].
+ * Stamps (bridge/tree.py): ["#stamp", {}, templates, [[template, values], ...]].
  * Each template is built once, with its slots recorded; each row is a clone of it
  * with the row's values put in the slots. Values are only ever text, attribute
  * values or whole trees: a value is never scanned for slots itself.
@@ -110,6 +114,15 @@ export function render(id, treeJson) {
   if (caret && typeof again.setSelectionRange === "function") {
     try { again.setSelectionRange(...caret); } catch { /* not a text control any more */ }
   }
+}
+
+/** Replace the children of #id with a list of trees (bridge.ui's `page.render`). */
+export function renderChildren(id, childrenJson) {
+  const target = document.getElementById(id);
+  if (!target) throw new Error(`there is no element with id "${id}" in the page`);
+  const children = JSON.parse(childrenJson);
+  if (!Array.isArray(children)) throw new Error("renderChildren takes a list of trees");
+  target.replaceChildren(...children.map(build));
 }
 
 /**
@@ -219,4 +232,63 @@ export function listen(rootId, handler) {
     send(event);
   });
   for (const type of ["input", "change", "focusout"]) root.addEventListener(type, send);
+}
+
+// -- bridge.ui: events by CSS selector ------------------------------------------------------
+
+/** Event type -> [{selector, handlerId, dispatch}], one document listener per type. */
+const delegated = new Map();
+
+/** The values of the controls with an id in the element's form or section (as sectionValues). */
+function formValues(el) {
+  const scope = el.closest("form, section");
+  const values = {};
+  if (!scope) return values;
+  for (const control of scope.querySelectorAll("input[id], select[id], textarea[id]")) {
+    values[control.id] = control.type === "checkbox" || control.type === "radio" ? String(control.checked) : control.value;
+  }
+  return values;
+}
+
+function onDelegated(event) {
+  const target = event.target instanceof Element ? event.target : null;
+  if (!target) return;
+  for (const { selector, handlerId, dispatch } of delegated.get(event.type) ?? []) {
+    const el = target.closest(selector);
+    if (!el) continue;
+    if (event.type === "submit") event.preventDefault(); // a view's form never navigates away
+    const checkable = el.type === "checkbox" || el.type === "radio";
+    dispatch(handlerId, JSON.stringify({
+      type: event.type,
+      id: el.id || null,
+      value: "value" in el && el.value !== undefined ? String(el.value) : null,
+      checked: checkable ? el.checked : null,
+      data: { ...el.dataset },
+      values: formValues(el),
+      key: typeof event.key === "string" ? event.key : null,
+    }));
+  }
+}
+
+/**
+ * Call `dispatch(handlerId, eventJson)` (a persistent Python proxy) for each `type`
+ * event on an element matching `selector`, or inside one, now or added later.
+ * A selector the browser cannot parse throws here, when the handler is registered.
+ */
+export function when(type, selector, handlerId, dispatch) {
+  document.createDocumentFragment().querySelector(selector); // throws a SyntaxError for a bad selector
+  let handlers = delegated.get(type);
+  if (!handlers) {
+    handlers = [];
+    delegated.set(type, handlers);
+    document.addEventListener(type, onDelegated);
+  }
+  handlers.push({ selector, handlerId, dispatch });
+}
+
+/** The page URL's query as JSON: {name: first value}. */
+export function queryJSON() {
+  const out = {};
+  for (const [name, value] of new URLSearchParams(location.search)) if (!(name in out)) out[name] = value;
+  return JSON.stringify(out);
 }
