@@ -74,11 +74,40 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--wwe-chromium", default=None, help="Chromium executable (default: discovered as by build.py test)")
     group.addoption("--wwe-headed", action="store_true", default=False, help="show the browser")
     group.addoption("--wwe-artifacts", default="wwe-artifacts", help="where failing tests' screenshots and logs go")
+    group.addoption("--wwe-trace", action="store_true", default=False,
+                    help="record a Playwright trace of each test, saved with a failing test's artefacts")
+
+
+# Options that take a path: written with a space, pytest reads the path as a test
+# path while it picks the rootdir and ini file (before any plugin's options are
+# known), so `pytest --wwe-dist ../site` could run with another project's config.
+PATH_OPTIONS = ("--wwe-dist", "--wwe-pages", "--wwe-chromium", "--wwe-artifacts")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    args = list(config.invocation_params.args)
+    invocation = Path(config.invocation_params.dir).resolve()
+    rootdir = Path(config.rootpath).resolve()
+    for i, arg in enumerate(args[:-1]):
+        if arg not in PATH_OPTIONS:
+            continue
+        value = (invocation / args[i + 1]).resolve()
+        # harmful only when the value is what moved the rootdir away from where pytest runs
+        if (value == rootdir or rootdir in value.parents) and not (invocation == rootdir or rootdir in invocation.parents):
+            raise pytest.UsageError(
+                f"write {arg}={args[i + 1]} (with '='): written with a space, pytest took {args[i + 1]} for a test "
+                f"path when it chose the rootdir ({rootdir}) and ini file ({config.inipath}), not yours")
 
 
 def _checkout_root() -> Path | None:
     root = Path(__file__).resolve().parents[1]
     return root if (root / "build.py").is_file() and (root / "web").is_dir() else None
+
+
+def packaged_site() -> Path | None:
+    """The built site the wheel carries (wwe_testing/site/), if this install has one."""
+    site = Path(__file__).resolve().parent / "site"
+    return site if (site / "index.html").is_file() else None
 
 
 def find_dist(config: pytest.Config) -> Path:
@@ -87,13 +116,16 @@ def find_dist(config: pytest.Config) -> Path:
     if given:
         dist = Path(given).expanduser().resolve()
         if not (dist / "index.html").is_file():
-            raise pytest.UsageError(f"--wwe-dist {dist} is not a built site (no index.html): run `python build.py` first")
+            raise pytest.UsageError(f"--wwe-dist={dist} is not a built site (no index.html): run `python build.py` first")
         return dist
+    packaged = packaged_site()
+    if packaged is not None:
+        return packaged
     root = _checkout_root()
     if root is None:
         raise pytest.UsageError(
-            "the WWE simulator site was not found: pass --wwe-dist DIR (or set WWE_DIST) to a built dist/ "
-            "of wwe-outbound-bridge (`python build.py` in its checkout builds one)")
+            "the WWE simulator site was not found: install wwe-outbound-bridge from its wheel (which carries it), "
+            "or pass --wwe-dist=DIR (or set WWE_DIST) to a built dist/ (`python build.py` in a checkout builds one)")
     if not (root / "dist" / "index.html").is_file():
         subprocess.run([sys.executable, str(root / "build.py")], check=True)
     return root / "dist"
@@ -116,7 +148,7 @@ def wwe_server(request: pytest.FixtureRequest) -> Iterator[WweServer]:
     pages_option = request.config.getoption("--wwe-pages")
     pages = Path(pages_option).resolve() if pages_option else None
     if pages is not None and not pages.is_dir():
-        raise pytest.UsageError(f"--wwe-pages {pages} is not a folder")
+        raise pytest.UsageError(f"--wwe-pages={pages} is not a folder")
     with serving(dist, mounts={"/custom/": pages} if pages else None) as (server, seen):
         yield WweServer(server.url, dist, pages, seen)
 
@@ -155,11 +187,29 @@ class Wwe:
         self.page = context.new_page()
         self.page.set_default_timeout(30_000)
         self.errors: list[str] = []
-        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        self.reported = 0  # errors[:reported] already failed the test
+        self.tracing = False
+        self.trace_saved = False
+        self.console: list[dict[str, Any]] = []
+        self.page.on("pageerror", self._page_error)
+        self.page.on("console", self._console_message)
         self._scenario: str | None = None
         self._view = "sim/panel.html"
         context.route(SCENARIO_ROUTE, self._serve_scenario)
         self._load()
+
+    def _page_error(self, exc: Any) -> None:
+        # the page's stack (for a Python view's error, its Python traceback is the message)
+        stack = getattr(exc, "stack", None)
+        self.errors.append(str(stack) if stack and str(exc) in str(stack) else f"{exc}\n{stack or ''}".rstrip())
+
+    def _console_message(self, message: Any) -> None:
+        try:
+            location = dict(message.location or {})
+        except Exception:  # a message of a page already closed
+            location = {}
+        self.console.append({"type": message.type, "text": message.text,
+                             "url": location.get("url"), "line": location.get("lineNumber")})
 
     def _serve_scenario(self, route: Any) -> None:
         route.fulfill(status=200, body=self._scenario or "{}", content_type="application/json")
@@ -196,12 +246,21 @@ class Wwe:
         self.page.evaluate("(url) => { wweSim.frames.view.src = new URL(url, location.href).href; }", url)
         self._wait_view_loaded(url)
         view = self.view
-        known = {"boot.html": "bridgeState", "widget.html": "widgetState", "console.html": "consoleState"}
+        known = {"widget.html": "widgetState", "console.html": "consoleState"}
         name = url.rsplit("/", 1)[-1].split("?", 1)[0]
         if name in known:
             attr = known[name]
             view.wait_for_function(f"() => ['ready', 'error'].includes(document.documentElement?.dataset.{attr})",
                                    timeout=READY_TIMEOUT_MS)
+        if view.evaluate("() => Boolean(document.documentElement.dataset.viewState)"):
+            # a Python view (started by /bridge.js): until its scripts' top level ran, or failed
+            view.wait_for_function("() => ['ready', 'error'].includes(document.documentElement.dataset.viewState)",
+                                   timeout=READY_TIMEOUT_MS)
+            if view.evaluate("document.documentElement.dataset.viewState") == "error":
+                shown = view.evaluate(
+                    "() => [...document.querySelectorAll('[data-wwe-python-error], [data-boot-error]')]"
+                    ".map((e) => e.textContent).filter(Boolean).join('\\n')")
+                raise AssertionError(f"the view {url} failed to start:\n{shown}")
         if wait:
             # as a function: a page with a CSP that forbids eval cannot evaluate a bare expression
             view.wait_for_function(f"() => ({wait})", timeout=READY_TIMEOUT_MS)
@@ -268,10 +327,42 @@ class Wwe:
         return result if isinstance(result, dict) else None
 
     def messages(self, kind: str | None = None) -> list[dict[str, Any]]:
-        """The host's message log: dicts with kind (request | response | event | refused | fault | note),
-        t (ms since start), origin and message."""
+        """The host's message log: dicts that all have ``kind`` (request | response | event |
+        refused | quarantine | fault | note), ``t`` (ms since start), ``origin`` and ``message``
+        (None for the simulator's own notes) and ``text`` (its explanation, or None)."""
         entries: list[dict[str, Any]] = self.page.evaluate("JSON.parse(JSON.stringify(wweSim.log.entries))")
-        return [e for e in entries if kind is None or e.get("kind") == kind]
+        keys = {"kind": None, "t": None, "origin": None, "message": None, "text": None}
+        return [{**keys, **e} for e in entries if kind is None or e.get("kind") == kind]
+
+    def take_errors(self, count: int = 1, *, timeout: float = 10.0) -> list[str]:
+        """For a test that expects uncaught errors: wait until there are *count* of them,
+        return them and forget them (so they do not fail the test)."""
+        waited = 0.0
+        while len(self.errors) < count and waited < timeout:
+            self.page.wait_for_timeout(100)
+            waited += 0.1
+        if len(self.errors) < count:
+            raise AssertionError(f"expected {count} uncaught error(s) within {timeout:g} s, got {self.errors}")
+        errors, self.errors[:] = list(self.errors), []
+        self.reported = 0
+        return errors
+
+    def expect_request(self, method: str, count: int = 1, *, timeout: float = 10.0) -> list[Any]:
+        """Wait until the host has received *count* ``outbound.<method>`` requests (in all);
+        returns the parameters of the last of them. Fails after *timeout* seconds with
+        the requests it did receive."""
+        try:
+            self.page.wait_for_function(
+                "([request, count]) => wweSim.log.entries.filter((e) => e.kind === 'request' "
+                "&& e.message?.request === request).length >= count",
+                arg=[f"outbound.{method}", count], timeout=timeout * 1000)
+        except Exception as exc:
+            if type(exc).__name__ != "TimeoutError":
+                raise
+            seen = [e["message"].get("request") for e in self.messages("request")]
+            raise AssertionError(f"expected {count} outbound.{method} request(s) within {timeout:g} s; "
+                                 f"the host received {seen}") from None
+        return self.requests(method)[count - 1]
 
     def requests(self, method: str) -> list[list[Any]]:
         """The parameters of every outbound.<method> request the host received."""
@@ -280,21 +371,30 @@ class Wwe:
 
     # -- artefacts ------------------------------------------------------------------------
 
-    def save_artifacts(self, folder: Path) -> list[Path]:
+    def save_artifacts(self, folder: Path, trace: bool = False) -> list[Path]:
+        """Save what explains a failure: screenshots of the host and of the framed view, the
+        view's DOM, the browser console, page errors, the message log (and the trace)."""
         folder.mkdir(parents=True, exist_ok=True)
-        saved = []
-        shot = folder / "host.png"
-        try:
-            self.page.screenshot(path=str(shot), full_page=True)
-            saved.append(shot)
-        except Exception as exc:  # a crashed page still gets its log saved
-            (folder / "screenshot-error.txt").write_text(str(exc))
-        log = folder / "messages.json"
-        try:
-            log.write_text(json.dumps(self.messages(), indent=2))
-            saved.append(log)
-        except Exception as exc:
-            log.write_text(json.dumps({"error": str(exc)}))
+        saved: list[Path] = []
+
+        def save(name: str, write: Callable[[Path], None]) -> None:
+            path = folder / name
+            try:
+                write(path)
+                saved.append(path)
+            except Exception as exc:  # a crashed page still gets the rest saved
+                (folder / f"{name}.error.txt").write_text(f"could not save {name}: {exc}")
+
+        save("host.png", lambda p: self.page.screenshot(path=str(p), full_page=True))
+        frame = self.page.frame(name="view")
+        if frame is not None:
+            save("view.png", lambda p: frame.frame_element().screenshot(path=str(p)))
+            save("view.html", lambda p: p.write_text(frame.content()))
+        save("console.json", lambda p: p.write_text(json.dumps(self.console, indent=2)))
+        save("errors.txt", lambda p: p.write_text("\n\n".join(self.errors) or "no uncaught errors\n"))
+        save("messages.json", lambda p: p.write_text(json.dumps(self.messages(), indent=2)))
+        if trace:
+            save("trace.zip", lambda p: self.context.tracing.stop(path=str(p)))
         return saved
 
 
@@ -302,15 +402,37 @@ class Wwe:
 def wwe(request: pytest.FixtureRequest, wwe_server: WweServer, wwe_browser: Any) -> Iterator[Wwe]:
     """A fresh simulator (own browser context) with its controller; the view is our API panel until `open_view`.
 
-    An uncaught error in the simulator or the view fails the test at teardown.
+    An uncaught error in the simulator or the view fails the test, with the page's stack.
     """
     context = wwe_browser.new_context()
+    trace = request.config.getoption("--wwe-trace")
+    if trace:
+        context.tracing.start(screenshots=True, snapshots=True, sources=False)
     controller = Wwe(context, wwe_server)
+    controller.tracing = trace
     request.node._wwe = controller
     yield controller
+    late = list(controller.errors[controller.reported:])
+    if trace and not controller.trace_saved:
+        try:
+            context.tracing.stop()
+        except Exception:
+            pass
     context.close()
-    if controller.errors:
-        pytest.fail(f"uncaught errors in the simulator or the view: {controller.errors}", pytrace=False)
+    if late:
+        pytest.fail("uncaught errors in the simulator or the view after the test:\n" + "\n\n".join(late), pytrace=False)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Any:
+    """An uncaught error in the page fails the test itself (not its teardown), with the page's stack."""
+    result = yield
+    controller: Wwe | None = getattr(item, "_wwe", None)
+    if controller is not None and controller.errors[controller.reported:]:
+        errors = controller.errors[controller.reported:]
+        controller.reported = len(controller.errors)
+        pytest.fail("uncaught errors in the simulator or the view:\n" + "\n\n".join(errors), pytrace=False)
+    return result
 
 
 # -- Python in the view ------------------------------------------------------------------------
@@ -325,7 +447,16 @@ from pyodide.code import eval_code_async
 
 def _plain(value):
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value) if f.repr}
+        # every field (a raw copy kept only for reference, repr=False and compare=False, aside)
+        # and every public property: ChainedRecord's phone, record_handle... and its data
+        out = {f.name: getattr(value, f.name) for f in dataclasses.fields(value) if f.repr or f.compare}
+        for name in dir(type(value)):
+            if not name.startswith("_") and isinstance(getattr(type(value), name, None), property):
+                try:
+                    out[name] = getattr(value, name)
+                except Exception:
+                    pass
+        return out
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, (datetime.date, datetime.time)):
@@ -391,10 +522,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if not base.is_absolute():
         base = Path(item.config.invocation_params.dir) / base
     folder = base / re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{item.path.stem}.{item.name}").strip("_")
-    saved = controller.save_artifacts(folder)
+    saved = controller.save_artifacts(folder, trace=controller.tracing)
+    controller.trace_saved = controller.tracing
     lines = [f"saved {path}" for path in saved]
-    if controller.errors:
-        lines.append(f"page errors: {controller.errors}")
     report.sections.append(("wwe artefacts", "\n".join(lines)))
     sys.stderr.write("\n".join(["", "wwe artefacts:", *lines, ""]))
     return report
