@@ -85,18 +85,19 @@ PATH_OPTIONS = ("--wwe-dist", "--wwe-pages", "--wwe-chromium", "--wwe-artifacts"
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    """Refuse `--wwe-dist DIR` (with a space) where DIR is outside the folder pytest runs in:
+    pytest has already chosen the rootdir and ini file as if DIR were a test path."""
     args = list(config.invocation_params.args)
     invocation = Path(config.invocation_params.dir).resolve()
-    rootdir = Path(config.rootpath).resolve()
     for i, arg in enumerate(args[:-1]):
         if arg not in PATH_OPTIONS:
             continue
-        value = (invocation / args[i + 1]).resolve()
-        # harmful only when the value is what moved the rootdir away from where pytest runs
-        if (value == rootdir or rootdir in value.parents) and not (invocation == rootdir or rootdir in invocation.parents):
+        value = (invocation / str(args[i + 1])).resolve()
+        if value.exists() and value != invocation and invocation not in value.parents:
             raise pytest.UsageError(
-                f"write {arg}={args[i + 1]} (with '='): written with a space, pytest took {args[i + 1]} for a test "
-                f"path when it chose the rootdir ({rootdir}) and ini file ({config.inipath}), not yours")
+                f"write {arg}={args[i + 1]} (with '='): with a space, pytest takes {args[i + 1]} for a test path "
+                f"when it picks the rootdir and ini file (it picked {config.rootpath} and "
+                f"{config.inipath or 'no ini file'}), so your own pytest.ini or pyproject.toml may be ignored")
 
 
 def _checkout_root() -> Path | None:
@@ -252,7 +253,7 @@ class Wwe:
             attr = known[name]
             view.wait_for_function(f"() => ['ready', 'error'].includes(document.documentElement?.dataset.{attr})",
                                    timeout=READY_TIMEOUT_MS)
-        if view.evaluate("() => Boolean(document.documentElement.dataset.viewState)"):
+        if view.evaluate("() => Boolean(document.querySelector('script[type=\"text/python\"], script[src$=\"bridge.js\"]'))"):
             # a Python view (started by /bridge.js): until its scripts' top level ran, or failed
             view.wait_for_function("() => ['ready', 'error'].includes(document.documentElement.dataset.viewState)",
                                    timeout=READY_TIMEOUT_MS)
@@ -426,8 +427,14 @@ def wwe(request: pytest.FixtureRequest, wwe_server: WweServer, wwe_browser: Any)
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Any:
     """An uncaught error in the page fails the test itself (not its teardown), with the page's stack."""
-    result = yield
     controller: Wwe | None = getattr(item, "_wwe", None)
+    try:
+        result = yield
+    except BaseException:
+        # failed already: the page's errors are in its artefacts (errors.txt), not a second failure
+        if controller is not None:
+            controller.reported = len(controller.errors)
+        raise
     if controller is not None and controller.errors[controller.reported:]:
         errors = controller.errors[controller.reported:]
         controller.reported = len(controller.errors)

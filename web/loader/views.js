@@ -129,7 +129,10 @@ function errorReporter(doc) {
     box.hidden = false;
     // an uncaught error to the browser: devtools show it, test harnesses (our pytest
     // plugin, Playwright's pageerror) fail on it
-    (globalThis.reportError ?? ((err) => setTimeout(() => { throw err; })))(new Error(text));
+    // (its stack is the Python traceback: the JS frames under it are the interpreter's)
+    const error = Object.assign(new Error(text), { name: "PythonError" });
+    error.stack = `PythonError: ${text}`;
+    (globalThis.reportError ?? ((err) => setTimeout(() => { throw err; })))(error);
   };
 }
 
