@@ -813,6 +813,70 @@ def _build(origins_attribute: str, simulator: bool = True) -> str:
     return build_id
 
 
+# ------------------------------------------------------------ the pip-installable wheel
+
+HOST_PACKAGES = OWN_PACKAGES + ("wwe_testing",)
+WHEEL_DIR = ROOT / "build" / "wheel"
+HOST_REQUIRES = ("pytest>=8", "playwright>=1.40")
+HOST_ENTRY_POINTS = (
+    "[console_scripts]\nwwe-bridge = wwe_testing.cli:main\n\n"
+    "[pytest11]\nwwe = wwe_testing.pytest_plugin\n"
+)
+# In the wheel the site is for the simulator and tests on 127.0.0.1: no precompressed
+# copies (pip does not keep the modification times the server checks them by) and no
+# deployer's wheels.
+SITE_EXCLUDE_SUFFIXES = (".br", ".gz")
+
+
+def build_host_wheel() -> Path:
+    """build/wheel/wwe_outbound_bridge-<version>-py3-none-any.whl: what `pip install` gives an
+    integrator: the Python packages, the pytest plugin and `wwe-bridge`, and the built site
+    (simulator, runtime, our pages, /bridge.js) as wwe_testing/site/. Builds dist/ first."""
+    build()
+    meta = project_metadata()
+    version = str(meta["version"])
+    stem = f"{OWN_DIST_NAME.replace('-', '_')}-{version}"
+    dist_info = f"{stem}.dist-info"
+    entries: list[tuple[str, Path | bytes]] = []
+    sources = own_sources((".py", ".typed")) + sorted(
+        p for p in (ROOT / "wwe_testing").rglob("*") if p.is_file() and p.suffix in (".py", ".typed")
+        and "__pycache__" not in p.parts)
+    entries += [(p.relative_to(ROOT).as_posix(), p) for p in sources]
+    site = sorted(p for p in DIST.rglob("*") if p.is_file() and p.suffix not in SITE_EXCLUDE_SUFFIXES
+                  and p.relative_to(DIST).parts[0] != "wheels")
+    entries += [(f"wwe_testing/site/{p.relative_to(DIST).as_posix()}", p) for p in site]
+    metadata = (
+        "Metadata-Version: 2.1\n"
+        f"Name: {OWN_DIST_NAME}\nVersion: {version}\n"
+        f"Summary: {meta['description']}\nRequires-Python: {meta['requires-python']}\n"
+        + "".join(f"Requires-Dist: {r}\n" for r in HOST_REQUIRES)
+    )
+    wheel = "Wheel-Version: 1.0\nGenerator: wwe-outbound-bridge build.py\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    entries += [(f"{dist_info}/METADATA", metadata.encode()), (f"{dist_info}/WHEEL", wheel.encode()),
+                (f"{dist_info}/entry_points.txt", HOST_ENTRY_POINTS.encode())]
+    WHEEL_DIR.mkdir(parents=True, exist_ok=True)
+    target = WHEEL_DIR / f"{stem}-py3-none-any.whl"
+    partial = target.with_suffix(".partial")
+    step(f"writing {target.relative_to(ROOT)} ({len(site)} site files)")
+    record = []
+    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+        for name, source in entries:
+            data = source if isinstance(source, bytes) else source.read_bytes()
+            info = zipfile.ZipInfo(name, date_time=WHEEL_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, data)
+            record.append(f"{name},{_record_hash(data)},{len(data)}\n")
+        record.append(f"{dist_info}/RECORD,,\n")
+        info = zipfile.ZipInfo(f"{dist_info}/RECORD", date_time=WHEEL_DATE)
+        info.external_attr = 0o644 << 16
+        zf.writestr(info, "".join(record))
+    partial.replace(target)
+    installed = sum(p.stat().st_size for _, p in entries if isinstance(p, Path))
+    step(f"built {target.name}: {target.stat().st_size / 1e6:.1f} MB ({installed / 1e6:.1f} MB installed)")
+    return target
+
+
 # ---------------------------------------------------------------------- commands
 
 
@@ -850,6 +914,7 @@ def main(argv: list[str]) -> int:
     serve.add_argument("--wwe-origin", action="append", default=[], metavar="ORIGIN", dest="serve_origins",
                        help=origin_help)
     sub.add_parser("test", help="install test dependencies, build, run pytest", add_help=False)
+    sub.add_parser("wheel", help="build dist/, then the pip-installable wheel (with the site) in build/wheel/")
     if argv[:1] == ["test"]:
         args, rest = parser.parse_args(argv[:1]), argv[1:]
     else:
@@ -860,6 +925,9 @@ def main(argv: list[str]) -> int:
             return 0
         if args.command == "test":
             return cmd_test(rest)
+        if args.command == "wheel":
+            build_host_wheel()
+            return 0
         build(args.wwe_origin, simulator=not args.no_simulator)
         return 0
     except (BuildError, ProvisionError) as exc:

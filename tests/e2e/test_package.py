@@ -1,0 +1,119 @@
+"""The integrator's path with no checkout: `pip install` the wheel into a fresh virtualenv
+outside the repository, write a view with `wwe-bridge new-view`, serve it, and run its
+tests and the docs' examples against the site the wheel carries."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import urllib.request
+import zipfile
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "docs" / "example"
+# the plugin's own dependencies, as the wheel's metadata asks for them (pinned as our suite's)
+HOST_DEPENDENCIES = ["pytest==9.0.3", "playwright==1.65.2"]
+
+pytestmark = pytest.mark.e2e
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "WWE_DIST", "PYTEST_ADDOPTS")}
+    return {**env, **extra}
+
+
+@pytest.fixture(scope="module")
+def wheel(build_module: ModuleType) -> Path:
+    path: Path = build_module.build_host_wheel()
+    return path
+
+
+@pytest.fixture(scope="module")
+def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh virtualenv outside the repository with the wheel installed by pip (its
+    dependencies from a local folder: PyPI once, then offline)."""
+    deps = ROOT / ".cache" / "host-wheels"
+    if not list(deps.glob("playwright-*.whl")):
+        subprocess.run([sys.executable, "-m", "pip", "download", "-q", "-d", str(deps), *HOST_DEPENDENCIES], check=True)
+    home = tmp_path_factory.mktemp("integrator")
+    env = home / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(env)], check=True)
+    subprocess.run([str(env / "bin" / "python"), "-m", "pip", "install", "-q", "--no-index", "--find-links", str(deps),
+                    str(wheel)], check=True, cwd=home, env=clean_env())
+    return env
+
+
+def test_the_wheel_holds_the_packages_the_tools_and_the_site(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    tops = {n.split("/")[0] for n in names}
+    assert tops == {"bridge", "outbound_widget", "outbound_console", "wwe_testing", "wwe_outbound_bridge-0.1.0.dist-info"}
+    for needed in ("wwe_testing/site/index.html", "wwe_testing/site/bridge.js", "wwe_testing/site/widget.html",
+                   "wwe_testing/cli.py", "wwe_testing/pytest_plugin.py", "bridge/ui.py", "outbound_widget/panels/record.py"):
+        assert needed in names, needed
+    assert any(re.fullmatch(r"wwe_testing/site/pyodide/[\d.]+/pyodide\.asm\.wasm", n) for n in names)
+    assert not [n for n in names if n.endswith((".br", ".gz")) or "__pycache__" in n or n.startswith("outbound_widget/web/")]
+    meta = zipfile.ZipFile(wheel).read("wwe_outbound_bridge-0.1.0.dist-info/METADATA").decode()
+    assert "Requires-Dist: pytest>=8" in meta and "Requires-Dist: playwright>=1.40" in meta
+    entry = zipfile.ZipFile(wheel).read("wwe_outbound_bridge-0.1.0.dist-info/entry_points.txt").decode()
+    assert "wwe-bridge = wwe_testing.cli:main" in entry and "wwe = wwe_testing.pytest_plugin" in entry
+    print(f"wheel: {wheel.stat().st_size / 1e6:.1f} MB")
+
+
+def test_a_new_view_and_the_examples_pass_from_a_fresh_virtualenv(venv: Path) -> None:
+    home = venv.parent
+    bin_ = venv / "bin"
+    where = subprocess.run([str(bin_ / "python"), "-c", "import wwe_testing; print(wwe_testing.__file__)"],
+                           cwd=home, env=clean_env(), capture_output=True, text=True, check=True).stdout
+    assert str(venv) in where and str(ROOT) not in where  # the installed copy, not this checkout
+
+    project = home / "project"
+    made = subprocess.run([str(bin_ / "wwe-bridge"), "new-view", "my_view", "--dir", str(project)],
+                          cwd=home, env=clean_env(), capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    assert {p.name for p in project.iterdir()} == {"my_view.html", "my_view.py", "test_my_view.py"}
+    again = subprocess.run([str(bin_ / "wwe-bridge"), "new-view", "my_view", "--dir", str(project)],
+                           cwd=home, env=clean_env(), capture_output=True, text=True)
+    assert again.returncode == 2 and "not overwriting" in again.stderr
+    bad = subprocess.run([str(bin_ / "wwe-bridge"), "new-view", "My-View"], cwd=home, env=clean_env(),
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and "Python module name" in bad.stderr
+
+    examples = home / "examples"
+    shutil.copytree(EXAMPLE, examples, ignore=shutil.ignore_patterns("__pycache__"))
+    chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    for folder, pages, expected in ((project, ".", "1 passed"), (examples, "custom", "7 passed")):
+        (folder / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider\n")
+        result = subprocess.run([str(bin_ / "python"), "-m", "pytest", f"--wwe-pages={pages}", "-q"], cwd=folder,
+                                env=clean_env(CHROMIUM_PATH=chromium), capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0 and expected in result.stdout, result.stdout[-3000:] + result.stderr[-2000:]
+
+
+def test_wwe_bridge_serve_frames_your_pages(venv: Path, tmp_path: Path) -> None:
+    (tmp_path / "hello.html").write_text("<!doctype html><title>hello</title><p>hello</p>")
+    scenario = tmp_path / "scenario.json"
+    scenario.write_text((ROOT / "web" / "sim" / "scenarios" / "default.json").read_text())
+    server = subprocess.Popen([str(venv / "bin" / "wwe-bridge"), "serve", "--pages", str(tmp_path), "--scenario",
+                               str(scenario), "--port", "0"], cwd=tmp_path, env=clean_env(),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        lines = [server.stdout.readline() for _ in range(3)]
+        url = next(line.split()[1] for line in lines if line.startswith("Open "))
+        assert "view=%2Fcustom%2Fhello.html" in url and "scenario=%2Fscenario%2Fscenario.json" in url
+        base = url.split("index.html")[0]
+        for path in ("index.html", "bridge.js", "custom/hello.html", "scenario/scenario.json"):
+            with urllib.request.urlopen(base + path) as response:
+                assert response.status == 200, path
+    finally:
+        server.terminate()
+        server.wait(10)
+    missing = subprocess.run([str(venv / "bin" / "wwe-bridge"), "serve", "--pages", str(tmp_path / "nope")],
+                             env=clean_env(), capture_output=True, text=True)
+    assert missing.returncode == 2 and "not a folder" in missing.stderr

@@ -1,0 +1,190 @@
+"""`wwe-bridge`: serve the WWE simulator with your own pages, and start a new Python view.
+
+    wwe-bridge serve --pages DIR [--scenario FILE] [--port N] [--dist DIR]
+    wwe-bridge new-view NAME [--dir DIR]
+
+Installed with the package (a console script). The site it serves is the one the
+wheel carries (`wwe_testing/site/`), or a built `dist/` given with ``--dist``.
+Standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import keyword
+import re
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+from .server import make_server
+
+NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+class CliError(Exception):
+    """A mistake in the command line: printed with what to do, exit status 2."""
+
+
+def find_site(dist: str | None) -> Path:
+    """The built site to serve: --dist, $WWE_DIST, the wheel's own, a checkout's dist/."""
+    import os
+
+    from .pytest_plugin import _checkout_root, packaged_site
+
+    given = dist or os.environ.get("WWE_DIST")
+    if given:
+        site = Path(given).expanduser().resolve()
+        if not (site / "index.html").is_file():
+            raise CliError(f"--dist {site} is not a built site (no index.html)")
+        return site
+    packaged = packaged_site()
+    if packaged is not None:
+        return packaged
+    root = _checkout_root()
+    if root is not None and (root / "dist" / "index.html").is_file():
+        return root / "dist"
+    raise CliError("no built site: install wwe-outbound-bridge from its wheel (it carries one), "
+                   "or pass --dist DIR (a dist/ built by `python build.py` in a checkout)")
+
+
+def cmd_serve(pages: str | None, scenario: str | None, port: int, dist: str | None) -> int:
+    site = find_site(dist)
+    mounts: dict[str, Path] = {}
+    query = ""
+    if pages is not None:
+        folder = Path(pages).expanduser().resolve()
+        if not folder.is_dir():
+            raise CliError(f"--pages {pages}: not a folder")
+        mounts["/custom/"] = folder
+        first = next(iter(sorted(folder.glob("*.html"))), None)
+        if first is not None:
+            query = "?view=" + quote(f"/custom/{first.name}", safe="")
+    if scenario is not None:
+        file = Path(scenario).expanduser().resolve()
+        if not file.is_file():
+            raise CliError(f"--scenario {scenario}: no such file")
+        try:
+            json.loads(file.read_text())
+        except ValueError as exc:
+            raise CliError(f"--scenario {scenario} is not JSON: {exc}") from None
+        mounts["/scenario/"] = file.parent
+        query += ("&" if query else "?") + "scenario=" + quote(f"/scenario/{file.name}", safe="")
+    try:
+        server, _ = make_server(site, port, mounts)
+    except OSError as exc:
+        raise CliError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc} (--port 0 picks a free one)") from None
+    print(f"Serving the WWE simulator from {site}", flush=True)
+    if pages is not None:
+        print(f"Your pages: {mounts['/custom/']} at {server.url}custom/", flush=True)
+    print(f"Open {server.url}index.html{query}  (Ctrl+C to stop)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+VIEW_HTML = """<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; object-src 'none'; base-uri 'none'">
+  <title>{title}</title>
+  <script type="module" src="/bridge.js"></script>
+  <script type="text/python" src="{name}.py"></script>
+</head>
+<body>
+  <h1>{title}</h1>
+  <p>Interaction <strong id="interaction"></strong>: <span id="phone"></span></p>
+  <button type="button" id="busy">Customer was busy</button>
+  <p id="status" role="status"></p>
+</body>
+</html>
+"""
+
+VIEW_PY = '''"""{title}: a Python custom view (README: "Your own Python view")."""
+from bridge import outbound
+from bridge.ui import page, when
+
+interaction = page.query.get("interaction", "1")
+
+
+async def show():
+    chain = await outbound.get_chained_records(interaction)
+    page.text("interaction", interaction)
+    page.text("phone", ", ".join(record.phone or "?" for record in chain))
+
+
+@when("click", "#busy")
+async def busy(event):
+    await outbound.set_call_result(interaction, "BUSY")
+    page.text("status", "Call result: Busy")
+
+
+@outbound.on("outbound")
+async def changed(event):
+    await show()
+
+
+await show()
+'''
+
+VIEW_TEST = '''"""Tests of {name}.html, against the WWE simulator: `pytest --wwe-pages=.`"""
+from playwright.sync_api import expect
+
+
+def test_shows_the_record_and_sets_busy(wwe):
+    view = wwe.open_view("/custom/{name}.html?interaction=1")
+    expect(view.locator("#interaction")).to_have_text("1")
+    view.click("#busy")
+    expect(view.locator("#status")).to_have_text("Call result: Busy")
+    assert wwe.requests("setCallResult") == [["1", 6]]
+'''
+
+
+def cmd_new_view(name: str, folder: str) -> int:
+    if not NAME.match(name) or keyword.iskeyword(name):
+        raise CliError(f"{name!r}: a view's name is a Python module name (lowercase letters, digits, _), e.g. my_view")
+    target = Path(folder).expanduser().resolve()
+    target.mkdir(parents=True, exist_ok=True)
+    title = name.replace("_", " ").capitalize()
+    files = {f"{name}.html": VIEW_HTML.format(name=name, title=title), f"{name}.py": VIEW_PY.format(title=title),
+             f"test_{name}.py": VIEW_TEST.format(name=name)}
+    existing = [n for n in files if (target / n).exists()]
+    if existing:
+        raise CliError(f"not overwriting {', '.join(existing)} in {target}: choose another name or folder")
+    for file_name, text in files.items():
+        (target / file_name).write_text(text)
+        print(f"wrote {target / file_name}")
+    print(f"\nTry it:  wwe-bridge serve --pages {folder}    Test it:  pytest --wwe-pages={folder} test_{name}.py")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="wwe-bridge", description="The WWE simulator and Python custom views.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="serve the WWE simulator on 127.0.0.1, with your pages under /custom/")
+    serve.add_argument("--pages", metavar="DIR", help="a folder of your pages, served under /custom/ "
+                                                      "(the first .html is framed in the sidebar)")
+    serve.add_argument("--scenario", metavar="FILE", help="a scenario (JSON, web/sim/scenario.schema.json) to start with")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
+    serve.add_argument("--dist", metavar="DIR", help="a built site to serve instead of the packaged one")
+    new = sub.add_parser("new-view", help="write NAME.html, NAME.py and test_NAME.py: a Python view to start from")
+    new.add_argument("name", help="the view's name, a Python module name (e.g. my_view)")
+    new.add_argument("--dir", default=".", help="where to write them (default: here)")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "serve":
+            return cmd_serve(args.pages, args.scenario, args.port, args.dist)
+        return cmd_new_view(args.name, args.dir)
+    except CliError as exc:
+        print(f"wwe-bridge: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
