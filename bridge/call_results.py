@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+import difflib
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,7 +78,28 @@ class CallResults(Mapping[str, CallResult]):
         return cls(mapping)
 
     def __getitem__(self, name: str) -> CallResult:
-        return self._by_name[name]
+        try:
+            return self._by_name[name]
+        except (KeyError, TypeError):
+            pass
+        if isinstance(name, int) and not isinstance(name, bool):
+            found = self._by_code.get(name)
+            hint = f" (that code is {found.name!r})" if found else ""
+            raise KeyError(f"{name!r}: call results are looked up by name, e.g. results['BUSY']; "
+                           f"by code with results.by_code({name}){hint}") from None
+        raise KeyError(f"{name!r} is not one of these call results{self._did_you_mean(name)}") from None
+
+    def __repr__(self) -> str:
+        return f"CallResults({ {r.name: r.code for r in self._by_name.values()} !r})"
+
+    def _did_you_mean(self, value: object) -> str:
+        if not isinstance(value, str):
+            return ""
+        words = {r.name: r.name for r in self._by_name.values()} | {r.label: r.name for r in self._by_name.values()}
+        close = difflib.get_close_matches(value.strip(), list(words), n=3, cutoff=0.6) or difflib.get_close_matches(
+            value.strip().upper().replace(" ", "_"), list(self._by_name), n=3, cutoff=0.6)
+        names = list(dict.fromkeys(words.get(c, c) for c in close))
+        return f": did you mean {' or '.join(repr(n) for n in names)}?" if names else ""
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._by_name)
@@ -108,11 +130,16 @@ class CallResults(Mapping[str, CallResult]):
         if isinstance(value, int):
             found = self._by_code.get(value)
         else:
-            found = self._by_name.get(value.strip().upper())
+            # WWE's name ("NO_ANSWER"), or the label the widget shows ("No answer")
+            key = value.strip().upper()
+            found = self._by_name.get(key) or self._by_name.get(key.replace(" ", "_")) or next(
+                (r for r in self._by_name.values() if r.label.upper() == key), None)
         if found is None:
-            sample = ", ".join(list(self._by_name)[:6])
+            hint = self._did_you_mean(value)
+            if not hint:
+                hint = f" (e.g. {', '.join(list(self._by_name)[:6])}, …)"
             raise ArgumentValueError(
-                f"unknown call result {value!r}: use a name or code from get_list_of_call_results() (e.g. {sample}, …)"
+                f"unknown call result {value!r}: use a name, label or code from get_list_of_call_results(){hint}"
             )
         return found
 

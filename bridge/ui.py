@@ -89,7 +89,9 @@ class UIEvent:
 
     @classmethod
     def from_page(cls, payload: Mapping[str, Any]) -> UIEvent:
-        text = lambda v: None if v is None else str(v)  # noqa: E731
+        def text(value: Any) -> str | None:
+            return None if value is None else str(value)
+
         return cls(
             type=str(payload.get("type", "")),
             id=text(payload.get("id")),

@@ -4,6 +4,7 @@ cannot drift from the API."""
 from __future__ import annotations
 
 import inspect
+import textwrap
 
 from bridge import Outbound
 
@@ -23,19 +24,30 @@ def _signature(name: str) -> str:
     return f"await outbound.{name}({', '.join(p.name for p in params)})"
 
 
+# The console is a sidebar: about 60 characters fit on a line without scrolling.
+WIDTH = 60
+
+
 def cheatsheet_text() -> str:
-    lines = ["The 17 outbound methods (all async; each also takes timeout=seconds):", ""]
-    width = max(len(_signature(name)) for name in METHODS)
+    """The methods, each as its call and, below it, what it does; no line wider than WIDTH
+    (a signature that is longer wraps after a comma)."""
+    lines = ["The 17 outbound methods (async; each takes timeout=s):", ""]
     for name in METHODS:
         doc = inspect.getdoc(getattr(Outbound, name)) or ""
-        lines.append(f"  {_signature(name):<{width}}  # {doc.splitlines()[0] if doc else ''}")
+        lines += textwrap.wrap(_signature(name), WIDTH, subsequent_indent="      ", break_on_hyphens=False)
+        if doc:
+            lines += textwrap.wrap(doc.splitlines()[0], WIDTH, initial_indent="    # ", subsequent_indent="    # ")
     lines += [
         "",
-        "Events: stop = outbound.subscribe('outbound', print)   or   async with outbound.events() as s: ...",
-        "Editing: editor = RecordEditor(await outbound.get_record_fields(iid)); editor.set_text(name, text);",
-        "         await outbound.update_record_fields(iid, editor)",
-        "Errors: BridgeError > OutboundError, BridgeTimeoutError, FieldValidationError, NotInWWEError, ...",
-        "More: help(outbound), help(outbound.reschedule_record). Ctrl+C stops a running command.",
+        *textwrap.wrap("Events: stop = outbound.subscribe('outbound', print), or async with outbound.events() "
+                       "as s: async for e in s: ...", WIDTH, subsequent_indent="  "),
+        *textwrap.wrap("Editing: editor = RecordEditor(await outbound.get_record_fields(iid)); "
+                       "editor.set_text(name, text); await outbound.update_record_fields(iid, editor)",
+                       WIDTH, subsequent_indent="  "),
+        *textwrap.wrap("Errors: BridgeError > OutboundError, BridgeTimeoutError, FieldValidationError, "
+                       "NotInWWEError, ...", WIDTH, subsequent_indent="  "),
+        *textwrap.wrap("More: help(outbound), help(outbound.reschedule_record). Ctrl+C stops a running command.",
+                       WIDTH, subsequent_indent="  "),
     ]
     return "\n".join(lines)
 

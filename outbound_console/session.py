@@ -20,8 +20,10 @@ import pyodide.console as _pyodide_console
 from pyodide.console import PyodideConsole
 
 import bridge
+from bridge._traceback import user_traceback
 
 from .cheatsheet import cheatsheet
+
 from .formatting import format_result, printable
 
 T = TypeVar("T")
@@ -136,13 +138,24 @@ class ConsoleSession:
             return "error"
         try:
             value = await future
-        except BaseException:  # shown as the user's traceback, whatever it is
-            self.write("error", future.formatted_error or traceback.format_exc())
+        except BaseException as exc:  # shown as the user's traceback, whatever it is
+            # from the user's first line; a BridgeError without the bridge's own frames
+            if isinstance(exc, Interrupted):  # raised by the console itself: no frame is the user's
+                self.write("error", "".join(traceback.format_exception_only(type(exc), exc)))
+            else:
+                self.write("error", user_traceback(exc, getattr(self.console, "filename", "<console>")))
             return "error"
         self._show(value)
         return "done"
 
     def _show(self, value: Any) -> None:
+        if inspect.iscoroutine(value):
+            # `outbound.get_campaigns()` without await: nothing was sent; say so instead
+            # of showing <coroutine object …> (and a "never awaited" warning later)
+            name = getattr(value, "__qualname__", "it")
+            value.close()
+            self.write("info", f"{name}(...) is a coroutine: nothing ran. Put await before it: await {name}(...)")
+            return
         text = format_result(value)
         if text is not None:
             self.write("result", text)
@@ -222,6 +235,4 @@ class ConsoleSession:
 
     @staticmethod
     def _script_traceback(exc: BaseException, filename: str) -> str:
-        frames = traceback.extract_tb(exc.__traceback__)
-        keep = next((i for i, frame in enumerate(frames) if frame.filename == filename), len(frames))
-        return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__, limit=-(len(frames) - keep) or None))
+        return user_traceback(exc, filename)

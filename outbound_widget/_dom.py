@@ -121,7 +121,10 @@ async def start_page() -> Widget:
     `<html data-widget-state>` when it is ready or failed."""
     root = js.document.documentElement
     params = js.URLSearchParams.new(js.location.search)
-    param = lambda name: value if isinstance(value := params.get(name), str) else None  # noqa: E731 (null: absent)
+
+    def param(name: str) -> str | None:
+        value = params.get(name)
+        return value if isinstance(value, str) else None  # JS null: absent
     try:
         js.document.getElementById("boot").hidden = True
         js.document.getElementById("widget").hidden = False

@@ -7,7 +7,12 @@
  * or Stop interrupts a running command; Ctrl+L clears.
  */
 export const HISTORY_KEY = "wwe-outbound-console:history";
-export const HISTORY_MAX = 500;
+export const HISTORY_OFF_KEY = "wwe-outbound-console:history-off";
+// History may hold customer data (phone numbers typed into commands): bounded in
+// entries and size, clearable, and off for good with the toolbar's checkbox (or for
+// a deployment, <html data-console-history="off">).
+export const HISTORY_MAX = 200;
+export const ENTRY_MAX_CHARS = 4000; // a longer paste is run, not remembered
 
 const $ = (id) => document.getElementById(id);
 const output = $("c-output");
@@ -23,7 +28,17 @@ function write(kind, text) {
   output.scrollTop = output.scrollHeight;
 }
 
+function historyOff() {
+  if (document.documentElement.dataset.consoleHistory === "off") return true;
+  try {
+    return localStorage.getItem(HISTORY_OFF_KEY) === "1";
+  } catch {
+    return false;
+  }
+}
+
 function loadHistory() {
+  if (historyOff()) return [];
   try {
     const items = JSON.parse(localStorage.getItem(HISTORY_KEY) ?? "[]");
     return Array.isArray(items) ? items.filter((x) => typeof x === "string").slice(-HISTORY_MAX) : [];
@@ -36,15 +51,40 @@ const history = loadHistory();
 let historyIndex = history.length;
 let draft = "";
 
-function remember(entry) {
-  if (!entry.trim() || history.at(-1) === entry) return;
-  history.push(entry);
-  if (history.length > HISTORY_MAX) history.splice(0, history.length - HISTORY_MAX);
+function store() {
   try {
-    localStorage.setItem(HISTORY_KEY, JSON.stringify(history));
+    if (historyOff()) localStorage.removeItem(HISTORY_KEY);
+    else localStorage.setItem(HISTORY_KEY, JSON.stringify(history));
   } catch {
     // full or disabled storage: history stays for this page only
   }
+}
+
+function remember(entry) {
+  if (!entry.trim() || history.at(-1) === entry || entry.length > ENTRY_MAX_CHARS) return;
+  history.push(entry);
+  if (history.length > HISTORY_MAX) history.splice(0, history.length - HISTORY_MAX);
+  store();
+}
+
+/** Forget every entry, here and in localStorage. */
+function clearHistory() {
+  history.splice(0, history.length);
+  historyIndex = 0;
+  draft = "";
+  store();
+  write("info", "History cleared.");
+}
+
+/** Keep history across visits (on), or only while the page is open (off: nothing stored). */
+function keepHistory(on) {
+  try {
+    if (on) localStorage.removeItem(HISTORY_OFF_KEY);
+    else localStorage.setItem(HISTORY_OFF_KEY, "1");
+  } catch {
+    // storage disabled: nothing is stored anyway
+  }
+  store();
 }
 
 function setInput(text) {
@@ -189,6 +229,11 @@ async function start() {
   await session.push("import micropip");
   $("c-stop").addEventListener("click", () => session.interrupt());
   $("c-clear").addEventListener("click", () => output.replaceChildren());
+  $("c-clear-history").addEventListener("click", clearHistory);
+  const keep = $("c-keep-history");
+  keep.checked = !historyOff();
+  keep.disabled = document.documentElement.dataset.consoleHistory === "off";
+  keep.addEventListener("change", () => keepHistory(keep.checked));
   $("c-file").addEventListener("change", (event) => {
     const [file] = event.target.files;
     if (file && !busy) runFile(file);

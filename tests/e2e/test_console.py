@@ -108,7 +108,7 @@ def test_history_survives_a_reload(view) -> None:  # type: ignore[no-untyped-def
     box.press("ArrowDown")
     assert box.input_value() == ""
     stored = view.evaluate("JSON.parse(localStorage.getItem('wwe-outbound-console:history'))")
-    assert stored[-1] == "answer = 41 + 1" and len(stored) <= 500
+    assert stored[-1] == "answer = 41 + 1" and len(stored) <= 200
 
 
 def test_tab_completion(view) -> None:  # type: ignore[no-untyped-def]
@@ -128,6 +128,52 @@ def test_tracebacks_show_only_the_users_code(view) -> None:  # type: ignore[no-u
     assert 'File "<console>", line 1' in text
     assert "OutboundError" in text and 'Interaction "no-such-id" not found' in text
     assert "session.py" not in text and "pyodide" not in text.split("Traceback")[1]
+    # a BridgeError shows the user's frames and the error, not the bridge's internals
+    assert "bridge/" not in text and "_calls.py" not in text and "client.py" not in text
+
+
+def test_console_helps_where_python_would_not(view) -> None:  # type: ignore[no-untyped-def]
+    type_line(view, "results = await outbound.get_list_of_call_results()")
+    type_line(view, "results")
+    assert "CallResults({'OK': 0," in output(view) and "object at 0x" not in output(view)
+    type_line(view, "results[7]")
+    assert "results.by_code(7) (that code is 'NO_ANSWER')" in output(view)
+    view.evaluate("document.getElementById('c-output').replaceChildren()")
+    type_line(view, "await outbound.set_call_result('1', 'No answer')")
+    type_line(view, "(await outbound.get_call_result('1')).name")
+    assert "'NO_ANSWER'" in output(view)
+    type_line(view, "await outbound.set_call_result('1', 'Busyy')")
+    assert "did you mean 'BUSY'?" in output(view)
+    type_line(view, "outbound.get_campaigns()")
+    assert "is a coroutine: nothing ran. Put await before it: await Outbound.get_campaigns(...)" in output(view)
+
+
+def test_the_cheat_sheet_fits_the_sidebar(view) -> None:  # type: ignore[no-untyped-def]
+    type_line(view, "cheatsheet()")
+    text = output(view)
+    assert "await outbound.update_record_fields(" in text
+    fits = view.evaluate("() => { const o = document.getElementById('c-output'); return o.scrollWidth <= o.clientWidth; }")
+    assert fits and max(len(line) for line in text.splitlines()) <= 60
+
+
+def test_history_can_be_cleared_and_turned_off(view) -> None:  # type: ignore[no-untyped-def]
+    type_line(view, "secret = '+15550100'")
+    assert "secret = '+15550100'" in view.evaluate("localStorage.getItem('wwe-outbound-console:history')")
+    view.click("#c-clear-history")
+    assert view.evaluate("JSON.parse(localStorage.getItem('wwe-outbound-console:history'))") == []
+    view.locator("#c-input").press("ArrowUp")
+    assert view.locator("#c-input").input_value() == ""
+    view.uncheck("#c-keep-history")
+    type_line(view, "another = 1")
+    assert view.evaluate("localStorage.getItem('wwe-outbound-console:history')") is None
+    view.locator("#c-input").press("ArrowUp")  # still there for this page
+    assert view.locator("#c-input").input_value() == "another = 1"
+    view.goto(view.url)
+    wait_for_console(view)
+    assert not view.locator("#c-keep-history").is_checked()
+    view.locator("#c-input").press("ArrowUp")
+    assert view.locator("#c-input").input_value() == ""
+    view.check("#c-keep-history")
 
 
 def test_interrupt_a_call_that_never_answers(host, view) -> None:  # type: ignore[no-untyped-def]
@@ -169,7 +215,8 @@ def test_printing_a_lone_surrogate_shows_it_escaped(view) -> None:  # type: igno
 def test_help_and_cheatsheet(view) -> None:  # type: ignore[no-untyped-def]
     type_line(view, "cheatsheet()")
     text = output(view)
-    assert text.count("await outbound.") >= 17 and "reschedule_record(interaction_id, record_handle, when, callback_type)" in text
+    assert text.count("await outbound.") >= 17
+    assert " ".join(text.split()).count("reschedule_record(interaction_id, record_handle, when, callback_type)") == 1
     type_line(view, "help(outbound.update_record_fields)")
     assert "Update record fields, validated first" in output(view)
 
