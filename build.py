@@ -594,13 +594,15 @@ def render_pages(build_id: str, stdlib: Path, snapshot: tuple[Path, dict[str, ob
     downloads = [runtime / "pyodide.asm.wasm", runtime / "python_stdlib.zip", stdlib] + ([snapshot[0]] if snapshot else [])
     sizes = html_escape(json.dumps({p.name: p.stat().st_size for p in downloads}, sort_keys=True))
     runtime_attributes += f' data-download-sizes="{sizes}"'
-    # The runtime's wasm and library are requested as the page starts parsing, not
-    # once the module graph has run (Pyodide's own fetch of each then finds it in
-    # flight). The snapshot is not: a browser with other WebAssembly features does
-    # not restore it, so boot.js requests it, first thing, where it will.
+    # The runtime's library is requested as the page starts parsing, not once the
+    # module graph has run (Pyodide's own fetch then finds it in flight). Not the
+    # wasm: /bridge.js fetches it first thing and hands Pyodide that response (a
+    # preload that completed first came without V8's code cache: web/loader/bridge.js).
+    # Nor the snapshot: a browser with other WebAssembly features does not restore
+    # it, so boot.js requests it, first thing, where it will.
     runtime_preloads = "\n".join(
         f'  <link rel="preload" as="fetch" crossorigin href="{{{{PYODIDE}}}}/{p.name}">'
-        for p in [runtime / "pyodide.asm.wasm", stdlib]
+        for p in [stdlib]
     )
 
     written = []

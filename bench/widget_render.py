@@ -157,7 +157,7 @@ def open_page(browser, url: str):  # type: ignore[no-untyped-def]
     page.wait_for_function("() => document.documentElement?.dataset.bridgeState === 'ready'", timeout=90_000)
     page.evaluate("""async () => {
         const assets = new URL(document.documentElement.dataset.assetsUrl, document.baseURI).href;
-        window.widgetLayer = await import(assets + 'widget/dom.js');
+        window.widgetLayer = await import(assets + 'ui/dom.js');
         // the widget page's own styles: layout costs depend on them
         const link = Object.assign(document.createElement('link'), {rel: 'stylesheet', href: assets + 'widget/widget.css'});
         await new Promise((resolve, reject) => { link.onload = resolve; link.onerror = reject; document.head.append(link); });

@@ -45,7 +45,8 @@ def test_core_suite_passes_inside_pyodide(page, site: Site, root: Path, test_whe
         str(p.relative_to(root)): p.read_text()
         for p in [root / "tests/__init__.py", *sorted((root / "tests/unit").glob("*.py")),
                   *sorted((root / "tests/data").glob("*")),
-                  root / "web/ui/dom.js"]  # the widget fuzz test reads the DOM layer's allow-lists
+                  root / "web/ui/dom.js",  # the widget fuzz test reads the DOM layer's allow-lists
+                  root / "wwe_testing/__init__.py", root / "wwe_testing/scenario.py"]  # test_ui checks the builders
     }
     result = page.evaluate(
         """async ({files, wheels}) => {

@@ -121,7 +121,10 @@ function watchDownloads(urls, onBytes, sizes = {}) {
     const waiter = pending.get(url);
     let response;
     try {
-      response = await original(input, init);
+      // the request /bridge.js made first thing, if it did (web/loader/bridge.js says why)
+      const early = globalThis.wweBridgeEarlyFetches?.get(url);
+      globalThis.wweBridgeEarlyFetches?.delete(url);
+      response = await (early ?? original(input, init));
     } catch (err) {
       waiter.reject(new Error(`could not fetch ${url}: ${err.message}`, { cause: err }));
       throw err;

@@ -19,7 +19,8 @@ const data = document.documentElement.dataset;
 
 // A page built by build.py (ours) carries these already, with its preloads; any
 // other page gets them here, resolved against this script, not against the page.
-if (!data.pyodideUrl) {
+const ours = Boolean(data.pyodideUrl);
+if (!ours) {
   Object.assign(data, {
     pyodideUrl: absolute(BUILD.pyodide),
     assetsUrl: absolute(BUILD.assets),
@@ -27,14 +28,24 @@ if (!data.pyodideUrl) {
     downloadSizes: JSON.stringify(BUILD.downloadSizes),
     ...(BUILD.snapshot ? { snapshotUrl: absolute(BUILD.snapshot), snapshotFeatures: JSON.stringify(BUILD.snapshotFeatures) } : {}),
   });
-  // Ask for the runtime's largest files now, as our pages' <link rel=preload> do:
+  // Ask for the runtime's large files now, as our pages' <link rel=preload> do:
   // Pyodide's own requests then find them in flight.
-  for (const path of [BUILD.wasm, BUILD.stdlib, BUILD.lock, BUILD.wheel]) {
+  for (const path of [BUILD.stdlib, BUILD.lock, BUILD.wheel]) {
     const link = Object.assign(document.createElement("link"), { rel: "preload", as: "fetch", href: absolute(path) });
     link.crossOrigin = "anonymous";
     document.head.append(link);
   }
 }
+// The wasm is requested here, first thing, by fetch() and not by a <link rel=preload>:
+// Pyodide gets this very response (web/boot/boot.js, watchDownloads). A preload that
+// completes before Pyodide asks is handed over from the memory cache without V8's
+// compiled code, and a reload then compiled ~1,800 functions again; this one comes
+// from the HTTP cache with it, however late Pyodide asks.
+const wasm = new URL("pyodide.asm.wasm", new URL(data.pyodideUrl, document.baseURI)).href;
+const early = fetch(wasm);
+early.catch(() => {}); // a failure is reported when boot.js takes the response
+(globalThis.wweBridgeEarlyFetches ??= new Map()).set(wasm, early);
+
 // The origins WWE may have (build.py --wwe-origin), unless the page names its own.
 if (!data.wweOrigins && BUILD.wweOrigins) data.wweOrigins = BUILD.wweOrigins;
 
