@@ -222,11 +222,21 @@ class Wwe:
             raise AssertionError(f"the simulator did not start: {self.page.inner_text('[data-sim-error]')}")
         self._wait_view_loaded(self._view)
 
-    def _wait_view_loaded(self, url: str) -> None:
-        """Until the sidebar holds *url*'s document, fully loaded (not the one before it)."""
-        self.page.wait_for_function(
-            "(url) => wweSim.frames.view.contentWindow?.location.href === new URL(url, location.href).href "
-            "&& wweSim.frames.view.contentDocument?.readyState === 'complete'", arg=url)
+    def _wait_view_loaded(self, url: str, timeout_ms: int = 30_000) -> None:
+        """Until the sidebar holds *url*'s document, fully loaded (not the one before it).
+        Asked of Playwright, not of the page: a view of another origin is not readable from it."""
+        target = self.page.evaluate("(url) => new URL(url, location.href).href", url)
+        waited = 0
+        while True:
+            frame = self.page.frame(name="view")
+            if frame is not None and frame.url == target:
+                frame.wait_for_load_state("load", timeout=timeout_ms)
+                return
+            if waited >= timeout_ms:
+                raise AssertionError(f"the sidebar did not load {target} within {timeout_ms / 1000:g} s "
+                                     f"(it shows {frame.url if frame else 'nothing'})")
+            self.page.wait_for_timeout(50)
+            waited += 50
 
     # -- set up -------------------------------------------------------------------------
 
