@@ -28,6 +28,20 @@ LAYER_HINT = (
 )
 
 
+def _js_layer(name: str, missing: str, outside: str) -> tuple[Any, Callable[..., Any]]:
+    """The page's JS layer `globalThis[name]` and Pyodide's `create_proxy`; `NotInWWEError`
+    with *outside* when not in Pyodide, with *missing* when the page did not install it."""
+    if not IN_PYODIDE:
+        raise NotInWWEError(outside)
+    import js
+    from pyodide.ffi import create_proxy
+
+    layer = getattr(js, name, None)
+    if layer is None:
+        raise NotInWWEError(missing)
+    return layer, create_proxy
+
+
 class PyodideHost:
     """`Host` over the page's `genesys.wwe.service`, for code running in Pyodide."""
 
@@ -37,19 +51,10 @@ class PyodideHost:
     view = "page"
 
     def __init__(self) -> None:
-        if not IN_PYODIDE:
-            raise NotInWWEError(
-                "not running in Pyodide, so there is no WWE to talk to: "
-                "pass a host, e.g. Outbound(bridge.testing.FakeHost({...}))"
-            )
-        import js
-        from pyodide.ffi import create_proxy
-
-        layer = getattr(js, "wweBridgeHost", None)
-        if layer is None:
-            raise NotInWWEError(LAYER_HINT)
-        self._create_proxy = create_proxy
-        self._layer = layer
+        self._layer, self._create_proxy = _js_layer(
+            "wweBridgeHost", LAYER_HINT,
+            "not running in Pyodide, so there is no WWE to talk to: "
+            "pass a host, e.g. Outbound(bridge.testing.FakeHost({...}))")
         self._channel: Any = None
         self._proxies: list[Any] = []
         self._listeners: dict[int, Deliver] = {}
@@ -257,18 +262,9 @@ class PyodidePagePort:
     """
 
     def __init__(self) -> None:
-        if not IN_PYODIDE:
-            raise NotInWWEError(
-                "not running in a browser page: test a view in CPython with bridge.ui.Page(bridge.testing.FakePage())"
-            )
-        import js
-        from pyodide.ffi import create_proxy
-
-        layer = getattr(js, "wweBridgeUI", None)
-        if layer is None:
-            raise NotInWWEError(UI_HINT)
-        self._layer = layer
-        self._create_proxy = create_proxy
+        self._layer, self._create_proxy = _js_layer(
+            "wweBridgeUI", UI_HINT,
+            "not running in a browser page: test a view in CPython with bridge.ui.Page(bridge.testing.FakePage())")
         self._dispatchers: dict[int, Any] = {}
 
     def render(self, target: str, children_json: str) -> None:

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from urllib.parse import quote
 
-from .server import make_server
+from .server import make_server, run_until_interrupted
 
 NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
@@ -79,12 +79,7 @@ def cmd_serve(pages: str | None, scenario: str | None, port: int, dist: str | No
     if pages is not None:
         print(f"Your pages: {mounts['/custom/']} at {server.url}custom/", flush=True)
     print(f"Open {server.url}index.html{query}  (Ctrl+C to stop)", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    run_until_interrupted(server)
     return 0
 
 

@@ -225,14 +225,19 @@ def serving(root: Path, port: int = 0, mounts: dict[str, Path] | None = None,
         server.server_close()
 
 
-def serve_forever(root: Path, port: int) -> None:
-    """Serve until Ctrl+C, printing the main page's URL."""
-    server, _ = make_server(root, port)
-    print(f"Serving {root} at {server.url}", flush=True)
-    print(f"Open {server.url}index.html  (Ctrl+C to stop)", flush=True)
+def run_until_interrupted(server: DistServer) -> None:
+    """Serve on this thread until Ctrl+C, then close the socket."""
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         server.server_close()
+
+
+def serve_forever(root: Path, port: int) -> None:
+    """Serve until Ctrl+C, printing the main page's URL."""
+    server, _ = make_server(root, port)
+    print(f"Serving {root} at {server.url}", flush=True)
+    print(f"Open {server.url}index.html  (Ctrl+C to stop)", flush=True)
+    run_until_interrupted(server)

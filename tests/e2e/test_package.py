@@ -24,8 +24,12 @@ HOST_DEPENDENCIES = ["pytest==9.0.3", "playwright==1.65.2"]
 pytestmark = pytest.mark.e2e
 
 
-def clean_env(**extra: str) -> dict[str, str]:
+def clean_env(venv: Path | None = None, **extra: str) -> dict[str, str]:
+    """This environment minus what would point at the checkout; with *venv*, a PATH of
+    only the virtualenv's bin/ (no Node, no npm: the integrator's path needs neither)."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "WWE_DIST", "PYTEST_ADDOPTS")}
+    if venv is not None:
+        env["PATH"] = str(venv / "bin")
     return {**env, **extra}
 
 
@@ -75,7 +79,7 @@ def test_a_new_view_and_the_examples_pass_from_a_fresh_virtualenv(venv: Path) ->
 
     project = home / "project"
     made = subprocess.run([str(bin_ / "wwe-bridge"), "new-view", "my_view", "--dir", str(project)],
-                          cwd=home, env=clean_env(), capture_output=True, text=True)
+                          cwd=home, env=clean_env(venv), capture_output=True, text=True)
     assert made.returncode == 0, made.stderr
     assert {p.name for p in project.iterdir()} == {"my_view.html", "my_view.py", "test_my_view.py"}
     again = subprocess.run([str(bin_ / "wwe-bridge"), "new-view", "my_view", "--dir", str(project)],
@@ -88,10 +92,11 @@ def test_a_new_view_and_the_examples_pass_from_a_fresh_virtualenv(venv: Path) ->
     examples = home / "examples"
     shutil.copytree(EXAMPLE, examples, ignore=shutil.ignore_patterns("__pycache__"))
     chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    assert shutil.which("node", path=clean_env(venv)["PATH"]) is None
     for folder, pages, expected in ((project, ".", "1 passed"), (examples, "custom", "7 passed")):
         (folder / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider\n")
         result = subprocess.run([str(bin_ / "python"), "-m", "pytest", f"--wwe-pages={pages}", "-q"], cwd=folder,
-                                env=clean_env(CHROMIUM_PATH=chromium), capture_output=True, text=True, timeout=600)
+                                env=clean_env(venv, CHROMIUM_PATH=chromium), capture_output=True, text=True, timeout=600)
         assert result.returncode == 0 and expected in result.stdout, result.stdout[-3000:] + result.stderr[-2000:]
 
 
@@ -100,7 +105,7 @@ def test_wwe_bridge_serve_frames_your_pages(venv: Path, tmp_path: Path) -> None:
     scenario = tmp_path / "scenario.json"
     scenario.write_text((ROOT / "web" / "sim" / "scenarios" / "default.json").read_text())
     server = subprocess.Popen([str(venv / "bin" / "wwe-bridge"), "serve", "--pages", str(tmp_path), "--scenario",
-                               str(scenario), "--port", "0"], cwd=tmp_path, env=clean_env(),
+                               str(scenario), "--port", "0"], cwd=tmp_path, env=clean_env(venv),
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert server.stdout is not None

@@ -323,8 +323,8 @@ def test_malformed_chain_values_are_shown_not_swallowed(widget) -> None:  # type
     expect(view.locator("#w-when-local")).to_contain_text("time zone is unknown")
 
 
-def test_a_subscriber_that_raises_does_not_stop_the_others(widget) -> None:  # type: ignore[no-untyped-def]
-    page, view = widget
+def test_a_subscriber_that_raises_does_not_stop_the_others(widget_factory) -> None:  # type: ignore[no-untyped-def]
+    page, view = widget_factory()
     py(view, """
 import bridge
 heard = []
@@ -337,6 +337,13 @@ None
     pushed = page.evaluate("wweSim.deliver('Renewals')")
     shows(view, pushed)  # the widget (the first listener) heard it ...
     view.wait_for_function("() => pyodide.globals.get('heard').length === 1")  # ... and so did the last one
+    # and the bug is not swallowed: shown in the page with its traceback, reported as uncaught
+    error = view.locator("[data-wwe-python-error]")
+    expect(error).to_contain_text("ValueError: a listener's bug")
+    log = widget_factory.opened[-1][1]
+    page.wait_for_function("() => true")
+    assert [e for e in log.errors if "a listener's bug" in e], log.errors
+    log.errors.clear()  # expected here
 
 
 def test_what_wwe_may_send_but_the_reference_does_not_list_is_shown_sensibly(widget_factory) -> None:  # type: ignore[no-untyped-def]

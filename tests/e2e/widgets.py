@@ -34,6 +34,7 @@ def widget_factory(browser, site: Site):  # type: ignore[no-untyped-def]
             return page, frame
         raise AssertionError("unreachable")
 
+    make.opened = opened  # type: ignore[attr-defined]  # (context, log) of each simulator opened
     yield make
     for context, log in opened:
         context.close()
