@@ -9,6 +9,9 @@ the same <link rel=preload> for the runtime's files as our pages:
 
 - ``widget``: the record widget framed by the simulator, ready when its record form
   is rendered and editable (the frame's `widget-ready` mark);
+- ``view``: an integrator's Python view (docs/example/custom/chain_view.html: /bridge.js
+  and a .py, no preloads of its own) framed by the simulator, ready when its script's
+  top level ran (its chain is shown: `view-ready`);
 - ``bare+pyc``: a page that only runs `loadPyodide()` with our byte-compiled
   standard library (`stdLibURL`), the fastest plain start there is: the baseline of
   every ratio;
@@ -265,7 +268,7 @@ def report(results: dict[str, dict[str, list[dict[str, Any]]]], args: argparse.N
     ]
     width = 34
     print(f"\n{'':<{width}}" + "".join(f"{s:>12}" for s in subjects)
-          + f"{'/ bare+pyc':>11}{'/ bare':>8}   target")
+          + f"{'/ bare+pyc':>11}{'/ bare':>8}{'view/b+pyc':>12}   target (ratios: widget, then the view)")
     for label, kind, path, unit, target, against in rows:
         values = {s: median(results[s].get(kind, []), *path) for s in subjects}
         if values["widget"] != values["widget"]:  # no runs of this kind
@@ -277,7 +280,8 @@ def report(results: dict[str, dict[str, list[dict[str, Any]]]], args: argparse.N
         verdict = ""
         if target is not None and against is not None:
             verdict = f"≤ {target} × {against}: " + ("met" if ratios[against] <= target else "NOT met")
-        print(f"{label:<{width}}{cells}{ratios['bare+pyc']:>11.2f}{ratios['bare']:>8.2f}   {verdict}")
+        view = values["view"] / values["bare+pyc"] if values.get("view") and values.get("bare+pyc") else float("nan")
+        print(f"{label:<{width}}{cells}{ratios['bare+pyc']:>11.2f}{ratios['bare']:>8.2f}{view:>12.2f}   {verdict}")
     widget = results["widget"].get("persistent", [])
     if widget:
         print("\nwidget stages, cold / reload (ms, median):")
@@ -317,12 +321,17 @@ def main() -> None:
             query = f"stdlib={stdlib_url}" if name == "bare-pyc" else ""
             (bare / f"{name}.html").write_text(BARE_HTML.format(pyodide=PYODIDE, preloads=preloads, query=query))
         (bare / "bare.js").write_text(BARE_JS.format(pyodide=PYODIDE, lock=lock_url))
-        with serving(ROOT / "dist", mounts={"/bench/": bare}, compress=not args.no_compression) as (server, _), \
+        # an integrator's Python view (docs/example: /bridge.js, no preloads of its own)
+        example = ROOT / "docs" / "example" / "custom"
+        with serving(ROOT / "dist", mounts={"/bench/": bare, "/custom/": example},
+                     compress=not args.no_compression) as (server, _), \
                 sync_playwright() as pw:
             base = server.url
             subjects = [
                 Subject("widget", base + "index.html?view=widget.html%3Finteraction%3D1", "widget-ready",
                         base + "widget.html?interaction=1", framed=True),
+                Subject("view", base + "index.html?view=%2Fcustom%2Fchain_view.html%3Finteraction%3D1", "view-ready",
+                        base + "custom/chain_view.html?interaction=1", framed=True),
                 Subject("bare+pyc", base + "bench/bare-pyc.html", "view-ready", base + "bench/bare-pyc.html", framed=False),
                 Subject("bare", base + "bench/bare.html", "view-ready", base + "bench/bare.html", framed=False),
             ]

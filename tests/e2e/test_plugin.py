@@ -107,8 +107,7 @@ def test_an_uncaught_error_in_a_python_view_fails_the_test_with_its_traceback(py
         def test_click(wwe):
             view = wwe.open_view("/custom/broken.html")
             view.locator("button.busy").first.click()
-            view.wait_for_selector("[data-wwe-python-error]")
-            wwe.page.wait_for_timeout(300)
+            view.wait_for_selector("[data-wwe-python-error]")  # shown and reported in the same task
 
         def test_start(wwe):
             wwe.open_view("/custom/fails_to_start.html")

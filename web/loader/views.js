@@ -177,6 +177,7 @@ export async function startViews(doc = document) {
     }
     section.hidden = true;
     root.dataset.viewState = "ready";
+    performance.mark("view-ready"); // every script's top level ran (bench/boot.py reads this)
   } catch (err) {
     failed(root);
     // boot() has shown its own failures in the progress section; anything else is shown here
