@@ -26,6 +26,7 @@ from .errors import (
     MalformedResponseError,
     NotInWWEError,
     OutboundError,
+    UnknownKeyError,
 )
 from .events import Event
 from .fields import Field, FieldType, ValueType
@@ -66,6 +67,7 @@ __all__ = [
     "RateLimit",
     "RecordEditor",
     "RecordZone",
+    "UnknownKeyError",
     "ValueType",
     "__version__",
     "allow_run_sync",

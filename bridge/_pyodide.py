@@ -268,10 +268,12 @@ class PyodidePagePort:
         self._dispatchers: dict[int, Any] = {}
 
     def render(self, target: str, children_json: str) -> None:
-        self._layer.renderChildren(target, children_json)
+        with _refusals():
+            self._layer.renderChildren(target, children_json)
 
     def patch(self, ops_json: str) -> None:
-        self._layer.patch(ops_json)
+        with _refusals():
+            self._layer.patch(ops_json)
 
     def when(self, event_type: str, selector: str, handler_id: int, dispatch: Callable[[int, str], None]) -> None:
         from pyodide.ffi import JsException
@@ -288,6 +290,21 @@ class PyodidePagePort:
         return {str(k): str(v) for k, v in json.loads(str(self._layer.queryJSON())).items()}
 
 
+@contextlib.contextmanager
+def _refusals() -> Iterator[None]:
+    """What the DOM layer refuses (a tag or attribute not allowed, no such element) as the
+    bridge's `ArgumentValueError`: the caller's mistake, shown from the caller's line."""
+    from pyodide.ffi import JsException
+
+    from .errors import ArgumentValueError
+
+    try:
+        yield
+    except JsException as exc:
+        message = str(exc).removeprefix("Error: ")
+        raise ArgumentValueError(message) from None
+
+
 def report_errors_to_page(show: Callable[[str], None]) -> None:
     """Send what the event loop's exception handler gets (a failed handler or task) to
     *show* (the loader's, which puts it in the page as text and reports it as an
@@ -296,7 +313,7 @@ def report_errors_to_page(show: Callable[[str], None]) -> None:
 
     def handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
         exc = context.get("exception")
-        message = str(context.get("message") or "unhandled error")
+        message = str(context.get("message") or "an error nothing caught (in a task or a callback)")
         show(f"{message}\n{user_traceback(exc)}" if isinstance(exc, BaseException) else message)
 
     asyncio.get_event_loop().set_exception_handler(handler)

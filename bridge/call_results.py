@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
 import difflib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ._numbers import whole_number
-from .errors import ArgumentTypeError, ArgumentValueError, MalformedResponseError
+from .errors import ArgumentTypeError, ArgumentValueError, MalformedResponseError, UnknownKeyError
 
 # The reference's sample answer of getListOfCallResults, verbatim. It is only the
 # default: the list WWE returns at run time wins (deployments configure their own).
@@ -85,12 +85,16 @@ class CallResults(Mapping[str, CallResult]):
         if isinstance(name, int) and not isinstance(name, bool):
             found = self._by_code.get(name)
             hint = f" (that code is {found.name!r})" if found else ""
-            raise KeyError(f"{name!r}: call results are looked up by name, e.g. results['BUSY']; "
+            raise UnknownKeyError(f"{name!r}: call results are looked up by name, e.g. results['BUSY']; "
                            f"by code with results.by_code({name}){hint}") from None
-        raise KeyError(f"{name!r} is not one of these call results{self._did_you_mean(name)}") from None
+        raise UnknownKeyError(f"{name!r} is not one of these call results{self._did_you_mean(name)}") from None
+
+    def as_dict(self) -> dict[str, int]:
+        """Name → code, as WWE sent the list."""
+        return {r.name: r.code for r in self._by_name.values()}
 
     def __repr__(self) -> str:
-        return f"CallResults({ {r.name: r.code for r in self._by_name.values()} !r})"
+        return f"CallResults({self.as_dict()!r})"
 
     def _did_you_mean(self, value: object) -> str:
         if not isinstance(value, str):

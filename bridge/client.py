@@ -365,7 +365,7 @@ class Outbound:
                 if asyncio.iscoroutine(result):
                     asyncio.ensure_future(result).add_done_callback(_report_failure)
             except Exception as exc:
-                _report(exc, f"WWE event handler {handler!r} failed")
+                _report(exc, f"WWE event handler {getattr(handler, '__qualname__', repr(handler))}() failed")
 
         return self._host.listen(names, deliver)
 

@@ -23,6 +23,13 @@ class ArgumentValueError(BridgeError, ValueError):
     """An argument has a value WWE would reject; nothing was sent to WWE."""
 
 
+class UnknownKeyError(BridgeError, KeyError):
+    """A lookup by a key the collection does not have (``results[7]``), with what to use instead."""
+
+    def __str__(self) -> str:  # KeyError would quote the whole message
+        return str(self.args[0]) if self.args else ""
+
+
 class NotInWWEError(BridgeError):
     """The page has no `genesys.wwe.service`: it is not running as a WWE custom view."""
 

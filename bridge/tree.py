@@ -17,14 +17,26 @@ Node = Union[list[Any], str]
 AttrValue = Union[str, int, float, bool, None]
 
 
+class Element(list):  # type: ignore[type-arg]
+    """An element made by `h` or `stamp`: only these are structure. Any other list a view
+    passes as a child (say, a record value WWE sent as a JSON array shaped like a tree)
+    is a list of children whose items are text: data can never become an element."""
+
+    __slots__ = ()
+
+
 def h(tag: str, attrs: Mapping[str, AttrValue] | None = None, *children: Any) -> list[Any]:
-    """An element. Attribute values: True → present, False/None → absent, else text."""
+    """An element. Attribute values: True → present, False/None → absent, else text.
+
+    Children: elements (from `h`), strings (always text), None/False (skipped), and
+    lists or tuples of them (flattened); anything else is shown as its ``str()``.
+    """
     clean: dict[str, str] = {}
     for name, value in (attrs or {}).items():
         if value is None or value is False:
             continue
         clean[name] = "" if value is True else str(value)
-    node: list[Any] = [tag, clean]
+    node = Element([tag, clean])
     _extend(node, children)
     return node
 
@@ -33,10 +45,10 @@ def _extend(node: list[Any], children: Any) -> None:
     for child in children:
         if child is None or child is False:
             continue
-        if isinstance(child, tuple):
-            _extend(node, child)
-        elif isinstance(child, (list, str)):
+        if isinstance(child, Element) or isinstance(child, str):
             node.append(child)
+        elif isinstance(child, (list, tuple)):
+            _extend(node, child)  # a list of children: its items, never an element itself
         else:
             node.append(str(child))
 
@@ -105,7 +117,7 @@ def stamp(rows: list[tuple[Node, list[Any]]]) -> list[Any]:
             index[key] = len(templates)
             templates.append(template)
         packed.append([index[key], values])
-    return [STAMP, {}, templates, packed]
+    return Element([STAMP, {}, templates, packed])
 
 
 def _fill_text(text: str, values: list[Any]) -> str:

@@ -24,6 +24,7 @@ Pure Python: the page is reached through a `PagePort` (in Pyodide, the one in
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import json
 from collections.abc import Callable, Mapping
@@ -31,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from .errors import ArgumentTypeError, ArgumentValueError
-from .tree import AttrValue, Node, h, stamp, text_of
+from .tree import AttrValue, Element, Node, h, stamp, text_of
 
 __all__ = ["Page", "PagePort", "UIEvent", "h", "page", "stamp", "text_of", "when"]
 
@@ -149,16 +150,18 @@ class Page:
         (``page.render("records", [h("li", {}, r.phone) for r in chain])``).
         """
         flat: list[Any] = []
-        for child in children:
+
+        def add(child: Any) -> None:
             if _is_element(child) or isinstance(child, str):
                 flat.append(child)
             elif isinstance(child, (list, tuple)):
-                flat.extend(c for c in child if c is not None)  # a list of children
-            elif child is not None:
+                for item in child:  # a list of children (data shaped like a tree stays text)
+                    add(item)
+            elif child is not None and child is not False:
                 raise ArgumentTypeError(f"render takes trees (h(...)), strings or lists of them, not {child!r}")
-        for child in flat:
-            if not (_is_element(child) or isinstance(child, str)):
-                raise ArgumentTypeError(f"render takes trees (h(...)), strings or lists of them, not {child!r}")
+
+        for child in children:
+            add(child)
         self.port.render(_element_id(target), json.dumps(flat))
 
     def text(self, target: str, text: object) -> None:
@@ -220,7 +223,7 @@ class Page:
                 raise ArgumentTypeError(f"@when(...) decorates a function, not {handler!r}")
             handler_id = len(self._handlers) + 1
             wants_event = _takes_an_argument(handler)
-            self._handlers[handler_id] = handler if wants_event else (lambda _event: handler())
+            self._handlers[handler_id] = handler if wants_event else _without_event(handler)
             try:
                 self.port.when(event_type, selector, handler_id, self._dispatch)
             except ValueError as exc:
@@ -240,8 +243,8 @@ class Page:
                 task = asyncio.ensure_future(result)
                 self._tasks.add(task)  # a running handler is not collected
                 task.add_done_callback(self._finished)
-        except Exception as exc:
-            _report(exc, f"handler {getattr(handler, '__name__', handler)!r} failed")
+        except BaseException as exc:  # SystemExit too: nothing a handler raises may reach the page's JS
+            _report(exc, f"handler {getattr(handler, '__qualname__', handler)}() failed")
 
     def _finished(self, task: asyncio.Future[Any]) -> None:
         self._tasks.discard(task)
@@ -251,8 +254,16 @@ class Page:
             _report(exc, "an event handler failed")
 
 
+def _without_event(handler: Callable[[], Any]) -> Callable[[UIEvent], Any]:
+    @functools.wraps(handler)
+    def call(_event: UIEvent) -> Any:
+        return handler()
+
+    return call
+
+
 def _is_element(node: object) -> bool:
-    return isinstance(node, list) and len(node) >= 2 and isinstance(node[0], str) and isinstance(node[1], dict)
+    return isinstance(node, Element)  # made by h(): a list that only looks like one is data
 
 
 def _takes_an_argument(handler: Callable[..., Any]) -> bool:

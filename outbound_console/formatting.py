@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import pprint
+from collections.abc import Mapping
 from typing import Any
 
-WIDTH = 100
+WIDTH = 60  # the sidebar's width in characters (as the cheat sheet)
 
 
 def format_result(value: Any) -> str | None:
@@ -18,6 +19,10 @@ def format_result(value: Any) -> str | None:
         return text
     if isinstance(value, (list, tuple, dict, set, frozenset)) or dataclasses.is_dataclass(value):
         return pprint.pformat(value, width=WIDTH, sort_dicts=False)
+    if isinstance(value, Mapping):  # a mapping of ours (CallResults): its type, then its items one per line
+        plain = value.as_dict() if callable(getattr(value, "as_dict", None)) else dict(value.items())
+        items = pprint.pformat(plain, width=WIDTH, sort_dicts=False)
+        return f"{type(value).__name__}({items})"
     return text
 
 

@@ -107,6 +107,7 @@ class ConsoleSession:
     def __init__(self, write: Write) -> None:
         self._write = write
         self._pending = False  # a command was entered and has not finished
+        self._hinted: set[int] = set()  # coroutines bound to a name that were pointed out
         self.console = _Console(
             globals=namespace(),
             stdout_callback=lambda text: self.write("stdout", text),
@@ -141,12 +142,22 @@ class ConsoleSession:
         except BaseException as exc:  # shown as the user's traceback, whatever it is
             # from the user's first line; a BridgeError without the bridge's own frames
             if isinstance(exc, Interrupted):  # raised by the console itself: no frame is the user's
-                self.write("error", "".join(traceback.format_exception_only(type(exc), exc)))
+                self.write("error", f"KeyboardInterrupt: {exc}\n")
             else:
                 self.write("error", user_traceback(exc, getattr(self.console, "filename", "<console>")))
             return "error"
         self._show(value)
+        self._hint_unawaited()
         return "done"
+
+    def _hint_unawaited(self) -> None:
+        """`campaigns = outbound.get_campaigns()` stored a coroutine that never runs: say so
+        for each name a command bound to a new one."""
+        for name, value in list(self.console.globals.items()):
+            if inspect.iscoroutine(value) and id(value) not in self._hinted and not name.startswith("_"):
+                self._hinted.add(id(value))
+                call = getattr(value, "__qualname__", "it")
+                self.write("info", f"{name} is a coroutine: {call}(...) did not run. Write {name} = await {call}(...)")
 
     def _show(self, value: Any) -> None:
         if inspect.iscoroutine(value):
@@ -223,7 +234,7 @@ class ConsoleSession:
             except asyncio.CancelledError:
                 if not console.interrupting:
                     raise
-                self.write("error", "Interrupted: stopped (Ctrl+C)\n")
+                self.write("error", "KeyboardInterrupt: stopped (Ctrl+C)\n")
                 return "error"
             except BaseException as exc:
                 self.write("error", self._script_traceback(exc, filename))

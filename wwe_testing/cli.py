@@ -21,6 +21,11 @@ from urllib.parse import quote
 from .server import make_server, run_until_interrupted
 
 NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+# NAME.py lands beside the tests, where pytest puts it first on sys.path: it must not be a
+# file pytest reads itself, nor shadow a module the tests or the tools import.
+TAKEN = {"conftest", "playwright", "pytest", "_pytest", "pluggy", "iniconfig", "packaging", "pygments", "greenlet",
+         "pyee", "typing_extensions", "bridge", "wwe_testing", "outbound_widget", "outbound_console", "js",
+         "pyodide", "micropip", "setup"}
 
 
 class CliError(Exception):
@@ -69,10 +74,12 @@ def cmd_serve(pages: str | None, scenario: str | None, port: int, dist: str | No
             json.loads(file.read_text())
         except ValueError as exc:
             raise CliError(f"--scenario {scenario} is not JSON: {exc}") from None
-        mounts["/scenario/"] = file.parent
+        files = {f"/scenario/{file.name}": file}  # that file only, not its folder
         query += ("&" if query else "?") + "scenario=" + quote(f"/scenario/{file.name}", safe="")
+    else:
+        files = {}
     try:
-        server, _ = make_server(site, port, mounts)
+        server, _ = make_server(site, port, mounts, files=files)
     except OSError as exc:
         raise CliError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc} (--port 0 picks a free one)") from None
     print(f"Serving the WWE simulator from {site}", flush=True)
@@ -101,7 +108,7 @@ VIEW_HTML = """<!doctype html>
 </html>
 """
 
-VIEW_PY = '''"""{title}: a Python custom view (README: "Your own Python view")."""
+VIEW_PY = '''"""{title}: a Python custom view (README: "Python views")."""
 from bridge import outbound
 from bridge.ui import page, when
 
@@ -144,6 +151,9 @@ def test_shows_the_record_and_sets_busy(wwe):
 def cmd_new_view(name: str, folder: str) -> int:
     if not NAME.match(name) or keyword.iskeyword(name):
         raise CliError(f"{name!r}: a view's name is a Python module name (lowercase letters, digits, _), e.g. my_view")
+    if name in TAKEN or name in sys.stdlib_module_names or name.startswith("test"):
+        raise CliError(f"{name!r} would {'be collected by pytest' if name.startswith('test') else 'shadow a module'}"
+                       f" (its {name}.py sits beside your tests): choose another name, e.g. {name.lstrip('_')}_view")
     target = Path(folder).expanduser().resolve()
     target.mkdir(parents=True, exist_ok=True)
     title = name.replace("_", " ").capitalize()
@@ -155,7 +165,7 @@ def cmd_new_view(name: str, folder: str) -> int:
     for file_name, text in files.items():
         (target / file_name).write_text(text)
         print(f"wrote {target / file_name}")
-    print(f"\nTry it:  wwe-bridge serve --pages {folder}    Test it:  pytest --wwe-pages={folder} test_{name}.py")
+    print(f"\nTry it:   wwe-bridge serve --pages {folder}\nTest it:  cd {folder} && pytest --wwe-pages=. test_{name}.py")
     return 0
 
 

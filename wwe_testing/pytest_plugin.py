@@ -85,15 +85,12 @@ PATH_OPTIONS = ("--wwe-dist", "--wwe-pages", "--wwe-chromium", "--wwe-artifacts"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Refuse `--wwe-dist DIR` (with a space) where DIR is outside the folder pytest runs in:
-    pytest has already chosen the rootdir and ini file as if DIR were a test path."""
-    args = list(config.invocation_params.args)
-    invocation = Path(config.invocation_params.dir).resolve()
+    """Refuse `--wwe-dist DIR` (with a space): pytest has already chosen the rootdir and ini
+    file as if DIR were a test path (a folder of pages with an ini file of its own, or one
+    outside the project, changes which configuration runs), and nothing can undo it now."""
+    args = [str(a) for a in config.invocation_params.args]
     for i, arg in enumerate(args[:-1]):
-        if arg not in PATH_OPTIONS:
-            continue
-        value = (invocation / str(args[i + 1])).resolve()
-        if value.exists() and value != invocation and invocation not in value.parents:
+        if arg in PATH_OPTIONS and not args[i + 1].startswith("-"):
             raise pytest.UsageError(
                 f"write {arg}={args[i + 1]} (with '='): with a space, pytest takes {args[i + 1]} for a test path "
                 f"when it picks the rootdir and ini file (it picked {config.rootpath} and "

@@ -82,19 +82,36 @@ class DistHandler(SimpleHTTPRequestHandler):
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
     requests_seen: list[str]
     mounts: dict[str, str] = {}  # URL prefix ("/custom/") -> folder served there
+    files: dict[str, str] = {}  # URL path ("/scenario/s.json") -> the one file served there
+    NOWHERE = "/nonexistent/\0"  # what a refused path translates to: a 404
     compress = True  # serve precompressed siblings (x.br, x.gz) to browsers that accept them
     _vary = False
 
     def translate_path(self, path: str) -> str:
         clean = path.split("?", 1)[0].split("#", 1)[0]
+        decoded = posixpath.normpath(urllib.parse.unquote(clean))
+        if decoded in self.files:
+            return self.files[decoded]
         for prefix, folder in self.mounts.items():
             if clean.startswith(prefix):
+                # someone's own folder: no dotfiles (.git, .venv, .env), nothing a
+                # symlink leads to outside it
+                if any(part.startswith(".") for part in urllib.parse.unquote(clean[len(prefix):]).split("/")):
+                    return self.NOWHERE
                 root, self.directory = self.directory, folder
                 try:
-                    return super().translate_path("/" + path[len(prefix):])
+                    translated = super().translate_path("/" + path[len(prefix):])
                 finally:
                     self.directory = root
+                real, base = os.path.realpath(translated), os.path.realpath(folder)
+                return translated if real == base or real.startswith(base + os.sep) else self.NOWHERE
         return super().translate_path(path)
+
+    def _host_allowed(self) -> bool:
+        """Only requests addressed to this machine by name: a page of another site that
+        rebinds its DNS name to 127.0.0.1 sends its own Host, and is refused."""
+        host = (self.headers.get("Host") or "").rsplit(":", 1)[0].strip("[]").lower()
+        return host in ("127.0.0.1", "localhost", "::1")
 
     def end_headers(self) -> None:
         # from the path as resolved (/b/../widget.html is a page, not an immutable asset)
@@ -128,6 +145,9 @@ class DistHandler(SimpleHTTPRequestHandler):
     def send_head(self):  # type: ignore[no-untyped-def]
         """A precompressed sibling when there is one and the browser accepts it; else as usual."""
         self._vary = False  # (one handler serves every request of a kept-alive connection)
+        if not self._host_allowed():
+            self.send_error(421, "Misdirected Request: this server answers only 127.0.0.1 and localhost")
+            return None
         try:
             path = self.translate_path(self.path)
             if os.path.isdir(path) and self.path.split("?", 1)[0].endswith("/"):
@@ -198,24 +218,27 @@ class DistServer(ThreadingHTTPServer):
 
 
 def make_server(root: Path, port: int = 0, mounts: dict[str, Path] | None = None,
-                compress: bool = True) -> tuple[DistServer, list[str]]:
+                compress: bool = True, files: dict[str, Path] | None = None) -> tuple[DistServer, list[str]]:
     """A server for *root* on 127.0.0.1:*port* (0 picks a free port), and its request log.
 
     *mounts* serves more folders beside it: ``{"/custom/": Path("my_pages")}``.
     *compress*: False never sends the precompressed siblings (a server without it).
+    *files*: single files at exact paths: ``{"/scenario/s.json": Path("s.json")}``.
     """
     seen: list[str] = []
     folders = {("/" + prefix.strip("/") + "/"): str(folder) for prefix, folder in (mounts or {}).items()}
-    handler = type("Handler", (DistHandler,), {"requests_seen": seen, "mounts": folders, "compress": compress})
+    single = {posixpath.normpath("/" + url.lstrip("/")): str(file) for url, file in (files or {}).items()}
+    handler = type("Handler", (DistHandler,), {"requests_seen": seen, "mounts": folders, "compress": compress,
+                                               "files": single})
     server = DistServer(("127.0.0.1", port), functools.partial(handler, directory=str(root)))
     return server, seen
 
 
 @contextmanager
 def serving(root: Path, port: int = 0, mounts: dict[str, Path] | None = None,
-            compress: bool = True) -> Iterator[tuple[DistServer, list[str]]]:
-    """Serve *root* (and *mounts*) in a background thread for the duration of the block."""
-    server, seen = make_server(root, port, mounts, compress)
+            compress: bool = True, files: dict[str, Path] | None = None) -> Iterator[tuple[DistServer, list[str]]]:
+    """Serve *root* (and *mounts*, *files*) in a background thread for the duration of the block."""
+    server, seen = make_server(root, port, mounts, compress, files)
     thread = threading.Thread(target=server.serve_forever, name="dist-server", daemon=True)
     thread.start()
     try:

@@ -261,6 +261,37 @@ def test_server_never_sends_a_stale_copy_lists_nothing_and_caches_by_resolved_pa
         assert get(server, "b/..%2fwidget.html")[1]["Cache-Control"] == "no-cache"
 
 
+def test_server_keeps_to_the_folders_and_files_it_was_given(tmp_path: Path) -> None:
+    site, pages, outside = tmp_path / "site", tmp_path / "pages", tmp_path / "home"
+    for folder in (site, pages, outside / ".ssh"):
+        folder.mkdir(parents=True)
+    (site / "index.html").write_text("sim")
+    (pages / "view.html").write_text("mine")
+    (pages / ".env").write_text("SECRET=1")
+    (pages / "etc").symlink_to(outside)
+    (outside / "scenario.json").write_text("{}")
+    (outside / ".ssh" / "id_rsa").write_text("key")
+    (outside / "notes.txt").write_text("private")
+
+    def get(server, path: str, host: str | None = None) -> int:  # type: ignore[no-untyped-def]
+        request = urllib.request.Request(server.url + path, headers={"Host": host} if host else {})
+        try:
+            with urllib.request.urlopen(request) as response:
+                return int(response.status)
+        except urllib.error.HTTPError as error:
+            return int(error.code)
+
+    with serving(site, mounts={"/custom/": pages}, files={"/scenario/scenario.json": outside / "scenario.json"}) \
+            as (server, _):
+        assert get(server, "custom/view.html") == 200 and get(server, "scenario/scenario.json") == 200
+        assert get(server, "scenario/notes.txt") == 404 and get(server, "scenario/.ssh/id_rsa") == 404
+        assert get(server, "custom/.env") == 404 and get(server, "custom/%2eenv") == 404
+        assert get(server, "custom/etc/notes.txt") == 404  # a symlink out of the folder
+        assert get(server, "custom/../index.html") in (200, 404)  # resolved inside the site, never outside
+        assert get(server, "index.html", host=f"localhost:{server.server_address[1]}") == 200
+        assert get(server, "index.html", host="attacker.example") == 421  # DNS rebinding
+
+
 def test_versions_agree(build_module: ModuleType) -> None:
     assert build_module.project_metadata()["version"] == bridge.__version__
 

@@ -136,6 +136,7 @@ def test_console_helps_where_python_would_not(view) -> None:  # type: ignore[no-
     type_line(view, "results = await outbound.get_list_of_call_results()")
     type_line(view, "results")
     assert "CallResults({'OK': 0," in output(view) and "object at 0x" not in output(view)
+    assert max(len(line) for line in output(view).splitlines()) <= 60  # one result a line, in the sidebar
     type_line(view, "results[7]")
     assert "results.by_code(7) (that code is 'NO_ANSWER')" in output(view)
     view.evaluate("document.getElementById('c-output').replaceChildren()")
@@ -146,6 +147,8 @@ def test_console_helps_where_python_would_not(view) -> None:  # type: ignore[no-
     assert "did you mean 'BUSY'?" in output(view)
     type_line(view, "outbound.get_campaigns()")
     assert "is a coroutine: nothing ran. Put await before it: await Outbound.get_campaigns(...)" in output(view)
+    type_line(view, "campaigns = outbound.get_campaigns()")
+    assert "campaigns is a coroutine: Outbound.get_campaigns(...) did not run. Write campaigns = await" in output(view)
 
 
 def test_the_cheat_sheet_fits_the_sidebar(view) -> None:  # type: ignore[no-untyped-def]
@@ -184,7 +187,7 @@ def test_interrupt_a_call_that_never_answers(host, view) -> None:  # type: ignor
     before = runs(view)
     view.locator("#c-input").press("Control+c")
     view.wait_for_function(f"() => Number(document.documentElement?.dataset.consoleRuns) > {before}")
-    assert "Interrupted: stopped (Ctrl+C)" in output(view)
+    assert "KeyboardInterrupt: stopped (Ctrl+C)" in output(view) and "outbound_console" not in output(view)
     # Usable again, and the stop button works too.
     type_line(view, "6 * 7")
     assert "42" in output(view)
@@ -193,7 +196,7 @@ def test_interrupt_a_call_that_never_answers(host, view) -> None:  # type: ignor
     before = runs(view)
     view.locator("#c-stop").click()
     view.wait_for_function(f"() => Number(document.documentElement?.dataset.consoleRuns) > {before}")
-    assert output(view).count("Interrupted") == 2
+    assert output(view).count("KeyboardInterrupt: stopped") == 2
     assert view.evaluate("consoleSession.busy") is False
 
 

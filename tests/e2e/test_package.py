@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 import zipfile
 from pathlib import Path
@@ -88,6 +89,10 @@ def test_a_new_view_and_the_examples_pass_from_a_fresh_virtualenv(venv: Path) ->
     bad = subprocess.run([str(bin_ / "wwe-bridge"), "new-view", "My-View"], cwd=home, env=clean_env(),
                          capture_output=True, text=True)
     assert bad.returncode == 2 and "Python module name" in bad.stderr
+    for taken in ("conftest", "playwright", "test_view", "json"):
+        refused = subprocess.run([str(bin_ / "wwe-bridge"), "new-view", taken, "--dir", str(home / "x")],
+                                 cwd=home, env=clean_env(venv), capture_output=True, text=True)
+        assert refused.returncode == 2 and "choose another name" in refused.stderr, taken
 
     examples = home / "examples"
     shutil.copytree(EXAMPLE, examples, ignore=shutil.ignore_patterns("__pycache__"))
@@ -116,6 +121,10 @@ def test_wwe_bridge_serve_frames_your_pages(venv: Path, tmp_path: Path) -> None:
         for path in ("index.html", "bridge.js", "custom/hello.html", "scenario/scenario.json"):
             with urllib.request.urlopen(base + path) as response:
                 assert response.status == 200, path
+        # the scenario's folder is not served, only the file
+        (tmp_path / "private.txt").write_text("not for the browser")
+        with pytest.raises(urllib.error.HTTPError, match="404"):
+            urllib.request.urlopen(base + "scenario/private.txt")
     finally:
         server.terminate()
         server.wait(10)

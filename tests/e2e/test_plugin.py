@@ -128,7 +128,11 @@ def test_a_path_option_with_a_space_is_refused_before_it_picks_another_projects_
     result = pytester.runpytest_subprocess("--wwe-dist", str(site.root), "--wwe-pages=custom", "test_my_view.py")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([f"*write --wwe-dist={site.root} (with '=')*"])
-    # a folder inside the project cannot move the rootdir: accepted as written
-    result = pytester.runpytest_subprocess(f"--wwe-dist={site.root}", "--wwe-pages", "custom", "test_my_view.py",
+    # a folder inside the project with an ini file of its own would take over too: refused as well
+    (pytester.path / "custom" / "pytest.ini").write_text("[pytest]\naddopts = -k never_matches\n")
+    result = pytester.runpytest_subprocess(f"--wwe-dist={site.root}", "--wwe-pages", "custom", "test_my_view.py")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*write --wwe-pages=custom (with '=')*"])
+    result = pytester.runpytest_subprocess(f"--wwe-dist={site.root}", "--wwe-pages=custom", "test_my_view.py",
                                            "-k", "busy")
     result.assert_outcomes(passed=1)

@@ -105,19 +105,57 @@ def test_wheels_install_only_with_their_sha256(wwe: Wwe) -> None:
         wwe.open_view("/custom/unpinned.html")
     with pytest.raises(AssertionError, match=r"is not a pure-Python wheel"):
         wwe.open_view("/custom/binary.html")
-    wwe.take_errors(3)  # each refusal was also reported as an uncaught error
+    # two wheels, the second with a wrong hash: the first is not installed either
+    other, other_wheel = pure_wheel("other_pkg")
+    serve(wwe, {name: wheel, other: other_wheel, "two.html": page_html(
+        f'<script type="text/python" src="uses_wheel.py" data-wheels="/custom/{other}#sha256='
+        f'{hashlib.sha256(other_wheel).hexdigest()} /custom/{name}#sha256={"0" * 64}"></script>'),
+        "uses_wheel.py": "import hello_pkg\n"})
+    with pytest.raises(AssertionError, match="nothing was installed"):
+        wwe.open_view("/custom/two.html")
+    assert "other_pkg" not in wwe.view.evaluate(
+        "pyodide.runPython('import importlib.util; str(importlib.util.find_spec(\"other_pkg\"))')")
+    wwe.take_errors(4)  # each refusal was also reported as an uncaught error
 
 
 def test_inline_and_foreign_python_are_refused_before_anything_runs(wwe: Wwe) -> None:
     serve(wwe, {
         "inline.html": page_html('<script type="text/python">print("injected")</script>'),
+        "blank.html": page_html('<script type="text/python" src=" "></script>'),
         "foreign.html": page_html('<script type="text/python" src="https://example.com/evil.py"></script>'),
     })
-    with pytest.raises(AssertionError, match=r"without src= is not run"):
-        wwe.open_view("/custom/inline.html")
+    for page in ("inline.html", "blank.html"):
+        with pytest.raises(AssertionError, match=r"without src= is not run"):
+            wwe.open_view(f"/custom/{page}")
     with pytest.raises(AssertionError, match=r"must be a file of this site \(http://127\.0\.0\.1:\d+\), not https://example\.com/evil\.py"):
         wwe.open_view("/custom/foreign.html")
-    wwe.take_errors(2)
+    wwe.take_errors(3)
+
+
+def test_forms_never_navigate_names_never_clobber_and_a_csp_without_wasm_says_so(wwe: Wwe) -> None:
+    serve(wwe, {
+        "form.html": page_html('<script type="text/python" src="form.py"></script>'),
+        "form.py": "from bridge.ui import h, page, when\n"
+                   "page.render('out', h('form', {'id': 'f'}, h('input', {'id': 'note', 'name': 'note', 'value': 'secret'}),"
+                   " h('button', {'type': 'submit', 'id': 'go'}, 'Go')))\n"
+                   "@when('click', '#clobber')\n"
+                   "def clobber():\n"
+                   "    page.render('out', h('form', {'name': 'getElementById'}))\n",
+        "nowasm.html": page_html('<script type="text/python" src="form.py"></script>').replace(
+            "'wasm-unsafe-eval'", ""),
+    })
+    view = wwe.open_view("/custom/form.html")
+    view.click("#go")
+    view.wait_for_function("() => true")
+    assert "note=" not in view.url and view.evaluate("document.documentElement.dataset.viewState") == "ready"
+    view.evaluate("() => { const b = document.createElement('button'); b.id = 'clobber'; document.body.append(b); }")
+    view.click("#clobber")
+    expect(view.locator("[data-wwe-python-error]")).to_contain_text('a form named "getElementById" is not allowed')
+    assert "bridge/ui.py" not in view.locator("[data-wwe-python-error]").text_content()  # the handler's frames only
+    assert view.evaluate("typeof document.getElementById") == "function"
+    wwe.take_errors()
+    with pytest.raises(AssertionError, match=r"does not allow WebAssembly.*add 'wasm-unsafe-eval' to its script-src"):
+        wwe.open_view("/custom/nowasm.html")
 
 
 def test_a_failure_is_shown_as_text_with_the_users_traceback(wwe: Wwe) -> None:

@@ -182,3 +182,46 @@ def test_scenario_builders_write_the_simulators_format() -> None:
         campaign("C")
     with pytest.raises(ValueError, match="chain 3"):
         interaction("1", sales, chain=3)
+
+
+def test_data_shaped_like_a_tree_stays_text() -> None:
+    # a record value WWE sent as a JSON array: structure only if h() made it
+    value = ["form", {"id": "phish"}, ["input", {"type": "password"}], ["button", {"type": "submit"}, "Click me"]]
+    tree = h("li", {}, value)
+    assert all(isinstance(child, str) for child in tree[2:]), tree
+    assert "form" in tree and not any(isinstance(c, list) for c in tree[2:])
+    fake = FakePage()
+    Page(fake).render("records", value[:1] + [h("b", {}, "bold")])
+    assert fake.rendered["records"] == ["form", ["b", {}, "bold"]]
+    with pytest.raises(ArgumentTypeError, match="render takes trees"):
+        Page(fake).render("records", value)  # its dict is neither a tree nor text
+
+
+def test_a_bridge_error_from_a_lookup_shows_the_users_line_only() -> None:
+    from bridge import CallResults, UnknownKeyError
+
+    results = CallResults.default()
+    namespace: dict[str, Any] = {"results": results}
+    try:
+        exec(compile("results[7]\n", "<console>", "exec"), namespace)
+    except UnknownKeyError as exc:
+        text = user_traceback(exc, "<console>")
+    assert 'File "<console>", line 1' in text and "call_results.py" not in text
+    assert text.rstrip().endswith("results.by_code(7) (that code is 'NO_ANSWER')")
+
+
+def test_a_syntax_error_shows_no_frame_of_the_runner() -> None:
+    # as bridge._pyodide.run_view_script catches what Pyodide's runner raised compiling a
+    # page's script: every frame is the machinery's
+    import os
+
+    import bridge
+
+    runner: dict[str, Any] = {"user_traceback": user_traceback}
+    exec(compile("def compile_it(source, name):\n    return compile(source, name, 'exec')\n",
+                 "/lib/python3.14/site-packages/_pyodide/_base.py", "exec"), runner)
+    exec(compile("def run(source, name):\n    try:\n        compile_it(source, name)\n"
+                 "    except SyntaxError as exc:\n        return user_traceback(exc, name)\n",
+                 os.path.join(os.path.dirname(bridge.__file__), "_pyodide.py"), "exec"), runner)
+    text = runner["run"]("def broken(:\n", "/custom/view.py")
+    assert "Traceback" not in text and 'File "/custom/view.py", line 1' in text and "SyntaxError" in text

@@ -311,6 +311,16 @@ function withTimeout(promise, stage, what) {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** Why the page may not compile WebAssembly (its CSP), or null when it may. */
+function wasmRefusedByPolicy() {
+  try {
+    new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])); // the empty module
+    return null;
+  } catch (err) {
+    return err instanceof WebAssembly.CompileError && /policy|unsafe-eval|refused/i.test(err.message) ? err.message : null;
+  }
+}
+
 /** Packages named plus everything they depend on, per the lock file. */
 export function resolvePackages(lock, names) {
   const out = new Set();
@@ -438,6 +448,9 @@ export async function boot({
   }
   setBridgeState("loading");
   const timings = {};
+  // A page whose Content-Security-Policy does not allow WebAssembly ('wasm-unsafe-eval'
+  // in script-src) would only ever show "loading": Pyodide logs the refusal and waits.
+  const wasmRefused = wasmRefusedByPolicy();
   const info = { timings, bytes: 0 };
   window.bridgeBoot = info;
   let current = "download";
@@ -451,6 +464,10 @@ export async function boot({
     return result;
   };
   try {
+    if (wasmRefused) {
+      throw new BootError("download", "this page's Content-Security-Policy does not allow WebAssembly, which Python " +
+        `needs: add 'wasm-unsafe-eval' to its script-src (${wasmRefused})`);
+    }
     const config = runtimeConfig();
     onStage("download", "active", {});
     const t0 = performance.now();

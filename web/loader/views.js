@@ -34,7 +34,7 @@ function sameSite(url, what) {
 
 /** What one `<script type="text/python">` asks for, checked. */
 export function describeScript(script, base = document.baseURI) {
-  const src = script.getAttribute("src");
+  const src = script.getAttribute("src")?.trim();
   if (!src) {
     throw new ViewError(
       "a <script type=\"text/python\"> without src= is not run: put the Python in a file and name it with src=. " +
@@ -42,8 +42,8 @@ export function describeScript(script, base = document.baseURI) {
   }
   const url = sameSite(new URL(src, base), `<script type="text/python" src="${src}">`);
   const wheels = (script.dataset.wheels ?? "").split(/\s+/).filter(Boolean).map((spec) => {
-    const [address, fragment = ""] = spec.split("#", 2);
-    const sha256 = /^sha256=([0-9a-f]{64})$/i.exec(fragment)?.[1]?.toLowerCase();
+    const [address, fragment = "", ...extra] = spec.split("#");
+    const sha256 = extra.length ? undefined : /^sha256=([0-9a-f]{64})$/i.exec(fragment)?.[1]?.toLowerCase();
     if (!sha256) throw new ViewError(`data-wheels: ${spec} must end with #sha256=<64 hex digits> (pip hash-checking style)`);
     const wheelURL = sameSite(new URL(address, base), `data-wheels: ${address}`);
     const name = decodeURIComponent(wheelURL.pathname.split("/").pop());
@@ -76,6 +76,8 @@ async function installWheels(pyodide, wheels) {
   if (!wheels.length) return;
   if (!globalThis.crypto?.subtle) throw new ViewError("wheels are checked by sha256, which needs a secure context (HTTPS or localhost)");
   const site = pyodide.runPython("import site; site.getsitepackages()[0]");
+  // every wheel fetched and checked before any is unpacked: one bad hash installs nothing
+  const checked = [];
   for (const wheel of wheels) {
     let response;
     try {
@@ -89,8 +91,9 @@ async function installWheels(pyodide, wheels) {
     if (actual !== wheel.sha256) {
       throw new ViewError(`${wheel.url} has sha256 ${actual}, not the ${wheel.sha256} the page names: nothing was installed`);
     }
-    pyodide.unpackArchive(bytes, "wheel", { extractDir: site });
+    checked.push(bytes);
   }
+  for (const bytes of checked) pyodide.unpackArchive(bytes, "wheel", { extractDir: site });
   pyodide.runPython("import importlib; importlib.invalidate_caches()");
 }
 

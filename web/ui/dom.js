@@ -19,19 +19,30 @@ const TAGS = new Set([
 ]);
 const ATTRIBUTE = /^(id|class|name|type|value|for|role|title|placeholder|inputmode|autocomplete|spellcheck|step|min|max|maxlength|minlength|pattern|scope|tabindex|hidden|disabled|readonly|required|checked|selected|multiple|size|rows|cols|open|colspan|rowspan|datetime|low|high|lang|dir|label|novalidate|href|(aria|data)-[a-z-]+)$/;
 
+// The document's own methods, taken before any tree is drawn: an element named
+// "getElementById" (<form name=…>) would otherwise shadow document.getElementById.
+const byId = Document.prototype.getElementById.bind(document);
+const createElement = Document.prototype.createElement.bind(document);
+const createTextNode = Document.prototype.createTextNode.bind(document);
+
 function setAttribute(el, name, value) {
   if (!ATTRIBUTE.test(name)) throw new Error(`attribute ${name} is not allowed in element trees`);
+  // DOM clobbering: a form's name becomes a property of the document (of the allowed
+  // elements only a form's does), so <form name="getElementById"> would shadow it
+  if (name === "name" && el.tagName === "FORM" && String(value) in document) {
+    throw new Error(`a form named "${value}" is not allowed: it would shadow document.${value}`);
+  }
   if (name === "href" && !/^#[A-Za-z0-9_-]*$/.test(value)) throw new Error("only in-page links are allowed");
   el.setAttribute(name, value);
 }
 
 /** Build DOM nodes from a tree: [tag, {attrs}, ...children] or a string (text). */
 export function build(tree) {
-  if (typeof tree === "string") return document.createTextNode(tree);
+  if (typeof tree === "string") return createTextNode(tree);
   const [tag, attrs, ...children] = tree;
   if (tag === STAMP) return buildStamp(children[0], children[1]);
   if (!TAGS.has(tag)) throw new Error(`element ${tag} is not allowed in element trees`);
-  const el = document.createElement(tag);
+  const el = createElement(tag);
   for (const [name, value] of Object.entries(attrs)) setAttribute(el, name, value);
   for (const child of children) el.append(build(child));
   return el;
@@ -99,7 +110,7 @@ function buildStamp(templates, rows) {
  * the keyboard away (keystrokes would go nowhere).
  */
 export function render(id, treeJson) {
-  const target = document.getElementById(id);
+  const target = byId(id);
   if (!target) return;
   const tree = JSON.parse(treeJson);
   const active = document.activeElement;
@@ -108,7 +119,7 @@ export function render(id, treeJson) {
     ? [focused.selectionStart, focused.selectionEnd, focused.selectionDirection] : null;
   target.replaceChildren(...(tree === "" ? [] : [build(tree)]));
   if (!focused) return;
-  const again = document.getElementById(focused.id);
+  const again = byId(focused.id);
   if (!again || again.disabled) return;
   again.focus({ preventScroll: true });
   if (caret && typeof again.setSelectionRange === "function") {
@@ -118,7 +129,7 @@ export function render(id, treeJson) {
 
 /** Replace the children of #id with a list of trees (bridge.ui's `page.render`). */
 export function renderChildren(id, childrenJson) {
-  const target = document.getElementById(id);
+  const target = byId(id);
   if (!target) throw new Error(`there is no element with id "${id}" in the page`);
   const children = JSON.parse(childrenJson);
   if (!Array.isArray(children)) throw new Error("renderChildren takes a list of trees");
@@ -133,7 +144,7 @@ export function renderChildren(id, childrenJson) {
  */
 export function patch(opsJson) {
   for (const [op, id, a, b] of JSON.parse(opsJson)) {
-    const el = document.getElementById(id);
+    const el = byId(id);
     if (!el) continue;
     switch (op) {
       case "text": if (el.textContent !== a) el.textContent = a; break;
@@ -158,7 +169,7 @@ export function patch(opsJson) {
       case "replace": {
         const focused = el === document.activeElement;
         el.replaceWith(build(a));
-        if (focused) document.getElementById(id)?.focus({ preventScroll: true }); // a status line keeps the focus
+        if (focused) byId(id)?.focus({ preventScroll: true }); // a status line keeps the focus
         break;
       }
       default: throw new Error(`unknown patch ${op}`);
@@ -216,7 +227,7 @@ function describe(event) {
  * Enter in a field never submits anything; links with data-action stay in page.
  */
 export function listen(rootId, handler) {
-  const root = document.getElementById(rootId);
+  const root = byId(rootId);
   const send = (event) => {
     const payload = describe(event);
     if (payload) handler(JSON.stringify(payload));
@@ -292,3 +303,7 @@ export function queryJSON() {
   for (const [name, value] of new URLSearchParams(location.search)) if (!(name in out)) out[name] = value;
   return JSON.stringify(out);
 }
+
+// A form in a view never submits (it would navigate away, putting what was typed in
+// the URL): a view handles `submit` with @when("submit", …) if it wants it.
+document.addEventListener("submit", (event) => event.preventDefault());
