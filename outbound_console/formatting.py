@@ -20,7 +20,8 @@ def format_result(value: Any) -> str | None:
     if isinstance(value, (list, tuple, dict, set, frozenset)) or dataclasses.is_dataclass(value):
         return pprint.pformat(value, width=WIDTH, sort_dicts=False)
     if isinstance(value, Mapping):  # a mapping of ours (CallResults): its type, then its items one per line
-        plain = value.as_dict() if callable(getattr(value, "as_dict", None)) else dict(value.items())
+        as_dict = getattr(value, "as_dict", None)
+        plain = as_dict() if callable(as_dict) else dict(value.items())
         items = pprint.pformat(plain, width=WIDTH, sort_dicts=False)
         return f"{type(value).__name__}({items})"
     return text
