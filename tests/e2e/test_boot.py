@@ -75,30 +75,42 @@ def test_a_reload_uses_the_browsers_caches_and_still_shows_progress(browser, sit
         page.wait_for_timeout(500)
 
         cdp = context.new_cdp_session(page)
-        events: list[str] = []
-        done: list[bool] = []
-        cdp.on("Tracing.dataCollected", lambda params: events.extend(e["name"] for e in params["value"]))
-        cdp.on("Tracing.tracingComplete", lambda params: done.append(True))
-        cdp.send("Tracing.start", {"traceConfig": {"includedCategories": ["v8.wasm", "disabled-by-default-v8.wasm.detailed"]}})
         progress: list[str] = []
         page.expose_function("sawProgress", lambda text: progress.append(text))
         page.add_init_script("""new MutationObserver(() => {
             const t = document.querySelector('[data-stage=download] .boot-time')?.textContent;
             if (t && t.includes('/')) window.sawProgress(t);
           }).observe(document, { subtree: true, childList: true, characterData: true });""")
-        page.reload()
-        assert wait_for_boot(page) == "ready"
-        cdp.send("Tracing.end")
-        page.wait_for_function("() => true")
-        for _ in range(100):
-            if done:
-                break
-            page.wait_for_timeout(100)
+
+        def traced_reload() -> int:
+            """Reload; the wasm functions V8 compiled again (not from its code cache)."""
+            events: list[str] = []
+            done: list[bool] = []
+            on_data = lambda params: events.extend(e["name"] for e in params["value"])  # noqa: E731
+            on_done = lambda params: done.append(True)  # noqa: E731
+            cdp.on("Tracing.dataCollected", on_data)
+            cdp.on("Tracing.tracingComplete", on_done)
+            cdp.send("Tracing.start", {"traceConfig": {"includedCategories": ["v8.wasm", "disabled-by-default-v8.wasm.detailed"]}})
+            page.reload()
+            assert wait_for_boot(page) == "ready"
+            cdp.send("Tracing.end")
+            for _ in range(100):
+                if done:
+                    break
+                page.wait_for_timeout(100)
+            cdp.remove_listener("Tracing.dataCollected", on_data)
+            cdp.remove_listener("Tracing.tracingComplete", on_done)
+            return events.count("wasm.CompileLazy")
+
+        # Without the cache every reload compiled 1,100-2,200 functions; with it, none, or
+        # the odd function first called after V8 wrote the cache. When V8 writes it is its
+        # own business (after enough code has tiered up, on a timer): a first reload can
+        # come before that, so a second one says whether reloads use it.
+        lazy = traced_reload()
+        if lazy >= 50:
+            lazy = traced_reload()
+        assert lazy < 50, f"{lazy} functions compiled again on a second reload instead of coming from V8's code cache"
         assert page.evaluate("bridgeBoot.stdlib") == "snapshot"
-        # Without the cache a reload compiled 1,100-2,200 functions; with it, none, or the
-        # odd function first called after V8 wrote the cache.
-        lazy = events.count("wasm.CompileLazy")
-        assert lazy < 50, f"{lazy} functions compiled again instead of coming from V8's code cache"
         assert page.evaluate("bridgeBoot.bytes") == sum(sizes[n] for n in downloaded)
         assert progress and progress[-1].endswith(" MB"), progress  # "12.3 MB / 30.6 MB" while it read
         # the total is known from the start: the bar never goes back

@@ -37,10 +37,9 @@ if (!ours) {
   }
 }
 // The wasm is requested here, first thing, by fetch() and not by a <link rel=preload>:
-// Pyodide gets this very response (web/boot/boot.js, watchDownloads). A preload that
-// completes before Pyodide asks is handed over from the memory cache without V8's
-// compiled code, and a reload then compiled ~1,800 functions again; this one comes
-// from the HTTP cache with it, however late Pyodide asks.
+// Pyodide gets this very response (web/boot/boot.js, watchDownloads). With this
+// script in front, a preload of it often completed before Pyodide asked, and reloads
+// then compiled ~1,800 functions again instead of taking V8's cached code.
 const wasm = new URL("pyodide.asm.wasm", new URL(data.pyodideUrl, document.baseURI)).href;
 const early = fetch(wasm);
 early.catch(() => {}); // a failure is reported when boot.js takes the response
