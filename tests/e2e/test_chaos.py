@@ -122,11 +122,19 @@ def test_widget_survives_concurrent_chaos(browser, site: Site) -> None:  # type:
                 shown = second if shown == "1" else "1"
                 show(shown)
             elif action == "result" and shown == "1":
-                if not view.locator("#w-set-callresult").is_disabled():
-                    view.locator("#w-callresult").select_option(label=rng.choice(RESULTS))
-                    view.locator("#w-set-callresult").click()
+                # the area can turn busy (a reply or an event redraws it) between the check
+                # and the click: the agent's click then does nothing, as here
+                try:
+                    if not view.locator("#w-set-callresult").is_disabled():
+                        view.locator("#w-callresult").select_option(label=rng.choice(RESULTS), timeout=2000)
+                        view.locator("#w-set-callresult").click(timeout=2000)
+                except PlaywrightTimeoutError:
+                    pass
             elif action == "dnc" and shown == "1":
-                view.locator("#w-dnc").click()
+                try:
+                    view.locator("#w-dnc").click(timeout=2000)
+                except PlaywrightTimeoutError:
+                    pass
             # No edit is ever lost, whatever is still in flight.
             for label in sets[shown]:
                 if typed[shown][label] is not None:
@@ -164,18 +172,21 @@ def test_widget_survives_concurrent_chaos(browser, site: Site) -> None:  # type:
             # One last save with a well-behaved WWE (retried as an agent would, should a call
             # time out on a loaded machine): WWE then holds what the agent typed.
             status = view.locator("#record-status")
-            for _ in range(6):  # (3 were not always enough on two busy cores, before this session's changes too)
+            saved_now = False
+            for _ in range(3):
                 if view.locator(".error-summary").count() or view.locator("#w-save").is_disabled():
                     break
+                saved_now = True
                 view.locator("#w-save").click()
                 view.wait_for_function("() => !window.widget.busy()", timeout=30_000)
                 if status.get_attribute("data-status") != "error":
                     break
             bad = [label for label in fields if typed[iid][label] in fields[label][2]]
             if not bad:
-                recent = [(e["kind"], e["message"].get("request") or e["message"].get("event"), e.get("text"))
-                          for e in log_entries(page) if isinstance(e.get("message"), dict)][-12:]
-                assert status.get_attribute("data-status") in ("done", "idle", None), (iid, status.inner_text(), recent)
+                if saved_now:
+                    # (with nothing left to save, the line may still tell of an earlier failed save
+                    # whose edits were reverted since: what WWE holds is checked below either way)
+                    assert status.get_attribute("data-status") in ("done", "idle", None), (iid, status.inner_text())
                 held = {f["name"]: f.get("value", "") for f in page.evaluate(f"() => wweSim.record('{iid}')")["fields"]}
                 for label, (name, _, _) in fields.items():
                     if typed[iid][label] is not None:
