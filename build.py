@@ -71,6 +71,9 @@ OWN_PACKAGES = ("bridge", "outbound_widget", "outbound_console")
 # an integrator's Python view keeps its page beside its Python. Never in the wheel.
 APPS = {"outbound_widget": "widget", "outbound_console": "console"}
 APP_WEB = "web"
+# Files of an app's web/ served at the site's root, beside its page, and revalidated
+# like a page (the deployer edits them in place): not content-named assets.
+APP_ROOT_FILES = {"outbound_widget": ("widget-config.toml",)}
 # Fixed timestamp inside our wheel so that an unchanged tree gives identical bytes,
 # hence the same build id and no cache invalidation for users.
 WHEEL_DATE = (2020, 1, 1, 0, 0, 0)
@@ -491,8 +494,29 @@ def web_assets(simulator: bool = True) -> list[tuple[Path, str]]:
     for package, name in APPS.items():
         folder = ROOT / package / APP_WEB
         assets += [(p, f"{name}/{p.relative_to(folder).as_posix()}") for p in sorted(folder.rglob("*"))
-                   if p.is_file() and p.suffix != ".html" and "__pycache__" not in p.parts]
+                   if p.is_file() and p.suffix != ".html" and "__pycache__" not in p.parts
+                   and p.name not in APP_ROOT_FILES.get(package, ())]
     return assets
+
+
+def write_root_files() -> list[Path]:
+    """The apps' files served beside their pages (APP_ROOT_FILES), and the widget
+    configuration's JSON Schema (generated from the one outbound_widget checks with)."""
+    from outbound_widget.config import json_schema
+
+    written = []
+    for package, names in APP_ROOT_FILES.items():
+        for name in names:
+            written.append(DIST / name)
+            shutil.copyfile(ROOT / package / APP_WEB / name, DIST / name)
+    schema = DIST / "widget-config.schema.json"
+    schema.write_text(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
+    written.append(schema)
+    for path in written:
+        for suffix in (".br", ".gz"):  # stale until compress_site: never serve an old copy
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+    step("wrote widget-config.toml (the defaults) and widget-config.schema.json")
+    return written
 
 
 def web_pages(simulator: bool = True) -> list[tuple[Path, str]]:
@@ -632,6 +656,7 @@ def render_pages(build_id: str, stdlib: Path, snapshot: tuple[Path, dict[str, ob
         written.append(target)
     written.append(render_loader(build_id, stdlib, snapshot, origins_attribute))
     step(f"rendered {len(written) - 1} page(s) and bridge.js")
+    written += write_root_files()
     return written
 
 

@@ -12,13 +12,18 @@ from datetime import datetime
 from typing import Any
 
 import js
-from pyodide.ffi import create_proxy
+from pyodide.ffi import create_proxy, to_js
 
 from bridge import BridgeError, Outbound, RateLimit
-from bridge.tree import Node
+from bridge.tree import Node, h
 
 from .app import Op, Widget
+from .config import ConfigError, WidgetConfig, parse_config
 from .drafts import MemoryStorage, Storage
+from .rules import Rules, RulesLoadError, load_rules
+
+#: The deployer's configuration, beside the widget's page (README, "Configuring the widget").
+CONFIG_FILE = "widget-config.toml"
 
 
 class SessionStorage:
@@ -102,23 +107,69 @@ def _outbound(timeout: str | None) -> Outbound:
     return page_outbound
 
 
+async def _fetch_text(url: str, what: str, source: str) -> str:
+    """A file of the deployment, fresh (revalidated), from this site only."""
+    try:
+        response = await js.fetch(url, to_js({"cache": "no-cache", "credentials": "same-origin", "redirect": "error"},
+                                             dict_converter=js.Object.fromEntries))
+    except Exception as exc:
+        raise ConfigError([f"{what} could not be read: {exc}"], source) from None
+    if not response.ok:
+        hint = " (build.py writes the defaults there; a deployment serves it beside widget.html)" if response.status == 404 else ""
+        raise ConfigError([f"{what} could not be read: HTTP {response.status}{hint}"], source)
+    return str(await response.text())
+
+
+async def load_settings() -> tuple[WidgetConfig, Rules | None]:
+    """The deployer's configuration and rules, beside this page.
+
+    Raises
+    ------
+    ConfigError, RulesLoadError
+        Shown instead of the widget (`show_config_error`): never a half-configured widget.
+    """
+    url = js.URL.new(CONFIG_FILE, js.location.href)
+    source = str(url.pathname)
+    config = parse_config(await _fetch_text(str(url.href), CONFIG_FILE, source), source)
+    rules = None
+    if config.rules:
+        # the schema allows a bare file name only: the rules come from the config's own folder
+        rules_url = js.URL.new(config.rules, url)
+        rules = load_rules(await _fetch_text(str(rules_url.href), f"rules = {config.rules!r}", source), config.rules)
+    return config, rules
+
+
+def show_config_error(layer: Any, exc: BridgeError) -> None:
+    """Instead of the widget: what is wrong with the deployment, as text."""
+    js.console.error(f"outbound widget: not started: {exc}")
+    for slot in ("slot-header", "slot-notice", "slot-summary", "slot-callresult", "slot-reschedule", "slot-chain",
+                 "slot-preview"):
+        layer.render(slot, json.dumps(""))
+    layer.render("slot-record", json.dumps(h(
+        "section", {"id": "w-config-error", "class": "config-error", "role": "alert"},
+        h("h2", {}, "The widget is not configured correctly"),
+        h("p", {}, "Nothing was sent to WWE. Tell whoever deploys the widget; the details:"),
+        h("pre", {}, str(exc)))))
+
+
 async def mount(layer: Any = None, interaction_id: str | None = None, timeout: str | None = None,
-                root_id: str = "widget") -> Widget:
+                root_id: str = "widget", config: WidgetConfig | None = None, rules: Rules | None = None) -> Widget:
     """Start the widget in the page. *layer*: the DOM layer module (default: the one the
-    view loader installed, web/ui/dom.js)."""
+    view loader installed, web/ui/dom.js); *config*, *rules*: the deployer's (`load_settings`)."""
     layer = layer if layer is not None else js.wweBridgeUI
     outbound = _outbound(timeout)
-    widget = Widget(PageDom(layer), outbound, interaction_id or None)
+    widget = Widget(PageDom(layer), outbound, interaction_id or None, config=config, rules=rules)
     handler = create_proxy(lambda payload: widget.handle(json.loads(payload)))
     layer.listen(root_id, handler)
     await widget.start()
     return widget
 
 
-async def start_page() -> Widget:
-    """The widget page's script (outbound_widget/web/widget.py): mount in #widget, with
-    ?interaction=<id> shown first and ?timeout=<seconds> per call; says on
-    `<html data-widget-state>` when it is ready or failed."""
+async def start_page() -> Widget | None:
+    """The widget page's script (outbound_widget/web/widget.py): read the deployer's
+    configuration, mount in #widget, with ?interaction=<id> shown first and
+    ?timeout=<seconds> per call; says on `<html data-widget-state>` when it is ready or
+    failed (a broken configuration: its problems shown instead of the widget, None)."""
     root = js.document.documentElement
     params = js.URLSearchParams.new(js.location.search)
 
@@ -128,7 +179,13 @@ async def start_page() -> Widget:
     try:
         js.document.getElementById("boot").hidden = True
         js.document.getElementById("widget").hidden = False
-        widget = await mount(None, param("interaction"), param("timeout"))
+        try:
+            config, rules = await load_settings()
+        except (ConfigError, RulesLoadError) as exc:
+            show_config_error(js.wweBridgeUI, exc)
+            root.dataset.widgetState = "error"
+            return None
+        widget = await mount(None, param("interaction"), param("timeout"), config=config, rules=rules)
     except BaseException:
         root.dataset.widgetState = "error"
         raise  # the loader shows the traceback in the page

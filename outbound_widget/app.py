@@ -27,6 +27,7 @@ from bridge import BridgeError, CallResults, Event, NotInWWEError, Outbound, Qua
 from bridge.tree import Node
 
 from . import views
+from .config import Settings, WidgetConfig
 from .drafts import Drafts, Storage
 from .panels.base import describe_error
 from .panels.chain import ChainPanel
@@ -34,6 +35,8 @@ from .panels.outcome import OutcomePanel
 from .panels.preview import PreviewPanel
 from .panels.record import RecordPanel
 from .panels.reschedule import ReschedulePanel
+from .rule_runner import RuleRunner
+from .rules import Rules
 from .state import PREVIEW, Interaction, Session, Status
 from .wwe_events import COALESCE_S, MAX_INTERACTIONS, WweEvents
 
@@ -70,13 +73,20 @@ class Widget:
         The interaction to show first (WWE events switch it later).
     clock : Callable[[], datetime] | None
         The current time, aware (tests pass their own).
+    config : WidgetConfig | None
+        The deployer's configuration (config.py); None: WWE's defaults, everything allowed.
+    rules : Rules | None
+        The deployer's Python rules (rules.py).
     """
 
     def __init__(self, dom: Dom, outbound: Outbound, interaction_id: str | None = None,
-                 *, clock: Callable[[], datetime] | None = None) -> None:
+                 *, clock: Callable[[], datetime] | None = None, config: WidgetConfig | None = None,
+                 rules: Rules | None = None) -> None:
         self.dom = dom
         self.outbound = outbound
         self.clock = clock or _utc_now
+        self.config = config or WidgetConfig()
+        self.rules = RuleRunner(self, rules)
         self.drafts = Drafts(dom.storage)
         self.session = Session()
         self.interactions: dict[str, Interaction] = {}
@@ -94,6 +104,14 @@ class Widget:
         self.reschedule = ReschedulePanel(self)
         self.chain = ChainPanel(self)
         self.preview = PreviewPanel(self)
+
+    def settings(self, it: Interaction | None) -> Settings:
+        """What the deployer configured for *it*'s campaign (the defaults for none)."""
+        return self.config.for_campaign(it.campaign if it is not None else None)
+
+    def session_settings(self) -> Settings:
+        """For what is not about one customer: the campaign chosen in the picker's."""
+        return self.config.for_campaign(self.session.campaign)
 
     # What the shown interaction holds (for tests, benchmarks and the console).
     @property
@@ -212,8 +230,11 @@ class Widget:
             it.was_preview = it.was_preview or state == PREVIEW
             self.known_changed()
         if campaign and campaign != it.campaign:
+            before = self.settings(it)
             it.campaign = campaign
             self.known_changed()
+            if self.settings(it) != before:
+                self.record.relayout(it)  # its campaign's layout, labels and locks
         return it
 
     def known_changed(self) -> None:
@@ -253,6 +274,7 @@ class Widget:
         if self.shown is not it:
             self.shown = it
             self.render_all()
+        self.preview.arm(it)
         if not it.fetched:
             it.fetched = True
             # The three reads go out together: the agent waits for one round trip, not three.
@@ -385,10 +407,13 @@ class Widget:
             self.spawn(self.show(text))
         elif action == "choose-campaign":
             self.session.campaign = text or None
+            self.preview.render(self.shown)  # that campaign's privileges and options
         elif it is not None and action == "choose-result":
             it.chosen_result = text
         elif it is not None and action == "choose-callback-type":
             it.callback_type = text or "PERSONAL"
+        elif it is not None and action == "choose-callback-number":
+            self.reschedule.choose_number(it, text)
 
     def click(self, it: Interaction | None, action: str, index: int | None, event: Mapping[str, Any],
               values: Mapping[str, Any]) -> None:

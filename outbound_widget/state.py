@@ -54,13 +54,15 @@ class Interaction:
     campaign: str | None = None
     dnc: bool = False
     # the record
-    fields: list[Field] = field(default_factory=list)
+    wwe_fields: list[Field] = field(default_factory=list)  # as WWE sent them
+    fields: list[Field] = field(default_factory=list)  # as shown: the deployer's labels (layout.relabel)
     controls: list[Control] = field(default_factory=list)
     editor: RecordEditor | None = None
     load_error: str | None = None
     generation: int = 0  # bumped by every read of the record: older answers are dropped
     conflicts: tuple[FieldConflict, ...] = ()
     summary: list[tuple[int, str, str]] = field(default_factory=list)  # (row, label, problem) blocking a save
+    rule_problems: dict[str, str] = field(default_factory=dict)  # field name -> the deployer's rule's message
     saving: bool = False
     # around the record
     fetched: bool = False  # its first reads have been sent
@@ -76,6 +78,8 @@ class Interaction:
     when_text: str = ""
     callback_type: str = "PERSONAL"
     confirm_outside_window: bool = False  # warned about the calling window: "Reschedule anyway" offered
+    callback_handle: int | None = None  # the chain's record the callback is for (None: the first)
+    auto_dial_at: float | None = None  # loop time a timed preview dials at (outbound.timed-preview-auto-dial)
     areas: dict[str, Area] = field(default_factory=lambda: {name: Area() for name in AREAS})
 
     def area(self, name: str) -> Area:

@@ -8,7 +8,7 @@ attribute value; nothing here is markup.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,14 +112,16 @@ def field_problem(editor: RecordEditor, name: str) -> str | None:
     return editor.problem(name) or editor.baseline_problem(name)
 
 
-def field_row_values(index: int, field: Field, control: Control, editor: RecordEditor) -> list[Any]:
-    """What fills a field's row template (see the V_* numbers)."""
+def field_row_values(index: int, field: Field, control: Control, editor: RecordEditor,
+                     rule_problem: str | None = None) -> list[Any]:
+    """What fills a field's row template (see the V_* numbers); *rule_problem*: a deployer's
+    rule's message on the field (shown when the field has no problem of its own)."""
     readonly = control.kind is ControlKind.READONLY
     duplicate = readonly and editor.index(field.name) != index
     # A duplicate shows its own value, as WWE sent it: it has no edit state.
     text = ("" if field.value is None else str(field.value)) if duplicate else editor.text(field.name)
     changed = not duplicate and editor.is_changed(field.name)
-    problem = None if readonly else field_problem(editor, field.name)
+    problem = None if readonly else (field_problem(editor, field.name) or rule_problem)
     options: list[Node] = []
     if control.kind is ControlKind.SELECT:
         choices = list(control.options)
@@ -145,22 +147,37 @@ def field_row_values(index: int, field: Field, control: Control, editor: RecordE
     ]
 
 
-def field_row(index: int, field: Field, control: Control, editor: RecordEditor) -> Node:
+def field_row(index: int, field: Field, control: Control, editor: RecordEditor, rule_problem: str | None = None) -> Node:
     """One row as a plain tree (for replacing a row in place)."""
-    return stamp([(field_row_template(control, field.is_mandatory), field_row_values(index, field, control, editor))])
+    return stamp([(field_row_template(control, field.is_mandatory),
+                   field_row_values(index, field, control, editor, rule_problem))])
 
 
 def record_form(interaction_id: str, fields: Sequence[Field], controls: Sequence[Control], editor: RecordEditor,
-                conflicts: Sequence[FieldConflict] = (), status: Status = Status()) -> Node:
+                conflicts: Sequence[FieldConflict] = (), status: Status = Status(),
+                sections: Sequence[tuple[str | None, Sequence[int]]] | None = None,
+                rule_problems: Mapping[str, str] | None = None) -> Node:
+    """The record's form: *sections* (layout.sections) say which rows show, in which
+    titled group and order (default: every row, in WWE's order)."""
     changes = editor.changed_count()
+    problems = rule_problems or {}
+
+    def rows(indices: Sequence[int]) -> Node:
+        return stamp([(field_row_template(controls[i], fields[i].is_mandatory),
+                       field_row_values(i, fields[i], controls[i], editor, problems.get(fields[i].name)))
+                      for i in indices])
+
+    body: list[Node] = [
+        h("fieldset", {"class": "group"}, h("legend", {}, title), rows(indices)) if title else rows(indices)
+        for title, indices in (sections if sections is not None else [(None, range(len(fields)))])
+    ]
     # data-interaction: an event from this form (a blur after a switch removed it)
     # belongs to this interaction, whichever is shown when it arrives.
     return h(
         "form", {"id": "w-form", "class": "record", "novalidate": True, "aria-label": "Record fields",
                  "autocomplete": "off", "spellcheck": "false", "data-interaction": interaction_id},
         h("div", {"class": "mandatory-note"}, "Fields marked * are required."),
-        stamp([(field_row_template(c, f.is_mandatory), field_row_values(i, f, c, editor))
-               for i, (f, c) in enumerate(zip(fields, controls))]),
+        *body,
         conflict_box(conflicts),
         h("div", {"class": "form-actions"},
           h("button", {"type": "button", "id": "w-save", "data-action": "save", "disabled": changes == 0}, save_label(changes)),
@@ -227,11 +244,12 @@ def header(interaction_id: str | None, state: str | None, campaign: str | None, 
 
 
 def call_result_view(interaction_id: str, results: CallResults | None, chosen: str, blocked: str | None, dnc: bool, dnc_blocked: str | None,
-                     note: str | None, status: Status) -> Node:
+                     note: str | None, status: Status, *, can_set: bool = True, can_dnc: bool = True) -> Node:
     """The call result picker and the Do Not Call toggle.
 
     *chosen* is the code the select shows (the agent's choice, else the record's);
-    *blocked* / *dnc_blocked* say why WWE would refuse the action now (None: allowed).
+    *blocked* / *dnc_blocked* say why WWE would refuse the action now (None: allowed);
+    *can_set* / *can_dnc*: the agent's privileges (without one, its controls are not shown).
     """
     options = [h("option", {"value": "", "selected": chosen == ""}, "Choose a call result…")]
     listed = False
@@ -242,9 +260,7 @@ def call_result_view(interaction_id: str, results: CallResults | None, chosen: s
         options.append(h("option", {"value": str(result.code), "selected": str(result.code) == chosen}, result.label))
     if chosen and not listed:
         options.append(h("option", {"value": chosen, "selected": True}, f"{chosen} (not in WWE's list)"))
-    return h(
-        "section", {"id": "w-callresult-box", "aria-labelledby": "w-callresult-title", "data-interaction": interaction_id},
-        h("h2", {"id": "w-callresult-title"}, "Call result"),
+    picker: tuple[Node | None, ...] = (
         h("label", {"for": "w-callresult"}, "Result"),
         h("select", {"id": "w-callresult", "data-action": "choose-result", "disabled": blocked is not None,
                      "aria-describedby": "w-callresult-why" if blocked else None}, *options),
@@ -252,10 +268,17 @@ def call_result_view(interaction_id: str, results: CallResults | None, chosen: s
                      "aria-describedby": "w-callresult-why" if blocked else None}, "Set call result"),
         _why("w-callresult-why", blocked),
         _why("w-results-note", note),
+    ) if can_set else ()
+    toggle: tuple[Node | None, ...] = (
         h("button", {"type": "button", "data-action": "toggle-dnc", "id": "w-dnc", "aria-pressed": "true" if dnc else "false",
                      "disabled": dnc_blocked is not None, "aria-describedby": "w-dnc-why" if dnc_blocked else None},
           "Do Not Call: on (remove)" if dnc else "Do Not Call: off (set)"),
         _why("w-dnc-why", dnc_blocked),
+    ) if can_dnc else ()
+    return h(
+        "section", {"id": "w-callresult-box", "aria-labelledby": "w-callresult-title", "data-interaction": interaction_id},
+        h("h2", {"id": "w-callresult-title"}, "Call result" if can_set else "Do Not Call"),
+        *picker, *toggle,
         status_view("callresult", status),
     )
 
@@ -274,15 +297,24 @@ class RescheduleInfo:
     window: str | None = None  # the record's calling window, in record and agent time
     note: str | None = None  # why the record's zone is approximate or unknown
     confirm: bool = False  # the agent was warned: "Reschedule anyway" is offered
+    numbers: Sequence[tuple[int, str]] = ()  # the chain's records the callback may go to (handle, label)
 
 
-def reschedule_view(interaction_id: str, info: RescheduleInfo | None, status: Status) -> Node:
-    if info is None or info.record_handle is None:
-        body: tuple[Node | None, ...] = (h("p", {}, "No record to reschedule."),)
+def reschedule_view(interaction_id: str, info: RescheduleInfo | None, status: Status, *,
+                    unavailable: str | None = None) -> Node:
+    """The callback form; *unavailable* says why rescheduling is not offered now instead."""
+    if unavailable is not None:
+        body: tuple[Node | None, ...] = (h("p", {"id": "w-reschedule-why", "class": "why"}, unavailable),)
+    elif info is None or info.record_handle is None:
+        body = (h("p", {}, "No record to reschedule."),)
     else:
         body = (
             h("p", {"id": "w-zone"}, f"Record {info.record_handle}" + (f" ({info.phone})" if info.phone else ""),
               f" — enter the callback in the record's time zone: {info.zone}."),
+            *((h("label", {"for": "w-callback-number"}, "Call back on"),
+               h("select", {"id": "w-callback-number", "data-action": "choose-callback-number"},
+                 *(h("option", {"value": str(handle), "selected": handle == info.record_handle}, label)
+                   for handle, label in info.numbers))) if info.numbers else ()),
             h("p", {"id": "w-zone-note", "class": "why"}, f"Note: {info.note}.") if info.note else None,
             h("p", {"id": "w-window"}, f"Calling window: {info.window}.") if info.window else None,
             h("label", {"for": "w-when"}, "Callback at (record time)"),
@@ -311,8 +343,9 @@ def reschedule_view(interaction_id: str, info: RescheduleInfo | None, status: St
 
 
 def chain_view(interaction_id: str, records: Sequence[ChainedRecord] | None, results: CallResults | None, blocked: str | None,
-               status: Status) -> Node:
-    """The chain's records with "Call this number"; *blocked* says why dialling is not possible now."""
+               status: Status, dialable: Collection[int | None] | None = None) -> Node:
+    """The chain's records with "Call this number"; *blocked* says why dialling is not possible now;
+    *dialable*: the handles the agent may dial (default: all; the others get no button)."""
     def result_label(code: int | None) -> str:
         if code is None:
             return ""
@@ -329,7 +362,7 @@ def chain_view(interaction_id: str, records: Sequence[ChainedRecord] | None, res
                                    "disabled": blocked is not None or r.record_handle is None,
                                    "aria-describedby": "w-chain-why" if blocked else None,
                                    "aria-label": f"Call {r.phone or r.record_handle}"},
-                        "Call this number")))
+                        "Call this number") if dialable is None or r.record_handle in dialable else None))
         for r in records or ()
     ]
     if records is None:
@@ -346,12 +379,24 @@ def chain_view(interaction_id: str, records: Sequence[ChainedRecord] | None, res
              status_view("chain", status))
 
 
+@dataclass(frozen=True)
+class PreviewRights:
+    """Which preview actions the agent has (the deployer's privileges): the others are not shown."""
+
+    get: bool = True
+    direct_push: bool = True
+    reject: bool = True
+    cancel: bool = True
+
+
 def preview_view(campaigns: Sequence[Campaign], selected: str | None, direct_push: bool, session_status: Status,
-                 preview_iid: str | None, blocked: str | None, status: Status) -> Node:
+                 preview_iid: str | None, blocked: str | None, status: Status, *, can: PreviewRights = PreviewRights(),
+                 get_blocked: str | None = None, auto_dial: str | None = None) -> Node:
     """Getting records (session-wide) and the shown preview's Call / Reject / Cancel.
 
     *preview_iid* is the shown interaction when it is (or was) a preview; *blocked*
-    says why its actions are not possible now.
+    says why its actions are not possible now; *get_blocked* why Get record is not;
+    *auto_dial* the timed preview's countdown.
     """
     options = [h("option", {"value": c.name, "selected": c.name == selected},
                  c.name + (f" ({', '.join(x for x in (c.mode, c.status) if x)})" if c.mode or c.status else ""))
@@ -363,15 +408,22 @@ def preview_view(campaigns: Sequence[Campaign], selected: str | None, direct_pus
         h("div", {"class": "preview-actions", "hidden": preview_iid is None, "data-interaction": preview_iid},
           h("span", {}, f"Preview {preview_iid}: " if preview_iid else ""),
           h("button", {"type": "button", "data-action": "call-preview", "id": "w-call-preview", **disabled}, "Call"),
-          h("button", {"type": "button", "data-action": "reject-preview", "id": "w-reject-preview", **disabled}, "Reject"),
-          h("button", {"type": "button", "data-action": "cancel-preview", "id": "w-cancel-preview", **disabled}, "Cancel record")),
+          h("button", {"type": "button", "data-action": "reject-preview", "id": "w-reject-preview", **disabled}, "Reject")
+          if can.reject else None,
+          h("button", {"type": "button", "data-action": "cancel-preview", "id": "w-cancel-preview", **disabled}, "Cancel record")
+          if can.cancel else None),
+        h("p", {"id": "w-auto-dial", "class": "auto-dial", "role": "timer", "hidden": not (preview_iid and auto_dial)},
+          auto_dial or ""),
         _why("w-preview-why", blocked if preview_iid else None),
         status_view("preview", status),
-        h("label", {"for": "w-campaign"}, "Campaign"),
-        h("select", {"id": "w-campaign", "data-action": "choose-campaign"}, *options) if options else h("p", {}, "No campaigns loaded."),
-        h("button", {"type": "button", "data-action": "get-preview", "id": "w-get-preview", "disabled": not options}, "Get record"),
+        *((h("label", {"for": "w-campaign"}, "Campaign"),
+           h("select", {"id": "w-campaign", "data-action": "choose-campaign"}, *options) if options else h("p", {}, "No campaigns loaded."),
+           h("button", {"type": "button", "data-action": "get-preview", "id": "w-get-preview",
+                        "disabled": not options or get_blocked is not None,
+                        "aria-describedby": "w-get-why" if get_blocked else None}, "Get record"),
+           _why("w-get-why", get_blocked)) if can.get else ()),
         h("button", {"type": "button", "data-action": "toggle-direct-push", "id": "w-direct-push",
                      "aria-pressed": "true" if direct_push else "false"},
-          "Stop direct push preview" if direct_push else "Start direct push preview"),
+          "Stop direct push preview" if direct_push else "Start direct push preview") if can.direct_push or direct_push else None,
         status_view("campaign", session_status),
     )

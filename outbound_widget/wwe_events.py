@@ -88,6 +88,8 @@ class WweEvents:
             _, event = self._queue.popitem(last=False)
             try:
                 effect = self._apply(event)
+                # the deployer's reactions (rules.py), once the widget knows what the event said
+                self.widget.rules.react(event.name, event, self.widget.interactions.get(event.interaction_id or ""))
             except Exception as exc:
                 self.widget.unexpected(exc, None, None)
                 continue

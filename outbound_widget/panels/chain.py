@@ -7,6 +7,7 @@ from bridge import BridgeError
 from .. import views
 from ..state import ACTIVE, PREVIEW, Interaction, Status
 from .base import READ_FAILED, Panel, describe_error
+from .outcome import NOT_ALLOWED
 
 CALLED = "This record has been called: its numbers can be dialled while it is a preview."
 
@@ -21,11 +22,21 @@ class ChainPanel(Panel):
             return CALLED
         return "Dialling…" if it.dialing else None
 
+    def may_dial(self, it: Interaction, handle: int) -> bool:
+        """The chain's first record is the number OCS chose; another needs
+        ``privilege.outbound.can-dial-alternative-chained-record``."""
+        first = it.record.record_handle if it.record else None
+        return handle == first or self.widget.settings(it).allows("can-dial-alternative-chained-record")
+
     def render(self, it: Interaction) -> None:
         if not self.shown(it):
             return  # its state is kept; it is drawn when shown
+        if not self.widget.settings(it).shows("chain"):
+            self.dom.render("slot-chain", "")
+            return
+        dialable = {r.record_handle for r in it.chain or () if r.record_handle is not None and self.may_dial(it, r.record_handle)}
         self.dom.render("slot-chain", views.chain_view(it.id, it.chain, self.widget.session.call_results, self.blocked(it),
-                                                       it.area(self.area).status))
+                                                       it.area(self.area).status, dialable))
 
     async def load(self, it: Interaction) -> None:
         """Read the chain; a newer read makes this one's answer stale."""
@@ -53,6 +64,9 @@ class ChainPanel(Panel):
 
     async def call(self, it: Interaction, handle: int, area: str) -> None:
         """Dial record *handle* of a preview (from the chain table or the preview's Call)."""
+        if not self.may_dial(it, handle):
+            self.set_status(it, Status("error", NOT_ALLOWED.format("can-dial-alternative-chained-record")), area)
+            return
         blocked = self.blocked(it)
         if blocked:
             if not it.dialing:

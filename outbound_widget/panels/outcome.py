@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bridge import BridgeError
+from bridge import BridgeError, CallResults
 from bridge._numbers import whole_number
 
 from .. import views
@@ -12,6 +12,9 @@ from .base import READ_FAILED, Panel, describe_error
 NOT_CALLED = "Call the record first: WWE takes a call result once the record has been called."
 DNC_NOT_CALLED = "Call the record first: WWE sets Do Not Call on a record that has been called."
 DNC_SET = "Do Not Call is set: WWE refuses a call result until it is removed."
+#: What the agent is told when a privilege the deployer withheld is asked for anyway
+#: (the controls are not shown; this answers a click that came regardless).
+NOT_ALLOWED = "Not allowed for you (privilege.outbound.{}): nothing was sent."
 
 
 class OutcomePanel(Panel):
@@ -23,19 +26,46 @@ class OutcomePanel(Panel):
             return NOT_CALLED
         return DNC_SET if it.dnc else None
 
+    def offered(self, it: Interaction) -> CallResults | None:
+        """The call results the agent may pick: WWE's list, or the deployer's
+        ``outbound.call-result-values`` of it, in that order."""
+        results = self.widget.session.call_results
+        values = self.widget.settings(it).call_result_values
+        if results is None or values is None:
+            return results
+        missing = [name for name in values if name not in results]
+        if missing:
+            self.dom.warn(f"outbound.call-result-values names {', '.join(missing)}, which WWE's list has not: not offered")
+        return CallResults({name: results[name].code for name in values if name in results})
+
+    def allowed(self, it: Interaction, code: int) -> bool:
+        """Whether the agent may set the call result *code* (privilege and configured values)."""
+        offered = self.offered(it)
+        return (self.widget.settings(it).allows("can-set-call-result")
+                and (offered is None or offered.by_code(code) is not None))
+
     def chosen(self, it: Interaction) -> str:
-        """What the select shows: the agent's pick, else the record's result."""
+        """What the select shows: the agent's pick, else the configured default
+        (``outbound.call-result-automatically-selected``), else the record's result."""
         if it.chosen_result:
             return it.chosen_result
+        selected, results = self.widget.settings(it).call_result_selected, self.widget.session.call_results
+        if selected is not None and results is not None and selected in results:
+            return str(results[selected].code)
         return str(it.call_result.code) if it.call_result else ""
 
     def render(self, it: Interaction) -> None:
         if not self.shown(it):
             return  # its state is kept; it is drawn when shown
-        session = self.widget.session
+        session, settings = self.widget.session, self.widget.settings(it)
+        can_set, can_dnc = settings.allows("can-set-call-result"), settings.allows("can-mark-do-not-call")
+        if not settings.shows("call-result") or not (can_set or can_dnc):
+            self.dom.render("slot-callresult", "")
+            return
         self.dom.render("slot-callresult", views.call_result_view(
-            it.id, session.call_results, self.chosen(it), self.blocked(it), it.dnc,
-            DNC_NOT_CALLED if it.state == PREVIEW else None, session.results_note, it.area(self.area).status))
+            it.id, self.offered(it), self.chosen(it), self.blocked(it), it.dnc,
+            DNC_NOT_CALLED if it.state == PREVIEW else None, session.results_note, it.area(self.area).status,
+            can_set=can_set, can_dnc=can_dnc))
 
     async def load(self, it: Interaction) -> None:
         try:
@@ -51,6 +81,9 @@ class OutcomePanel(Panel):
             self.render(it)
 
     async def set_call_result(self, it: Interaction, chosen: str) -> None:
+        if not self.widget.settings(it).allows("can-set-call-result"):
+            self.set_status(it, Status("error", NOT_ALLOWED.format("can-set-call-result")))
+            return
         blocked = self.blocked(it)
         if blocked:
             self.set_status(it, Status("error", blocked))
@@ -58,6 +91,10 @@ class OutcomePanel(Panel):
         code = whole_number(chosen)
         if code is None:
             self.set_status(it, Status("error", "Choose a call result first."))
+            return
+        if not self.allowed(it, code):
+            self.set_status(it, Status("error", f"Call result {chosen} is not one you may set here: choose one "
+                                                "from the list. Nothing was sent."))
             return
         it.chosen_result = chosen
 
@@ -70,6 +107,9 @@ class OutcomePanel(Panel):
         await self.run(it, "Setting the call result…", action)
 
     async def toggle_dnc(self, it: Interaction) -> None:
+        if not self.widget.settings(it).allows("can-mark-do-not-call"):
+            self.set_status(it, Status("error", NOT_ALLOWED.format("can-mark-do-not-call")))
+            return
         if it.state == PREVIEW:
             self.set_status(it, Status("error", DNC_NOT_CALLED))
             return

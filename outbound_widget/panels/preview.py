@@ -3,6 +3,8 @@ shown preview's Call / Reject / Cancel."""
 
 from __future__ import annotations
 
+import asyncio
+import math
 from collections.abc import Awaitable, Callable
 
 from bridge import BridgeError
@@ -10,6 +12,7 @@ from bridge import BridgeError
 from .. import views
 from ..state import PREVIEW, Interaction, Status
 from .base import Panel, describe_error, guarded_run
+from .outcome import NOT_ALLOWED
 
 CALLED = "This record has been called: it can no longer be called, rejected or cancelled as a preview."
 
@@ -23,13 +26,73 @@ class PreviewPanel(Panel):
             return CALLED
         return "Dialling…" if it.dialing else None
 
+    def held(self) -> int:
+        """Preview records the agent holds now (shown or not, not yet called)."""
+        return sum(1 for it in self.widget.interactions.values() if it.state == PREVIEW)
+
+    def get_blocked(self) -> str | None:
+        """Why Get record is not possible now: ``outbound.preview.max-simultaneous-preview-record``."""
+        limit = self.widget.session_settings().max_previews
+        if limit > 0 and self.held() >= limit:
+            return (f"You hold {self.held()} preview record(s), the most allowed at once ({limit}): "
+                    "call, reject or cancel one first.")
+        return None
+
     def render(self, it: Interaction | None) -> None:
-        session = self.widget.session
+        session, settings = self.widget.session, self.widget.session_settings()
         preview = it if it is not None and (it.was_preview or it.state == PREVIEW) else None
+        mine = self.widget.settings(preview)
+        if not mine.shows("preview"):
+            self.dom.render("slot-preview", "")
+            return
         self.dom.render("slot-preview", views.preview_view(
             session.campaigns, session.campaign, session.direct_push, session.area.status,
             preview.id if preview else None, self.blocked(preview) if preview else None,
-            preview.area(self.area).status if preview else Status()))
+            preview.area(self.area).status if preview else Status(),
+            can=views.PreviewRights(get=settings.allows("can-get-next-preview-record"), direct_push=settings.direct_push,
+                                    reject=mine.allows("can-reject-record"), cancel=mine.allows("can-cancel-record")),
+            get_blocked=self.get_blocked(), auto_dial=self.countdown_text(preview) if preview else None))
+
+    # -- timed preview: outbound.timed-preview-auto-dial ----------------------------
+
+    def countdown_text(self, it: Interaction) -> str | None:
+        if it.auto_dial_at is None:
+            return None
+        left = max(0, math.ceil(it.auto_dial_at - asyncio.get_running_loop().time()))
+        return f"Dialling in {left} s (timed preview): Reject or Cancel record to stop it."
+
+    def arm(self, it: Interaction) -> None:
+        """A preview is shown: with ``outbound.timed-preview-auto-dial`` set, dial it after
+        that many seconds, as WWE's timed preview does. The countdown shows; it stops if
+        the agent acts on the preview or shows another interaction (it starts again when
+        this one is shown again): nothing is dialled that the agent is not looking at."""
+        delay = self.widget.settings(it).auto_dial_s
+        if delay < 0 or it.state != PREVIEW or it.dialing or it.auto_dial_at is not None:
+            return
+        it.auto_dial_at = asyncio.get_running_loop().time() + delay
+        self.widget.spawn(self._auto_dial(it), it, self.area)
+
+    def _still_due(self, it: Interaction) -> bool:
+        return (self.widget.shown is it and it.state == PREVIEW and not it.dialing
+                and not it.area(self.area).busy and self.widget.interactions.get(it.id) is it)
+
+    async def _auto_dial(self, it: Interaction) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            while it.auto_dial_at is not None and self._still_due(it):
+                left = it.auto_dial_at - loop.time()
+                if left <= 0 and it.record is not None:
+                    break
+                self.patch(it, [("text", "w-auto-dial", self.countdown_text(it) or ""), ("hidden", "w-auto-dial", False)])
+                await asyncio.sleep(min(1.0, left) if left > 0 else 0.1)  # (past due: the chain is loading)
+            else:
+                return
+        finally:
+            due = it.auto_dial_at is not None and self._still_due(it)
+            it.auto_dial_at = None
+            self.patch(it, [("hidden", "w-auto-dial", True)])
+        if due:
+            await self.call(it)
 
     def set_session_status(self, status: Status) -> None:
         self.widget.session.area.status = status
@@ -65,6 +128,13 @@ class PreviewPanel(Panel):
         if not campaign:
             return
         session.campaign = campaign
+        if not self.widget.session_settings().allows("can-get-next-preview-record"):
+            self.set_session_status(Status("error", NOT_ALLOWED.format("can-get-next-preview-record")))
+            return
+        blocked = self.get_blocked()
+        if blocked:
+            self.set_session_status(Status("error", blocked))
+            return
 
         async def action() -> str:
             preview = await self.outbound.get_preview_record(campaign)
@@ -79,6 +149,10 @@ class PreviewPanel(Panel):
     async def toggle_direct_push(self) -> None:
         session = self.widget.session
         turn_on = not session.direct_push
+        if turn_on and not self.widget.session_settings().direct_push:
+            self.set_session_status(Status("error", "Direct push preview is turned off here (widget.direct-push): "
+                                                    "nothing was sent."))
+            return
 
         async def action() -> str:
             await (self.outbound.start_direct_push_preview() if turn_on else self.outbound.stop_direct_push_preview())
@@ -99,6 +173,10 @@ class PreviewPanel(Panel):
 
     async def drop(self, it: Interaction, kind: str) -> None:
         """Reject (back to the campaign) or cancel (not called in this campaign) the preview."""
+        privilege = "can-reject-record" if kind == "reject" else "can-cancel-record"
+        if not self.widget.settings(it).allows(privilege):
+            self.set_status(it, Status("error", NOT_ALLOWED.format(privilege)))
+            return
         blocked = self.blocked(it)
         if blocked:
             self.set_status(it, Status("error", blocked))

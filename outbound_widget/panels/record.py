@@ -22,6 +22,8 @@ from bridge.record import Rebased
 
 from .. import views
 from ..controls import Control, ControlKind, control_for, duplicate_control
+from ..layout import adjust, relabel, sections
+from ..rules import RuleError
 from ..state import Interaction, Status
 from .base import Panel, describe_error
 
@@ -61,22 +63,45 @@ class RecordPanel(Panel):
             return  # a newer read (a save's check, a retry) owns the record now
         self.set_fields(it, fields)
         it.notice = self.restore(it)
+        self.apply_rules(it)
         if self.shown(it):
             self.render(it)
             self.widget.render_notice()
+        self.widget.rules.react("record", it.id, it)
+
+    def apply_rules(self, it: Interaction) -> None:
+        """The deployer's computed defaults and derived fields, then its validators' verdicts."""
+        assert it.editor is not None
+        filled = self.widget.rules.fill(it)
+        if filled:
+            labels = ", ".join(it.editor.field(n).label for n in filled)
+            it.notice = " ".join(filter(None, [it.notice, f"Filled in by your team's rules: {labels}."]))
+            self.widget.drafts.save(it.id, it.editor)
+        self.widget.rules.validate(it)
 
     def set_fields(self, it: Interaction, fields: list[Field]) -> None:
-        it.fields = fields
-        it.editor = RecordEditor(fields)
-        it.controls = self.controls(it.editor, fields)
+        it.wwe_fields = fields
+        it.fields = relabel(fields, self.widget.settings(it).layout)
+        it.editor = RecordEditor(it.fields)
+        it.controls = self.controls(it, it.editor, it.fields)
         for control in it.controls:
             if control.warning:
                 self.dom.warn(control.warning)
 
-    @staticmethod
-    def controls(editor: RecordEditor, fields: list[Field]) -> list[Control]:
-        return [control_for(f, editor.baseline_problem(f.name) is None) if editor.index(f.name) == i else duplicate_control()
+    def controls(self, it: Interaction, editor: RecordEditor, fields: list[Field]) -> list[Control]:
+        """Each row's control: from WWE's metadata, then the deployer's help and locks."""
+        layout, derived = self.widget.settings(it).layout, self.widget.rules.derived
+        return [adjust(control_for(f, editor.baseline_problem(f.name) is None), f, layout, derived)
+                if editor.index(f.name) == i else duplicate_control()
                 for i, f in enumerate(fields)]
+
+    def relayout(self, it: Interaction) -> None:
+        """The interaction's campaign is known now (or changed): its layout applies."""
+        if it.editor is None:
+            return
+        self.rebase(it, it.wwe_fields)
+        if self.shown(it):
+            self.widget.render_all()
 
     def restore(self, it: Interaction) -> str:
         """Apply the drafts kept before a reload; returns what to tell the agent."""
@@ -113,7 +138,9 @@ class RecordPanel(Panel):
                 placeholder = Status("busy", "Loading the record…")
             self.dom.render("slot-record", views.status_view(self.area, placeholder))
         else:
-            self.dom.render("slot-record", views.record_form(it.id, it.fields, it.controls, it.editor, it.conflicts, status))
+            self.dom.render("slot-record", views.record_form(
+                it.id, it.fields, it.controls, it.editor, it.conflicts, status,
+                sections(it.fields, self.widget.settings(it).layout), it.rule_problems))
         self.dom.render("slot-summary", views.error_summary(it.summary))
 
     def field_ops(self, it: Interaction, index: int) -> list[Op]:
@@ -122,7 +149,7 @@ class RecordPanel(Panel):
         assert editor is not None
         field = it.fields[index]
         fid = views.field_id(index)
-        problem = views.field_problem(editor, field.name)
+        problem = views.field_problem(editor, field.name) or it.rule_problems.get(field.name)
         changed = editor.is_changed(field.name)
         return [
             ("attr", fid, "aria-invalid", "true" if problem else None),
@@ -149,7 +176,8 @@ class RecordPanel(Panel):
             return [("checked", views.field_id(index), text.lower() == "true")]
         if control.kind in (ControlKind.SELECT, ControlKind.READONLY):
             # a select may need its "(not an option)" choice; a read-only value is text
-            return [("replace", f"{views.field_id(index)}-row", views.field_row(index, field, control, it.editor))]
+            return [("replace", f"{views.field_id(index)}-row",
+                     views.field_row(index, field, control, it.editor, it.rule_problems.get(field.name)))]
         return [("value", views.field_id(index), text)]
 
     # -- editing ----------------------------------------------------------------------
@@ -164,28 +192,46 @@ class RecordPanel(Panel):
         editor = it.editor
         assert editor is not None
         name = it.fields[index].name
-        had_problem = editor.problem(name) is not None
+        had_problem = editor.problem(name) is not None or name in it.rule_problems
         editor.set_text(name, text)
         ops = self.field_ops(it, index)
         if not validate and not had_problem:
             # while typing, do not shout about a half-typed value
             ops = [op for op in ops if op[1] not in (views.field_id(index), f"{views.field_id(index)}-msg")]
-        self.patch(it, ops + self.count_ops(it))
+        self.patch(it, ops + self.rule_ops(it, name if validate else None) + self.count_ops(it))
         self.widget.drafts.save(it.id, editor)
+
+    def rule_ops(self, it: Interaction, touched: str | None) -> list[Op]:
+        """After an edit: the derived fields again and, once the agent left the field
+        (*touched*), the verdicts of the validators that name it."""
+        editor = it.editor
+        assert editor is not None
+        names = set(self.widget.rules.derive(it))
+        ops: list[Op] = []
+        for name in names:
+            ops += self.value_ops(it, editor.index(name))
+        if touched is not None:
+            names |= self.widget.rules.validate(it, touched)
+        for name in names:
+            if name in editor:
+                ops += self.field_ops(it, editor.index(name))
+        return ops
 
     def revert(self, it: Interaction, index: int) -> None:
         if not self.editable_index(it, index):
             return
         assert it.editor is not None
         it.editor.revert(it.fields[index].name)
-        self.patch(it, [*self.value_ops(it, index), *self.field_ops(it, index), *self.count_ops(it),
-                        ("focus", views.field_id(index))])
+        self.patch(it, [*self.value_ops(it, index), *self.field_ops(it, index),
+                        *self.rule_ops(it, it.fields[index].name), *self.count_ops(it), ("focus", views.field_id(index))])
         self.widget.drafts.save(it.id, it.editor)
 
     def revert_all(self, it: Interaction) -> None:
         if it.editor is None:
             return
         it.editor.revert_all()
+        self.widget.rules.derive(it)
+        self.widget.rules.validate(it)
         it.summary, it.conflicts = [], ()
         area = it.area(self.area)
         if not area.busy:  # nothing is left to save: a Retry of an earlier save has nothing to do
@@ -199,6 +245,10 @@ class RecordPanel(Panel):
         editor = it.editor
         assert editor is not None
         it.summary = [(editor.index(p.name), p.label, p.message) for p in editor.problems()]
+        own = {p.name for p in editor.problems()}
+        it.summary += [(editor.index(name), editor.field(name).label, message)
+                       for name, message in self.widget.rules.blocking(it) if name not in own]
+        it.summary.sort()
         if self.shown(it):
             ops: list[Op] = []
             for index, _, _ in it.summary:
@@ -215,9 +265,11 @@ class RecordPanel(Panel):
         editor = it.editor
         assert editor is not None
         it.generation += 1  # an older read still on its way must not undo this one
+        it.wwe_fields = fresh
+        fresh = relabel(fresh, self.widget.settings(it).layout)
         rebased = editor.rebase(fresh)
-        controls = self.controls(editor, fresh)
-        reshaped = rebased.reshaped or controls != it.controls
+        controls = self.controls(it, editor, fresh)
+        reshaped = rebased.reshaped or controls != it.controls or fresh != it.fields
         it.fields, it.controls = fresh, controls
         if not self.shown(it):
             return rebased
@@ -310,6 +362,8 @@ class RecordPanel(Panel):
             drafts.save(it.id, editor)
             self.set_status(it, Status("done", "WWE already has your changes: nothing to send."))
             return
+        if not self._before_save(it):
+            return
         sent = {name: editor.value(name) for name in editor.changed_names()}
         drafts.mark_sending(it.id, {name: editor.text(name) for name in sent})
         self.set_status(it, Status("busy", f"Saving {len(sent)} change(s)…"))
@@ -330,6 +384,32 @@ class RecordPanel(Panel):
         drafts.save(it.id, editor)
         self.set_status(it, Status("done", f"Saved {len(sent)} change(s).{note}"))
         self.widget.chain.reload(it)  # the chain shows the record's values too
+
+    def _before_save(self, it: Interaction) -> bool:
+        """The deployer's `before_save` rules: False (with the reason shown) when the save stops."""
+        editor = it.editor
+        assert editor is not None
+        before = {name: editor.text(name) for name in editor.changed_names()}
+        try:
+            veto = self.widget.rules.before_save(it)
+        except RuleError as exc:
+            self.set_status(it, Status("error", f"Not saved: {self.widget.rules.failed(it, exc)}"))
+            return False
+        amended = [f.name for f in editor if editor.is_changed(f.name) and before.get(f.name) != editor.text(f.name)]
+        if amended:  # the form shows what will be sent
+            self.widget.rules.derive(it)
+            ops: list[Op] = []
+            for name in amended:
+                ops += self.value_ops(it, editor.index(name)) + self.field_ops(it, editor.index(name))
+            self.patch(it, ops + self.count_ops(it))
+            self.widget.drafts.save(it.id, editor)
+        if veto:
+            self.set_status(it, Status("error", f"Not saved: {veto}"))
+            return False
+        if amended and not self.check(it):
+            self.set_status(it, Status("error", "Not saved: a rule's change to the record needs attention (listed above)."))
+            return False
+        return True
 
     async def _read_back(self, it: Interaction, sent: dict[str, Any]) -> str:
         """Rebase on WWE's copy after a save; returns a note when it could not be read."""

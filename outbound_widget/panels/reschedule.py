@@ -14,8 +14,9 @@ from bridge import ArgumentValueError, CallingWindow, RecordZone
 from bridge.values import DATE_FORMAT, FieldValueError, parse_date
 
 from .. import views
-from ..state import Interaction
+from ..state import PREVIEW, Interaction, Status
 from .base import Panel
+from .outcome import NOT_ALLOWED
 
 FORMAT_HINT = "write it as MM/DD/YYYY HH:MM, with two digits for the month, day, hour and minute, e.g. 05/27/2031 09:05"
 
@@ -30,9 +31,27 @@ class Check:
 class ReschedulePanel(Panel):
     area = "reschedule"
 
-    @staticmethod
-    def zone(it: Interaction) -> RecordZone | None:
-        record = it.record
+    def privilege(self, it: Interaction) -> str:
+        """The privilege that governs rescheduling *it* now: before the call (a preview not yet
+        dialled) or after. The reference: rescheduleRecord works whatever they say, so the
+        widget is where they are enforced."""
+        return "can-reschedule-before-call" if it.state == PREVIEW else "can-reschedule"
+
+    def allowed(self, it: Interaction) -> bool:
+        return self.widget.settings(it).allows(self.privilege(it))
+
+    def callback_record(self, it: Interaction) -> Any:
+        """The chain's record the callback is for: the first, or the one the agent chose
+        (``privilege.outbound.can-reschedule-on-new-number``)."""
+        chain = it.chain or []
+        if it.callback_handle is not None and self.widget.settings(it).allows("can-reschedule-on-new-number"):
+            for record in chain:
+                if record.record_handle == it.callback_handle:
+                    return record
+        return it.record
+
+    def zone(self, it: Interaction) -> RecordZone | None:
+        record = self.callback_record(it)
         return RecordZone.of(record.tz_name, record.tz_offset) if record is not None else None
 
     def agent_time(self, zone: RecordZone, local: Any) -> str:
@@ -75,25 +94,32 @@ class ReschedulePanel(Panel):
         if utc <= now:
             return Check(error=f"{text} is in the past: it is now {zone.to_local(now).strftime(DATE_FORMAT)} in the record's time zone")
         local, agent_zone = self.dom.local_time(utc)
-        window = CallingWindow.of(it.record)
+        window = CallingWindow.of(self.callback_record(it))
         warning = None
         if window is not None and not window.contains(naive.time()):
             warning = (f"{naive.strftime('%H:%M')} is outside the customer's calling window, "
                        f"{self.window_text(it, zone, window, naive)}: OCS would not dial it then.")
         return Check(local=f"= {local} your time ({agent_zone})", warning=warning)
 
-    @staticmethod
-    def zone_label(it: Interaction, zone: RecordZone, at: Any) -> str:
+    def zone_label(self, it: Interaction, zone: RecordZone, at: Any) -> str:
         """The record's zone as the agent reads it, with its offset at *at* (an aware instant)."""
         if zone.known:
             return zone.label(at)
-        record = it.record
+        record = self.callback_record(it)
         if record is not None and record.tz_offset is not None:
             return f"{record.tz_name or 'unknown'} (offset {record.tz_offset} s is not a UTC offset)"
         return zone.label()
 
+    def numbers(self, it: Interaction) -> list[tuple[int, str]]:
+        """The chain's numbers the callback may go to (handle, label): more than one only with
+        ``privilege.outbound.can-reschedule-on-new-number``."""
+        if not self.widget.settings(it).allows("can-reschedule-on-new-number"):
+            return []
+        return [(r.record_handle, f"{r.phone or r.record_handle} ({r.phone_type_label})" if r.phone_type_label else
+                 str(r.phone or r.record_handle)) for r in it.chain or () if r.record_handle is not None]
+
     def info(self, it: Interaction) -> views.RescheduleInfo | None:
-        record, zone = it.record, self.zone(it)
+        record, zone = self.callback_record(it), self.zone(it)
         if record is None or zone is None:
             return None
         checked = self.check(it, it.when_text)
@@ -103,13 +129,24 @@ class ReschedulePanel(Panel):
             day = zone.to_local(self.widget.clock()) if zone.known else None
             window_text = self.window_text(it, zone, window, day) if day is not None else f"{window} record time"
         label = self.zone_label(it, zone, self.widget.clock())
+        numbers = self.numbers(it)
         return views.RescheduleInfo(record.record_handle, record.phone, label, it.scheduled, it.when_text,
                                     it.callback_type, checked.local, checked.error, checked.warning, window_text,
-                                    zone.note, it.confirm_outside_window)
+                                    zone.note, it.confirm_outside_window, numbers if len(numbers) > 1 else ())
 
     def render(self, it: Interaction) -> None:
         if not self.shown(it):
             return  # its state is kept; it is drawn when shown
+        settings = self.widget.settings(it)
+        if not settings.shows("reschedule") or not (settings.allows("can-reschedule")
+                                                    or settings.allows("can-reschedule-before-call")):
+            self.dom.render("slot-reschedule", "")
+            return
+        if not self.allowed(it):
+            later = "once the record has been called" if it.state == PREVIEW else "before the call only"
+            self.dom.render("slot-reschedule", views.reschedule_view(it.id, None, it.area(self.area).status,
+                                                                     unavailable=f"Rescheduling is available {later}."))
+            return
         self.dom.render("slot-reschedule", views.reschedule_view(it.id, self.info(it), it.area(self.area).status))
 
     def when_ops(self, checked: Check, *, confirm: bool = False) -> list[tuple[Any, ...]]:
@@ -128,9 +165,18 @@ class ReschedulePanel(Panel):
             checked.error = None
         self.patch(it, self.when_ops(checked))
 
+    def choose_number(self, it: Interaction, handle: str) -> None:
+        """The agent picked the chain's record the callback is for."""
+        it.callback_handle = int(handle) if handle.isdecimal() and handle.isascii() else None
+        if self.shown(it):
+            self.render(it)  # its zone and calling window are that record's
+
     async def reschedule(self, it: Interaction, text: str, callback_type: str, *, anyway: bool = False) -> None:
         """Send the callback; one outside the calling window is sent only once the agent confirms (*anyway*)."""
-        record = it.record
+        if not self.allowed(it):
+            self.set_status(it, Status("error", NOT_ALLOWED.format(self.privilege(it))))
+            return
+        record = self.callback_record(it)
         if record is None or record.record_handle is None:
             return
         it.when_text, it.callback_type = text, callback_type or "PERSONAL"
@@ -163,6 +209,10 @@ class ReschedulePanel(Panel):
         await self.run(it, "Rescheduling…", action)
 
     async def cancel(self, it: Interaction) -> None:
+        if not self.allowed(it):
+            self.set_status(it, Status("error", NOT_ALLOWED.format(self.privilege(it))))
+            return
+
         async def action() -> str:
             await self.outbound.cancel_reschedule(it.id)
             it.scheduled = None

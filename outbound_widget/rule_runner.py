@@ -1,0 +1,206 @@
+"""Running the deployer's rules (rules.py) on an interaction's record.
+
+Every rule runs through `call_rule`, so a rule that raises is reported by name
+and changes nothing else: a validator that raises blocks the save with that
+message on its field, a `before_save` that raises stops the save, a default or
+derived value that raises is left unset. Nothing the agent typed is touched.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Collection
+from typing import TYPE_CHECKING, Any
+
+from bridge import Event
+from bridge.values import FieldValueError, format_text
+
+from .rules import Record, RuleError, Rules, Reaction, Veto, call_rule
+from .state import Interaction
+
+if TYPE_CHECKING:
+    from .app import Widget
+
+
+def _as_text(editor: Any, name: str, value: Any) -> str:
+    """A rule's value as the text the field's control takes (its own type's format)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    try:
+        return str(format_text(editor.field(name), value))
+    except (FieldValueError, TypeError, ValueError):
+        return str(value)
+
+
+class RuleRunner:
+    """The widget's side of `Rules`: when each hook runs, and what its answer changes."""
+
+    def __init__(self, widget: Widget, rules: Rules | None) -> None:
+        self.widget = widget
+        self.rules = rules or Rules()
+
+    @property
+    def derived(self) -> Collection[str]:
+        return self.rules.derived.keys()
+
+    def record(self, it: Interaction) -> Record:
+        assert it.editor is not None
+        return Record.of(it.editor, interaction_id=it.id, campaign=it.campaign)
+
+    def failed(self, it: Interaction | None, error: RuleError) -> str:
+        """Log a rule's traceback; returns what to tell the agent."""
+        self.widget.dom.error("outbound widget: a rule failed\n" + "".join(traceback.format_exception(error.error)))
+        return str(error)
+
+    # -- values ------------------------------------------------------------------
+
+    def fill(self, it: Interaction) -> list[str]:
+        """Computed defaults for empty fields, then derived fields; returns the names set."""
+        editor = it.editor
+        assert editor is not None
+        filled: list[str] = []
+        notes: list[str] = []
+        for name, function in self.rules.defaults.items():
+            if name in editor and not editor.is_changed(name) and editor.value(name) in (None, ""):
+                try:
+                    value = call_rule(function, self.record(it))
+                except RuleError as exc:
+                    notes.append(self.failed(it, exc))
+                    continue
+                if value not in (None, "") and editor.set_text(name, _as_text(editor, name, value)) is None:
+                    filled.append(name)
+        filled += self.derive(it, notes)
+        if notes:
+            it.notice = " ".join(filter(None, [it.notice, *notes]))
+        return filled
+
+    def derive(self, it: Interaction, notes: list[str] | None = None) -> list[str]:
+        """Recompute the derived fields from the record as it is now; returns those that changed."""
+        editor = it.editor
+        assert editor is not None
+        changed = []
+        for name, function in self.rules.derived.items():
+            if name not in editor:
+                continue
+            try:
+                text = _as_text(editor, name, call_rule(function, self.record(it)))
+            except RuleError as exc:
+                message = self.failed(it, exc)
+                if notes is not None:
+                    notes.append(message)
+                it.rule_problems[name] = message
+                continue
+            it.rule_problems.pop(name, None)
+            if text != editor.text(name):
+                editor.set_text(name, text)
+                changed.append(name)
+        return changed
+
+    # -- checks ------------------------------------------------------------------
+
+    def validate(self, it: Interaction, touched: str | None = None) -> set[str]:
+        """Run the validators that name *touched* (all of them when None); returns the fields
+        whose rule message changed."""
+        editor = it.editor
+        assert editor is not None
+        before = dict(it.rule_problems)
+        record = self.record(it)
+        for validator in self.rules.validators:
+            if touched is not None and touched not in validator.fields:
+                continue
+            target = validator.fields[0]
+            if target not in editor or any(editor.problem(n) for n in validator.fields if n in editor):
+                it.rule_problems.pop(target, None)  # its own type problem shows instead
+                continue
+            try:
+                message = call_rule(validator.function, record[target], record)
+            except Veto as veto:
+                message = str(veto)
+            except RuleError as exc:
+                message = self.failed(it, exc)
+            if message:
+                it.rule_problems[target] = str(message)
+            else:
+                it.rule_problems.pop(target, None)
+        return {name for name in {*before, *it.rule_problems} if before.get(name) != it.rule_problems.get(name)}
+
+    def blocking(self, it: Interaction) -> list[tuple[str, str]]:
+        """The rule messages that stop a save: of validators that name a changed field.
+
+        A rule's verdict on values WWE sent, none of them changed, is shown but does not
+        stop saving other fields (as WWE's own invalid values do not)."""
+        editor = it.editor
+        assert editor is not None
+        self.validate(it)
+        changed = set(editor.changed_names())
+        names = {v.fields[0] for v in self.rules.validators if changed.intersection(v.fields)}
+        names |= {name for name in self.rules.derived if name in changed}
+        return [(name, message) for name, message in it.rule_problems.items() if name in names and name in editor]
+
+    def before_save(self, it: Interaction) -> str | None:
+        """Run the `before_save` rules: a veto's message, or None (amendments are set in the form).
+
+        Raises
+        ------
+        RuleError
+            A rule raised (the save must not go on).
+        """
+        editor = it.editor
+        assert editor is not None
+        for function in self.rules.before_save_hooks:
+            changes = {name: editor.value(name) for name in editor.changed_names()}
+            try:
+                answer = call_rule(function, changes, self.record(it))
+            except Veto as veto:
+                return str(veto) or "a rule stopped the save"
+            if isinstance(answer, str):
+                return answer
+            if isinstance(answer, dict):
+                for name, value in answer.items():
+                    if name not in editor:
+                        raise RuleError(getattr(function, "__name__", "before_save"),
+                                        KeyError(f"it amended {name!r}, which this record has not"))
+                    editor.set_text(name, _as_text(editor, name, value))
+            elif answer is not None:
+                raise RuleError(getattr(function, "__name__", "before_save"),
+                                TypeError(f"it returned {answer!r}: return None, a message, or {{field: value}}"))
+        return None
+
+    # -- events --------------------------------------------------------------------
+
+    def react(self, kind: str, event: Event | str, it: Interaction | None) -> None:
+        """Run the reactions to *kind* (the shown interaction's record when it is loaded)."""
+        for function in self.rules.reactions.get(kind, ()):
+            record = self.record(it) if it is not None and it.editor is not None else None
+            reaction = Reaction(record, lambda result, it=it: self._choose(it, result),
+                                lambda text, it=it: self._notice(it, text))
+            try:
+                call_rule(function, event, reaction)
+            except (RuleError, Veto) as exc:
+                self._notice(it, self.failed(it, exc) if isinstance(exc, RuleError) else str(exc))
+
+    def _choose(self, it: Interaction | None, result: str | int) -> None:
+        if it is None:
+            return
+        results = self.widget.session.call_results
+        try:
+            chosen = results.resolve(result) if results is not None else None
+        except Exception as exc:  # a name WWE's list has not: said, not raised into the rule
+            self._notice(it, f"A rule chose the call result {result!r}: {exc}")
+            return
+        if chosen is not None and self.widget.outcome.allowed(it, chosen.code):
+            it.chosen_result = str(chosen.code)
+            if self.widget.shown is it:
+                self.widget.outcome.render(it)
+
+    def _notice(self, it: Interaction | None, text: str) -> None:
+        target = it if it is not None else self.widget.shown
+        if target is not None:
+            target.notice = text
+            if self.widget.shown is target:
+                self.widget.render_notice()
+        else:
+            self.widget.message = text
+            self.widget.render_notice()

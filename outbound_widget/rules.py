@@ -1,0 +1,269 @@
+"""Python rules a deployer adds to the record widget: validators, computed defaults,
+derived fields, a check before each save, reactions to events.
+
+The deployer's module (named by ``rules = "widget_rules.py"`` in the widget's
+configuration) makes a `Rules` and decorates plain functions with it::
+
+    import re
+    from outbound_widget.rules import Rules
+
+    rules = Rules()
+
+    @rules.validate("GSW_PHONE")
+    def e164(phone, record):
+        if phone and not re.fullmatch(r"\\+[1-9][0-9]{6,14}", phone):
+            return "write it in E.164, e.g. +14155550123"
+
+Each function stays a plain function: a test calls it with a `Record` built from
+fields (``Record.of(fields)``, e.g. the `FakeHost`'s). A rule that raises is
+reported as that rule's failure, with its name; the agent's edits are kept and
+nothing is sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from bridge import BridgeError, Field, RecordEditor
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: The events `Rules.on` knows: WWE's two kinds, and the widget's own "record"
+#: (an interaction's record was loaded and shown).
+EVENTS = ("outbound", "interaction", "record")
+
+
+class Record(Mapping[str, Any]):
+    """The record as a rule sees it: field name → value, the agent's edits over WWE's.
+
+    Values have the field's type (int, float, bool, str, `datetime` for a date,
+    `time` for a time; None when empty). A field whose entry does not fit its
+    type reads as None (its own message is shown).
+
+    Attributes
+    ----------
+    interaction_id, campaign : str | None
+    changed : frozenset[str]
+        The fields the agent changed and has not saved.
+    """
+
+    def __init__(self, values: Mapping[str, Any], *, labels: Mapping[str, str] | None = None,
+                 changed: frozenset[str] = frozenset(), interaction_id: str | None = None,
+                 campaign: str | None = None) -> None:
+        self._values = dict(values)
+        self._labels = dict(labels or {})
+        self.changed, self.interaction_id, self.campaign = changed, interaction_id, campaign
+
+    @classmethod
+    def of(cls, fields: list[Field] | RecordEditor, *, interaction_id: str | None = None,
+           campaign: str | None = None) -> Record:
+        """The record of *fields* (WWE's, as `get_record_fields` returns them) or of an editor."""
+        editor = fields if isinstance(fields, RecordEditor) else RecordEditor(fields)
+        values = {f.name: (None if editor.problem(f.name) else editor.value(f.name)) for f in editor}
+        return cls(values, labels={f.name: f.label for f in editor}, changed=frozenset(editor.changed_names()),
+                   interaction_id=interaction_id, campaign=campaign)
+
+    def __getitem__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise KeyError(f"the record has no field {name!r} (it has {', '.join(self._values) or 'none'})") from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def label(self, name: str) -> str:
+        """The field's label as the agent sees it."""
+        return self._labels.get(name, name)
+
+    def __repr__(self) -> str:
+        return f"Record({self._values!r})"
+
+
+class Veto(BridgeError):
+    """Raised (or a message returned) by a `before_save` rule: the save is not sent."""
+
+
+@dataclass(frozen=True)
+class Validator:
+    fields: tuple[str, ...]
+    function: Callable[[Any, Record], str | None]
+
+    @property
+    def name(self) -> str:
+        return getattr(self.function, "__name__", repr(self.function))
+
+
+@dataclass
+class Rules:
+    """The deployer's rules, registered with decorators (each returns the function unchanged).
+
+    Examples
+    --------
+    >>> rules = Rules()
+    >>> @rules.validate("age")
+    ... def adult(age, record):
+    ...     return "must be 18 or more" if age is not None and age < 18 else None
+    >>> adult(12, Record({"age": 12}))
+    'must be 18 or more'
+    """
+
+    validators: list[Validator] = field(default_factory=list)
+    defaults: dict[str, Callable[[Record], Any]] = field(default_factory=dict)
+    derived: dict[str, Callable[[Record], Any]] = field(default_factory=dict)
+    before_save_hooks: list[Callable[[dict[str, Any], Record], Any]] = field(default_factory=list)
+    reactions: dict[str, list[Callable[[Any, Reaction], Any]]] = field(default_factory=dict)
+
+    def validate(self, first: str, *others: str) -> Callable[[F], F]:
+        """``fn(value, record) -> message | None``: *value* is field *first*'s; the message is
+        shown on *first*. Runs when the agent leaves any of the named fields, and before
+        each save, which it blocks while it returns a message."""
+        names = (first, *others)
+        _check_names(names, "validate")
+
+        def register(function: F) -> F:
+            self.validators.append(Validator(names, function))
+            return function
+        return register
+
+    def default(self, name: str) -> Callable[[F], F]:
+        """``fn(record) -> value | None``: fills field *name* when a record is loaded with it
+        empty (an edit the agent sees and saves, or reverts)."""
+        _check_names((name,), "default")
+
+        def register(function: F) -> F:
+            self.defaults[name] = function
+            return function
+        return register
+
+    def derive(self, name: str) -> Callable[[F], F]:
+        """``fn(record) -> value``: field *name* is computed from the others, shown read-only,
+        kept up to date as the agent edits, and saved with the record."""
+        _check_names((name,), "derive")
+
+        def register(function: F) -> F:
+            self.derived[name] = function
+            return function
+        return register
+
+    def before_save(self, function: F) -> F:
+        """``fn(changes, record) -> None | message | {field: value}``: runs before a save is sent.
+        A message (or `Veto`) stops the save and is shown; a mapping amends the save
+        (its values go into the form, checked like the agent's)."""
+        self.before_save_hooks.append(function)
+        return function
+
+    def on(self, event: str) -> Callable[[F], F]:
+        """``fn(event, reaction)``: runs on WWE's ``"outbound"`` or ``"interaction"`` events
+        (a `bridge.Event`), or the widget's ``"record"`` (the record was loaded; *event* is
+        the interaction ID). *reaction* offers what a rule may do to the widget."""
+        if event not in EVENTS:
+            raise ValueError(f"Rules.on: unknown event {event!r}; use one of {', '.join(EVENTS)}")
+
+        def register(function: F) -> F:
+            self.reactions.setdefault(event, []).append(function)
+            return function
+        return register
+
+
+class Reaction:
+    """What an event rule may do: read the shown record, preselect a call result, say something."""
+
+    def __init__(self, record: Record | None, choose: Callable[[str | int], None], notice: Callable[[str], None]) -> None:
+        self.record = record
+        self._choose, self._notice = choose, notice
+
+    def choose_call_result(self, result: str | int) -> None:
+        """Preselect a call result (name, label or code); the agent still sets it."""
+        self._choose(result)
+
+    def notice(self, text: str) -> None:
+        """Show *text* (as text) in the widget's notice line."""
+        self._notice(str(text))
+
+
+def _check_names(names: tuple[str, ...], hook: str) -> None:
+    for name in names:
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"Rules.{hook}: field names are WWE's field names (text), not {name!r}")
+
+
+class RuleError(BridgeError):
+    """A rule raised: which one, and what."""
+
+    def __init__(self, rule: str, exc: BaseException) -> None:
+        self.rule, self.error = rule, exc
+        super().__init__(f"the rule {rule} failed ({type(exc).__name__}: {exc}); your edits are kept. "
+                         "Tell whoever maintains the widget's rules (details in the browser console).")
+
+
+def rules_of(module: Any, source: str) -> Rules:
+    """The `Rules` a deployer's module defines as ``rules``."""
+    found = getattr(module, "rules", None)
+    if not isinstance(found, Rules):
+        raise TypeError(f"{source} must define `rules = Rules()` (from outbound_widget.rules import Rules) "
+                        f"and decorate its functions with it; it defines rules = {found!r}")
+    return found
+
+
+def call_rule(function: Callable[..., Any], *args: Any) -> Any:
+    """Run one rule; its exception becomes a `RuleError` naming it."""
+    try:
+        return function(*args)
+    except Veto:
+        raise
+    except Exception as exc:
+        raise RuleError(getattr(function, "__name__", repr(function)), exc) from exc
+
+
+class RulesLoadError(BridgeError):
+    """The deployer's rules module could not be loaded (its traceback is in `detail`)."""
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        self.detail = detail
+        super().__init__(message + (f"\n{detail}" if detail else ""))
+
+
+def load_rules(source: str, file_name: str, folder: str | None = None) -> Rules:
+    """Import the deployer's module from its *source* text as module ``<file stem>``, from a
+    file in *folder* (a fresh temporary one by default: tracebacks then show its lines).
+
+    Raises
+    ------
+    RulesLoadError
+        The name would shadow a module (``bridge``, ``json``…), the module fails to
+        import (with its traceback), or it defines no ``rules = Rules()``.
+    """
+    import importlib.util
+    import os
+    import sys
+    import tempfile
+    import traceback
+
+    stem = file_name.removesuffix(".py")
+    if not stem.isidentifier() or stem in sys.modules or importlib.util.find_spec(stem) is not None:
+        raise RulesLoadError(f"{file_name}: rename it: a module named {stem!r} exists already, and the rules "
+                             "module must not replace it")
+    path = os.path.join(folder or tempfile.mkdtemp(prefix="widget-rules-"), file_name)
+    with open(path, "w", encoding="utf-8") as file:
+        file.write(source)
+    spec = importlib.util.spec_from_file_location(stem, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[stem] = module  # as an import would: its own `import widget_rules` finds it
+    try:
+        spec.loader.exec_module(module)
+        return rules_of(module, file_name)
+    except Exception as exc:
+        del sys.modules[stem]
+        frames = traceback.extract_tb(exc.__traceback__)
+        own = [f for f in frames if f.filename == path]
+        if not own and not isinstance(exc, SyntaxError):  # (a syntax error shows its own line)
+            own = frames[-1:]
+        detail = "".join(traceback.format_list(own)) + "".join(traceback.format_exception_only(exc))
+        raise RulesLoadError(f"{file_name} could not be loaded: {type(exc).__name__}: {exc}", detail) from exc
