@@ -3,7 +3,8 @@
     python3 build.py && .venv/bin/python docs/screenshots.py
 
 Serves dist/, opens the simulator with the widget in headless Chromium, and
-writes docs/img/widget-*.png (the sidebar only).
+writes docs/img/widget-*.png (the sidebar only); widget-configured.png is the widget
+under docs/example/widget/ (README, "Configuring the widget").
 """
 
 from __future__ import annotations
@@ -67,7 +68,34 @@ def main() -> None:
         view.locator("#slot-callresult").scroll_into_view_if_needed()
         view.evaluate("document.querySelector('#slot-callresult').scrollIntoView()")
         shot("actions")
+        context.close()
+        configured(browser, server.url)
         browser.close()
+
+
+def configured(browser, url: str) -> None:  # type: ignore[no-untyped-def]
+    """The widget under docs/example/widget/ (its configuration and rules), served beside it."""
+    example = ROOT / "docs" / "example" / "widget"
+    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, timezone_id="Europe/London")
+    def serve(body: str):  # type: ignore[no-untyped-def]
+        return lambda route: route.fulfill(status=200, body=body, content_type="text/plain")
+
+    for name in ("widget-config.toml", "widget_rules.py"):
+        context.route(f"**/{name}", serve((example / name).read_text()))
+    page = context.new_page()
+    page.goto(url + "index.html")
+    view = page.frame(name="view")
+    assert view is not None
+    view.wait_for_selector("#w-chain tbody tr", timeout=90_000)
+    view.wait_for_selector("fieldset legend")
+    phone = view.get_by_label("Phone", exact=True)
+    phone.fill("0647005005")
+    phone.blur()
+    view.get_by_label("Agent notes", exact=True).fill("Asked for a callback")
+    view.evaluate("window.scrollTo(0, 0)")
+    page.locator("[data-sim-frame=view]").screenshot(path=str(OUT / "widget-configured.png"))
+    print("wrote docs/img/widget-configured.png")
+    context.close()
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ derived value that raises is left unset. Nothing the agent typed is touched.
 
 from __future__ import annotations
 
+import functools
 import traceback
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
@@ -174,8 +175,7 @@ class RuleRunner:
         """Run the reactions to *kind* (the shown interaction's record when it is loaded)."""
         for function in self.rules.reactions.get(kind, ()):
             record = self.record(it) if it is not None and it.editor is not None else None
-            reaction = Reaction(record, lambda result, it=it: self._choose(it, result),
-                                lambda text, it=it: self._notice(it, text))
+            reaction = Reaction(record, functools.partial(self._choose, it), functools.partial(self._notice, it))
             try:
                 call_rule(function, event, reaction)
             except (RuleError, Veto) as exc:

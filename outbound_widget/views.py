@@ -134,7 +134,7 @@ def field_row_values(index: int, field: Field, control: Control, editor: RecordE
         field.name,
         "true" if changed else None,
         field.label,
-        (text or "—") if readonly else text,
+        ((field.options or {}).get(text) or text or "—") if readonly else text,  # an enum reads as its label
         "true" if problem else None,
         control.kind is ControlKind.CHECKBOX and text.lower() == "true",
         not problem,

@@ -54,8 +54,31 @@ def find_site(dist: str | None) -> Path:
                    "or pass --dist DIR (a dist/ built by `python build.py` in a checkout)")
 
 
-def cmd_serve(pages: str | None, scenario: str | None, port: int, dist: str | None) -> int:
+def widget_config_files(path: str, option: str) -> dict[str, Path]:
+    """The deployer's widget-config.toml (and the rules module it names, from its folder), as
+    the server's single-file mounts beside widget.html; checked first, as the widget will."""
+    from outbound_widget.config import ConfigError, parse_config
+
+    file = Path(path).expanduser().resolve()
+    if not file.is_file():
+        raise CliError(f"{option} {path}: no such file")
+    try:
+        config = parse_config(file.read_text(encoding="utf-8"), str(file))
+    except (ConfigError, UnicodeDecodeError) as exc:
+        raise CliError(f"{option}: {exc}") from None
+    files = {"/widget-config.toml": file}
+    if config.rules:
+        rules = file.parent / config.rules
+        if not rules.is_file():
+            raise CliError(f"{option}: {file} names rules = {config.rules!r}, which is not beside it ({rules})")
+        files[f"/{config.rules}"] = rules
+    return files
+
+
+def cmd_serve(pages: str | None, scenario: str | None, port: int, dist: str | None,
+              widget_config: str | None = None) -> int:
     site = find_site(dist)
+    config_files = widget_config_files(widget_config, "--widget-config") if widget_config else {}
     mounts: dict[str, Path] = {}
     query = ""
     if pages is not None:
@@ -78,6 +101,7 @@ def cmd_serve(pages: str | None, scenario: str | None, port: int, dist: str | No
         query += ("&" if query else "?") + "scenario=" + quote(f"/scenario/{file.name}", safe="")
     else:
         files = {}
+    files.update(config_files)
     try:
         server, _ = make_server(site, port, mounts, files=files)
     except OSError as exc:
@@ -85,6 +109,8 @@ def cmd_serve(pages: str | None, scenario: str | None, port: int, dist: str | No
     print(f"Serving the WWE simulator from {site}", flush=True)
     if pages is not None:
         print(f"Your pages: {mounts['/custom/']} at {server.url}custom/", flush=True)
+    if config_files:
+        print(f"Widget configuration: {config_files['/widget-config.toml']} at {server.url}widget-config.toml", flush=True)
     print(f"Open {server.url}index.html{query}  (Ctrl+C to stop)", flush=True)
     run_until_interrupted(server)
     return 0
@@ -178,13 +204,15 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--scenario", metavar="FILE", help="a scenario (JSON, web/sim/scenario.schema.json) to start with")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
     serve.add_argument("--dist", metavar="DIR", help="a built site to serve instead of the packaged one")
+    serve.add_argument("--widget-config", metavar="FILE", help="a widget-config.toml (and the rules it names, beside "
+                                                               "it) served to the record widget instead of the defaults")
     new = sub.add_parser("new-view", help="write NAME.html, NAME.py and test_NAME.py: a Python view to start from")
     new.add_argument("name", help="the view's name, a Python module name (e.g. my_view)")
     new.add_argument("--dir", default=".", help="where to write them (default: here)")
     args = parser.parse_args(argv)
     try:
         if args.command == "serve":
-            return cmd_serve(args.pages, args.scenario, args.port, args.dist)
+            return cmd_serve(args.pages, args.scenario, args.port, args.dist, args.widget_config)
         return cmd_new_view(args.name, args.dir)
     except CliError as exc:
         print(f"wwe-bridge: error: {exc}", file=sys.stderr)

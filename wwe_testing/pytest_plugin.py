@@ -9,6 +9,9 @@ Options
 --wwe-dist DIR       the built site (default: $WWE_DIST, else the dist/ of the
                      source checkout this package runs from, built on first use)
 --wwe-pages DIR      your own pages, served beside the site under /custom/
+--wwe-widget-config FILE
+                     a widget-config.toml for the record widget (and the rules
+                     module it names, from its folder), checked before serving
 --wwe-chromium PATH  the Chromium to launch (default: $CHROMIUM_PATH, /usr/bin/chromium,
                      else Playwright's own)
 --wwe-headed         show the browser
@@ -71,6 +74,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("wwe", "WWE simulator (wwe-outbound-bridge)")
     group.addoption("--wwe-dist", default=None, help="the built site to serve (default: $WWE_DIST or the checkout's dist/)")
     group.addoption("--wwe-pages", default=None, help="a folder of your own pages, served under /custom/")
+    group.addoption("--wwe-widget-config", default=None,
+                    help="a widget-config.toml (and the rules it names) for the record widget (default: its defaults)")
     group.addoption("--wwe-chromium", default=None, help="Chromium executable (default: discovered as by build.py test)")
     group.addoption("--wwe-headed", action="store_true", default=False, help="show the browser")
     group.addoption("--wwe-artifacts", default="wwe-artifacts", help="where failing tests' screenshots and logs go")
@@ -81,7 +86,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 # Options that take a path: written with a space, pytest reads the path as a test
 # path while it picks the rootdir and ini file (before any plugin's options are
 # known), so `pytest --wwe-dist ../site` could run with another project's config.
-PATH_OPTIONS = ("--wwe-dist", "--wwe-pages", "--wwe-chromium", "--wwe-artifacts")
+PATH_OPTIONS = ("--wwe-dist", "--wwe-pages", "--wwe-widget-config", "--wwe-chromium", "--wwe-artifacts")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -147,7 +152,15 @@ def wwe_server(request: pytest.FixtureRequest) -> Iterator[WweServer]:
     pages = Path(pages_option).resolve() if pages_option else None
     if pages is not None and not pages.is_dir():
         raise pytest.UsageError(f"--wwe-pages={pages} is not a folder")
-    with serving(dist, mounts={"/custom/": pages} if pages else None) as (server, seen):
+    config_option = request.config.getoption("--wwe-widget-config")
+    files = {}
+    if config_option:
+        from .cli import CliError, widget_config_files
+        try:
+            files = widget_config_files(config_option, "--wwe-widget-config")
+        except CliError as exc:
+            raise pytest.UsageError(str(exc)) from None
+    with serving(dist, mounts={"/custom/": pages} if pages else None, files=files) as (server, seen):
         yield WweServer(server.url, dist, pages, seen)
 
 

@@ -53,6 +53,11 @@ class ChainPanel(Panel):
         if generation != it.chain_generation:
             return
         it.chain = chain
+        name = chain[0].data.get("GSW_CAMPAIGN_NAME") if chain else None
+        if it.campaign is None and isinstance(name, str) and name:
+            # Opened on an interaction WWE has sent no event for: OCS writes the campaign
+            # into every record (GSW_CAMPAIGN_NAME), so its configuration applies all the same.
+            self.widget.remember(it.id, campaign=name)
         self.clear_read_error(it)
         if self.shown(it):
             self.render(it)

@@ -75,7 +75,7 @@ class RecordPanel(Panel):
         filled = self.widget.rules.fill(it)
         if filled:
             labels = ", ".join(it.editor.field(n).label for n in filled)
-            it.notice = " ".join(filter(None, [it.notice, f"Filled in by your team's rules: {labels}."]))
+            it.notice = " ".join(filter(None, [it.notice, f"Set by your team's rules: {labels}."]))
             self.widget.drafts.save(it.id, it.editor)
         self.widget.rules.validate(it)
 

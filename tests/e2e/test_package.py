@@ -98,9 +98,12 @@ def test_a_new_view_and_the_examples_pass_from_a_fresh_virtualenv(venv: Path) ->
     shutil.copytree(EXAMPLE, examples, ignore=shutil.ignore_patterns("__pycache__"))
     chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
     assert shutil.which("node", path=clean_env(venv)["PATH"]) is None
-    for folder, pages, expected in ((project, ".", "1 passed"), (examples, "custom", "7 passed")):
+    # the examples: two Python views, and the record widget under a deployer's configuration and rules
+    for folder, options, expected in ((project, ["--wwe-pages=."], "1 passed"),
+                                      (examples, ["--wwe-pages=custom", "--wwe-widget-config=widget/widget-config.toml"],
+                                       "13 passed")):
         (folder / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider\n")
-        result = subprocess.run([str(bin_ / "python"), "-m", "pytest", f"--wwe-pages={pages}", "-q"], cwd=folder,
+        result = subprocess.run([str(bin_ / "python"), "-m", "pytest", *options, "-q"], cwd=folder,
                                 env=clean_env(venv, CHROMIUM_PATH=chromium), capture_output=True, text=True, timeout=600)
         assert result.returncode == 0 and expected in result.stdout, result.stdout[-3000:] + result.stderr[-2000:]
 
@@ -109,18 +112,28 @@ def test_wwe_bridge_serve_frames_your_pages(venv: Path, tmp_path: Path) -> None:
     (tmp_path / "hello.html").write_text("<!doctype html><title>hello</title><p>hello</p>")
     scenario = tmp_path / "scenario.json"
     scenario.write_text((ROOT / "web" / "sim" / "scenarios" / "default.json").read_text())
+    config = EXAMPLE / "widget" / "widget-config.toml"
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[privilege.outbound]\ncan-reshedule = false\n")
+    refused = subprocess.run([str(venv / "bin" / "wwe-bridge"), "serve", "--widget-config", str(broken), "--port", "0"],
+                             cwd=tmp_path, env=clean_env(venv), capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2 and "privilege.outbound.can-reshedule: unknown key (did you mean 'can-reschedule'?)" \
+        in refused.stderr, refused.stderr
     server = subprocess.Popen([str(venv / "bin" / "wwe-bridge"), "serve", "--pages", str(tmp_path), "--scenario",
-                               str(scenario), "--port", "0"], cwd=tmp_path, env=clean_env(venv),
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               str(scenario), "--widget-config", str(config), "--port", "0"], cwd=tmp_path,
+                              env=clean_env(venv), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert server.stdout is not None
-        lines = [server.stdout.readline() for _ in range(3)]
+        lines = [server.stdout.readline() for _ in range(4)]
         url = next(line.split()[1] for line in lines if line.startswith("Open "))
         assert "view=%2Fcustom%2Fhello.html" in url and "scenario=%2Fscenario%2Fscenario.json" in url
         base = url.split("index.html")[0]
         for path in ("index.html", "bridge.js", "custom/hello.html", "scenario/scenario.json"):
             with urllib.request.urlopen(base + path) as response:
                 assert response.status == 200, path
+        for path, source in (("widget-config.toml", config), ("widget_rules.py", config.parent / "widget_rules.py")):
+            with urllib.request.urlopen(base + path) as response:
+                assert response.read() == source.read_bytes(), path
         # the scenario's folder is not served, only the file
         (tmp_path / "private.txt").write_text("not for the browser")
         with pytest.raises(urllib.error.HTTPError, match="404"):
