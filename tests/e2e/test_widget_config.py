@@ -1,0 +1,223 @@
+"""The record widget under a deployer's widget-config.toml and Python rules, in the simulator
+(real Chromium, real Pyodide): privileges, WWE's options, per-campaign layouts, rules, and
+what a broken configuration or a failing rule looks like."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import expect
+
+from .conftest import py
+from .sim import log_entries, open_sim, widget_url
+from .widgets import flush, sent, wait_idle, widget_factory  # noqa: F401 (fixtures)
+
+RULES = '''
+from outbound_widget.rules import Rules, Veto
+
+rules = Rules()
+
+@rules.validate("GSW_UNTIL", "GSW_FROM")
+def until_after_from(until, record):
+    start = record["GSW_FROM"]
+    if until is not None and start is not None and until <= start:
+        return f"must be after {record.label('GSW_FROM')}"
+
+@rules.before_save
+def no_vip_notes(changes, record):
+    notes = changes.get("Custom_VarChar") or ""
+    if notes.startswith("VIP"):
+        raise Veto("VIP notes are written by supervisors")
+    if notes == "crash":
+        return 1 / 0
+'''
+
+
+def configured(toml: str, rules: str | None = None):  # type: ignore[no-untyped-def]
+    """Serve *toml* (and *rules* as widget_rules.py) beside widget.html in the test's context."""
+    def before(context) -> None:  # type: ignore[no-untyped-def]
+        context.route("**/widget-config.toml", lambda route: route.fulfill(status=200, body=toml, content_type="text/plain"))
+        if rules is not None:
+            context.route("**/widget_rules.py", lambda route: route.fulfill(status=200, body=rules,
+                                                                            content_type="text/plain"))
+    return before
+
+
+def open_configured(widget_factory, toml: str, rules: str | None = None, interaction: str | None = "1"):  # type: ignore[no-untyped-def]
+    page, view = widget_factory(interaction=interaction, record=False, before=configured(toml, rules))
+    if interaction is not None:
+        view.wait_for_selector("#w-form")
+        view.wait_for_selector("#w-chain tbody tr, #slot-chain:empty")
+    wait_idle(view)
+    return page, view
+
+
+def forge(view, action: str, **extra: Any) -> None:  # type: ignore[no-untyped-def]
+    """A click the page reports for an action whose control is not shown (a stale page, a
+    script in devtools): the widget must refuse it as it would the button."""
+    event = {"type": "click", "action": action, **extra}
+    py(view, f"import js\njs.window.widget.handle({event!r})\nNone")
+
+
+def test_each_privilege_hides_its_action_and_its_call_is_never_sent(widget_factory) -> None:  # type: ignore[no-untyped-def]
+    withheld = "\n".join(f"{name} = false" for name in (
+        "can-set-call-result", "can-mark-do-not-call", "can-reschedule", "can-reschedule-before-call",
+        "can-dial-alternative-chained-record", "can-reject-record", "can-cancel-record", "can-get-next-preview-record"))
+    page, view = open_configured(widget_factory, f"[privilege.outbound]\n{withheld}\n[widget]\ndirect-push = false\n")
+    for hidden in ("#w-callresult", "#w-set-callresult", "#w-dnc", "#w-when", "#w-get-preview", "#w-direct-push"):
+        expect(view.locator(hidden)).to_have_count(0)
+    # the chain: only the number OCS chose can be dialled
+    expect(view.locator("[data-action=call-record]")).to_have_count(1)
+    expect(view.locator("[data-action=call-record]")).to_have_attribute("data-handle", "283")
+    iid = page.evaluate("wweSim.deliver('Renewals')")
+    expect(view.locator("#w-iid")).to_have_text(iid)
+    expect(view.locator("#w-call-preview")).to_be_visible()
+    expect(view.locator("#w-reject-preview")).to_have_count(0)
+    expect(view.locator("#w-cancel-preview")).to_have_count(0)
+    forge(view, "reject-preview")
+    forge(view, "cancel-preview")
+    forge(view, "reschedule", values={"w-when": "05/27/2031 10:30"})
+    forge(view, "get-preview", values={"w-campaign": "Renewals"})
+    view.locator("#w-switch").select_option("1")
+    expect(view.locator("#w-iid")).to_have_text("1")
+    forge(view, "set-call-result", values={"w-callresult": "6"})
+    forge(view, "toggle-dnc")
+    forge(view, "call-record", handle="284")
+    forge(view, "reschedule", values={"w-when": "05/27/2031 10:30"})
+    forge(view, "cancel-reschedule")
+    flush(view)
+    for method in ("rejectPreviewRecord", "cancelPreviewRecord", "rescheduleRecord", "cancelReschedule",
+                   "getPreviewRecord", "setCallResult", "setDoNotCall", "callPreviewRecord", "startDirectPushPreview"):
+        assert sent(page, method) == [], method
+
+
+def test_call_result_values_in_order_and_the_automatic_choice(widget_factory) -> None:  # type: ignore[no-untyped-def]
+    page, view = open_configured(widget_factory, '[outbound]\ncall-result-values = ["NoAnswer", "Busy", "Answer"]\n'
+                                                 'call-result-automatically-selected = "Answer"\n')
+    expect(view.locator("#w-callresult option")).to_have_text(["Choose a call result…", "No answer", "Busy", "Answer"])
+    expect(view.locator("#w-callresult")).to_have_value("33")
+    view.locator("#w-set-callresult").click()
+    expect(view.locator("#callresult-status")).to_have_text("Call result set: Answer.")
+    assert sent(page, "setCallResult") == [["1", 33]]
+
+
+LAYOUTS = """
+[layout]
+order = ["Custom_VarChar", "GSW_PHONE"]
+hidden = ["GSW_CUSTOM_STRING", "GWS_FROM"]
+labels = { Custom_VarChar = "Agent notes" }
+
+[campaign.Renewals.layout]
+labels = { RenewalDate = "Renews on" }
+readonly = ["Plan"]
+help = { Plan = "Changed by the billing team only." }
+groups = [{ title = "Plan", fields = ["Plan", "RenewalDate"] }]
+"""
+
+
+def test_each_campaigns_layout_follows_its_interactions_as_they_alternate(widget_factory) -> None:  # type: ignore[no-untyped-def]
+    page, view = open_configured(widget_factory, LAYOUTS)
+    rows = view.locator("#w-form .field")
+
+    def default_layout() -> None:
+        expect(view.locator("#w-iid")).to_have_text("1")
+        expect(rows.first).to_have_attribute("data-name", "Custom_VarChar")
+        expect(rows.nth(1)).to_have_attribute("data-name", "GSW_PHONE")
+        expect(view.get_by_label("Agent notes", exact=True)).to_be_visible()
+        expect(view.locator("[data-name=GSW_CUSTOM_STRING], [data-name=GWS_FROM]")).to_have_count(0)
+        expect(view.locator("fieldset")).to_have_count(0)
+
+    def renewals_layout(iid: str) -> None:
+        expect(view.locator("#w-iid")).to_have_text(iid)
+        expect(view.locator("fieldset legend")).to_have_text(["Plan", "Other fields"])
+        expect(view.locator("fieldset").first.locator(".field")).to_have_count(2)
+        expect(view.get_by_label("Renews on", exact=True)).to_be_visible()
+        plan = view.locator("[data-name=Plan]")
+        expect(plan.locator("output")).to_be_visible()  # locked: text, not an input
+        expect(plan).to_contain_text("Locked by your team's configuration")
+        expect(plan).to_contain_text("Changed by the billing team only.")
+
+    default_layout()
+    iid = page.evaluate("wweSim.deliver('Renewals')")
+    renewals_layout(iid)
+    for _ in range(2):
+        view.locator("#w-switch").select_option("1")
+        default_layout()
+        view.locator("#w-switch").select_option(iid)
+        renewals_layout(iid)
+    forge(view, "revert", field="0")  # (nothing to do) and an edit of the locked field is refused:
+    index = view.locator("[data-name=Plan]").get_attribute("id").removeprefix("f").removesuffix("-row")
+    py(view, f"import js\njs.window.widget.handle({{'type': 'change', 'field': '{index}', 'id': 'f{index}', 'value': '3'}})\nNone")
+    expect(view.locator("#w-save")).to_be_disabled()
+
+
+def test_a_validator_blocks_the_save_on_its_field_and_before_save_can_veto(widget_factory) -> None:  # type: ignore[no-untyped-def]
+    page, view = open_configured(widget_factory, 'rules = "widget_rules.py"\n', RULES)
+    until = view.get_by_label("Call Until", exact=True)
+    until.fill("00:00")
+    until.blur()
+    expect(view.locator("[data-name=GSW_UNTIL] .field-error")).to_have_text("Call Until: must be after Call From")
+    view.locator("#w-save").click()
+    expect(view.locator("#w-summary-box")).to_contain_text("Call Until: must be after Call From")
+    expect(view.get_by_label("Call Until", exact=True)).to_be_focused()
+    until.fill("22:00")
+    until.blur()
+    expect(view.locator("[data-name=GSW_UNTIL] .field-error")).to_be_hidden()
+    notes = view.get_by_label("Notes", exact=True)
+    notes.fill("VIP customer")
+    view.locator("#w-save").click()
+    expect(view.locator("#record-status")).to_have_text("Not saved: VIP notes are written by supervisors")
+    flush(view)
+    assert sent(page, "updateRecordFields") == []
+    expect(notes).to_have_value("VIP customer")
+    notes.fill("Call after 5 pm")
+    view.locator("#w-save").click()
+    expect(view.locator("#record-status")).to_have_text("Saved 2 change(s).")
+    assert sent(page, "updateRecordFields") == [["1", {"GSW_UNTIL": "22:00", "Custom_VarChar": "Call after 5 pm"}]]
+
+
+def test_a_rule_that_raises_is_named_and_loses_no_edit(widget_factory) -> None:  # type: ignore[no-untyped-def]
+    page, view = open_configured(widget_factory, 'rules = "widget_rules.py"\n', RULES)
+    notes = view.get_by_label("Notes", exact=True)
+    notes.fill("crash")
+    view.locator("#w-save").click()
+    expect(view.locator("#record-status")).to_contain_text(
+        "Not saved: the rule no_vip_notes failed (ZeroDivisionError: division by zero); your edits are kept.")
+    flush(view)
+    assert sent(page, "updateRecordFields") == []
+    expect(notes).to_have_value("crash")
+    expect(view.locator("#w-save")).to_have_text("Save 1 change")
+    # the rule's bug is in the browser console, with its traceback, for whoever maintains the rules
+    console = widget_factory.opened[-1][1].console
+    assert any("a rule failed" in line and "ZeroDivisionError" in line for line in console), console
+    view.goto(view.url)  # and the edit outlives a reload, as any unsaved edit does
+    view.wait_for_function("() => document.documentElement.dataset.widgetState === 'ready'", timeout=90_000)
+    expect(view.get_by_label("Notes", exact=True)).to_have_value("crash")
+
+
+def test_a_broken_configuration_shows_its_problems_instead_of_the_widget(browser, site) -> None:  # type: ignore[no-untyped-def]
+    from .conftest import PageLog
+    cases = {
+        "[privilege.outbound]\ncan-reshedule = false\n[outbound]\ntreatment-mode = \"personal\"\n": [
+            "privilege.outbound.can-reshedule: unknown key (did you mean 'can-reschedule'?)",
+            "outbound.treatment-mode: a custom view cannot honour it"],
+        'rules = "widget_rules.py"\n': ["widget_rules.py could not be loaded: NameError: name 'Rulez' is not defined",
+                                        "line 2"],
+    }
+    for toml, expected in cases.items():
+        log = PageLog()
+        context, page = open_sim(browser, site, log, view=widget_url("1"),
+                                 before=configured(toml, "from outbound_widget.rules import Rules\nrules = Rulez()\n"))
+        try:
+            view = page.frame(name="view")
+            view.wait_for_function("() => document.documentElement.dataset.widgetState === 'error'", timeout=90_000)
+            panel = view.locator("#w-config-error")
+            expect(panel).to_contain_text("The widget is not configured correctly")
+            for words in expected:
+                expect(panel).to_contain_text(words)
+            expect(view.locator("#w-form, #w-callresult, #w-get-preview")).to_have_count(0)  # no half-working widget
+            calls = [e["message"]["request"] for e in log_entries(page, "request") if "request" in e["message"]]
+            assert calls == [], calls  # nothing was asked of WWE's outbound service
+            assert not log.errors and any("outbound widget: not started" in line for line in log.console)
+        finally:
+            context.close()
