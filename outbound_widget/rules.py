@@ -61,7 +61,10 @@ class Record(Mapping[str, Any]):
            campaign: str | None = None) -> Record:
         """The record of *fields* (WWE's, as `get_record_fields` returns them) or of an editor."""
         editor = fields if isinstance(fields, RecordEditor) else RecordEditor(fields)
-        values = {f.name: (None if editor.problem(f.name) else editor.value(f.name)) for f in editor}
+        def readable(name: str) -> bool:  # the agent's entry, or WWE's untouched value, fits the field
+            return editor.problem(name) is None and (editor.is_changed(name) or editor.baseline_problem(name) is None)
+
+        values = {f.name: editor.value(f.name) if readable(f.name) else None for f in editor}
         return cls(values, labels={f.name: f.label for f in editor}, changed=frozenset(editor.changed_names()),
                    interaction_id=interaction_id, campaign=campaign)
 

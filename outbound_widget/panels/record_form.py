@@ -1,0 +1,287 @@
+"""The record's form: its fields as controls (the deployer's layout and rules
+applied), the agent's edits, and WWE's values moving under them. Saving is
+record.py's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bridge import BridgeError, Field, RecordEditor
+from bridge.record import Rebased
+
+from .. import views
+from ..controls import Control, ControlKind, control_for, duplicate_control
+from ..layout import adjust, relabel, sections
+from ..state import Interaction, Status
+from .base import Panel, describe_error
+
+Op = tuple[Any, ...]
+
+
+class RecordForm(Panel):
+    """Loading, drawing and editing the record (`RecordPanel` adds saving)."""
+
+    area = "record"
+
+    # -- loading ------------------------------------------------------------------
+
+    async def load(self, it: Interaction) -> None:
+        """Read the record (a newer read makes this one's answer stale) and restore drafts."""
+        it.generation += 1
+        generation = it.generation
+        it.load_error = None
+        if self.shown(it):
+            self.render(it)
+        try:
+            fields = await self.outbound.get_record_fields(it.id)
+        except BridgeError as exc:
+            self.widget.noted(exc)
+            if generation == it.generation:
+                it.load_error = f"Could not load the record: {describe_error(exc)}"
+                it.area(self.area).retry = lambda: self.load(it)
+                if self.shown(it):
+                    self.render(it)
+            return
+        if generation != it.generation:
+            return  # a newer read (a save's check, a retry) owns the record now
+        self.set_fields(it, fields)
+        it.notice = self.restore(it)
+        self.apply_rules(it)
+        if self.shown(it):
+            self.render(it)
+            self.widget.render_notice()
+        self.widget.rules.react("record", it.id, it)
+
+    def apply_rules(self, it: Interaction) -> None:
+        """The deployer's computed defaults and derived fields, then its validators' verdicts."""
+        assert it.editor is not None
+        filled = self.widget.rules.fill(it)
+        if filled:
+            labels = ", ".join(it.editor.field(n).label for n in filled)
+            it.notice = " ".join(filter(None, [it.notice, f"Set by your team's rules: {labels}."]))
+            self.widget.drafts.save(it.id, it.editor)
+        self.widget.rules.validate(it)
+
+    def set_fields(self, it: Interaction, fields: list[Field]) -> None:
+        it.wwe_fields = fields
+        it.fields = relabel(fields, self.widget.settings(it).layout)
+        it.editor = RecordEditor(it.fields)
+        it.controls = self.controls(it, it.editor, it.fields)
+        for control in it.controls:
+            if control.warning:
+                self.dom.warn(control.warning)
+
+    def controls(self, it: Interaction, editor: RecordEditor, fields: list[Field]) -> list[Control]:
+        """Each row's control: from WWE's metadata, then the deployer's help and locks."""
+        layout, derived = self.widget.settings(it).layout, self.widget.rules.derived
+        return [adjust(control_for(f, editor.baseline_problem(f.name) is None), f, layout, derived)
+                if editor.index(f.name) == i else duplicate_control()
+                for i, f in enumerate(fields)]
+
+    def relayout(self, it: Interaction) -> None:
+        """The interaction's campaign is known now (or changed): its layout applies."""
+        if it.editor is None:
+            return
+        self.rebase(it, it.wwe_fields)
+        if self.shown(it):
+            self.widget.render_all()
+
+    def restore(self, it: Interaction) -> str:
+        """Apply the drafts kept before a reload; returns what to tell the agent."""
+        assert it.editor is not None
+        drafts = self.widget.drafts
+        sent = drafts.sent_unconfirmed(it.id)
+        notes = []
+        if sent:
+            probe = RecordEditor(it.fields)
+            landed = [name for name, text in sent.items() if name in probe and probe.set_text(name, text) is None
+                      and not probe.is_changed(name)]
+            labels = ", ".join(it.editor.field(n).label for n in sent if n in it.editor)
+            if len(landed) == len(sent):
+                notes.append(f"Your save from before the reload reached WWE ({labels}).")
+            else:
+                notes.append(f"Your save from before the reload was not confirmed, and WWE does not have it ({labels}).")
+            drafts.confirmed(it.id)
+        restored = drafts.restore(it.id, it.editor)
+        if restored:
+            labels = ", ".join(it.editor.field(n).label for n in restored)
+            notes.append(f"Restored {len(restored)} unsaved change(s) from before the reload: {labels}. Save or revert them.")
+        return " ".join(notes)
+
+    # -- drawing --------------------------------------------------------------------
+
+    def render(self, it: Interaction) -> None:
+        if not self.shown(it):
+            return  # its state is kept; it is drawn when shown
+        status = it.area(self.area).status
+        if it.editor is None:
+            if it.load_error:
+                placeholder = Status("error", it.load_error, retry=True)
+            else:
+                placeholder = Status("busy", "Loading the record…")
+            self.dom.render("slot-record", views.status_view(self.area, placeholder))
+        else:
+            self.dom.render("slot-record", views.record_form(
+                it.id, it.fields, it.controls, it.editor, it.conflicts, status,
+                sections(it.fields, self.widget.settings(it).layout), it.rule_problems))
+        self.dom.render("slot-summary", views.error_summary(it.summary))
+
+    def field_ops(self, it: Interaction, index: int) -> list[Op]:
+        """Patches that show field *index*'s state after an edit (cost: one field)."""
+        editor = it.editor
+        assert editor is not None
+        field = it.fields[index]
+        fid = views.field_id(index)
+        problem = views.field_problem(editor, field.name) or it.rule_problems.get(field.name)
+        changed = editor.is_changed(field.name)
+        return [
+            ("attr", fid, "aria-invalid", "true" if problem else None),
+            ("text", f"{fid}-msg", f"{field.label}: {problem}" if problem else ""),
+            ("hidden", f"{fid}-msg", not problem),
+            ("text", f"{fid}-was", f"was: {editor.original_text(field.name) or '(empty)'}"),
+            ("hidden", f"{fid}-was", not changed),
+            ("hidden", f"{fid}-revert", not changed),
+            ("class", f"{fid}-row", "changed", changed),
+            ("attr", f"{fid}-row", "data-changed", "true" if changed else None),
+        ]
+
+    def count_ops(self, it: Interaction) -> list[Op]:
+        count = it.editor.changed_count() if it.editor else 0
+        return [("text", "w-save", views.save_label(count)), ("disabled", "w-save", count == 0),
+                ("disabled", "w-revert-all", count == 0)]
+
+    def value_ops(self, it: Interaction, index: int) -> list[Op]:
+        """Show the field's value again (after a revert or a change in WWE)."""
+        assert it.editor is not None
+        control, field = it.controls[index], it.fields[index]
+        text = it.editor.text(field.name)
+        if control.kind is ControlKind.CHECKBOX:
+            return [("checked", views.field_id(index), text.lower() == "true")]
+        if control.kind in (ControlKind.SELECT, ControlKind.READONLY):
+            # a select may need its "(not an option)" choice; a read-only value is text
+            return [("replace", f"{views.field_id(index)}-row",
+                     views.field_row(index, field, control, it.editor, it.rule_problems.get(field.name)))]
+        return [("value", views.field_id(index), text)]
+
+    # -- editing ----------------------------------------------------------------------
+
+    def editable_index(self, it: Interaction, index: int) -> bool:
+        return it.editor is not None and 0 <= index < len(it.fields) and it.controls[index].kind is not ControlKind.READONLY
+
+    def edit(self, it: Interaction, index: int, text: str, *, validate: bool) -> None:
+        """The agent changed field *index*; problems show once they leave it (or save)."""
+        if not self.editable_index(it, index):
+            return
+        editor = it.editor
+        assert editor is not None
+        name = it.fields[index].name
+        had_problem = editor.problem(name) is not None or name in it.rule_problems
+        editor.set_text(name, text)
+        ops = self.field_ops(it, index)
+        if not validate and not had_problem:
+            # while typing, do not shout about a half-typed value
+            ops = [op for op in ops if op[1] not in (views.field_id(index), f"{views.field_id(index)}-msg")]
+        self.patch(it, ops + self.rule_ops(it, name if validate else None) + self.count_ops(it))
+        self.widget.drafts.save(it.id, editor)
+
+    def rule_ops(self, it: Interaction, touched: str | None) -> list[Op]:
+        """After an edit: the derived fields again and, once the agent left the field
+        (*touched*), the verdicts of the validators that name it."""
+        editor = it.editor
+        assert editor is not None
+        names = set(self.widget.rules.derive(it))
+        ops: list[Op] = []
+        for name in names:
+            ops += self.value_ops(it, editor.index(name))
+        if touched is not None:
+            names |= self.widget.rules.validate(it, touched)
+        for name in names:
+            if name in editor:
+                ops += self.field_ops(it, editor.index(name))
+        return ops
+
+    def revert(self, it: Interaction, index: int) -> None:
+        if not self.editable_index(it, index):
+            return
+        assert it.editor is not None
+        it.editor.revert(it.fields[index].name)
+        self.patch(it, [*self.value_ops(it, index), *self.field_ops(it, index),
+                        *self.rule_ops(it, it.fields[index].name), *self.count_ops(it), ("focus", views.field_id(index))])
+        self.widget.drafts.save(it.id, it.editor)
+
+    def revert_all(self, it: Interaction) -> None:
+        if it.editor is None:
+            return
+        it.editor.revert_all()
+        self.widget.rules.derive(it)
+        self.widget.rules.validate(it)
+        it.summary, it.conflicts = [], ()
+        area = it.area(self.area)
+        if not area.busy:  # nothing is left to save: a Retry of an earlier save has nothing to do
+            area.retry, area.status = None, Status()
+        if self.shown(it):
+            self.render(it)
+        self.widget.drafts.save(it.id, it.editor)
+
+    def check(self, it: Interaction) -> bool:
+        """Show every field that cannot be sent; True when there is none."""
+        editor = it.editor
+        assert editor is not None
+        it.summary = [(editor.index(p.name), p.label, p.message) for p in editor.problems()]
+        own = {p.name for p in editor.problems()}
+        it.summary += [(editor.index(name), editor.field(name).label, message)
+                       for name, message in self.widget.rules.blocking(it) if name not in own]
+        it.summary.sort()
+        if self.shown(it):
+            ops: list[Op] = []
+            for index, _, _ in it.summary:
+                ops += self.field_ops(it, index)
+            self.dom.render("slot-summary", views.error_summary(it.summary))
+            if it.summary:
+                self.dom.patch(ops + [("focus", views.field_id(it.summary[0][0]))])
+        return not it.summary
+
+    # -- WWE moved on ------------------------------------------------------------------
+
+    def rebase(self, it: Interaction, fresh: list[Field]) -> Rebased:
+        """Take WWE's *fresh* fields as the baseline, keeping every edit, and patch what moved."""
+        editor = it.editor
+        assert editor is not None
+        it.generation += 1  # an older read still on its way must not undo this one
+        it.wwe_fields = fresh
+        fresh = relabel(fresh, self.widget.settings(it).layout)
+        rebased = editor.rebase(fresh)
+        controls = self.controls(it, editor, fresh)
+        reshaped = rebased.reshaped or controls != it.controls or fresh != it.fields
+        it.fields, it.controls = fresh, controls
+        if not self.shown(it):
+            return rebased
+        if reshaped:
+            self.render(it)
+            return rebased
+        ops: list[Op] = []
+        for name in rebased.refreshed:
+            ops += self.value_ops(it, editor.index(name)) + self.field_ops(it, editor.index(name))
+        for name in (*rebased.landed, *(c.name for c in rebased.conflicts)):
+            ops += self.field_ops(it, editor.index(name))
+        self.patch(it, ops + self.count_ops(it))
+        return rebased
+
+    def show_conflicts(self, it: Interaction) -> None:
+        self.patch(it, [("replace", "w-conflict-box", views.conflict_box(it.conflicts))])
+
+    def take_wwe(self, it: Interaction) -> None:
+        """Drop the conflicting edits: the fields show WWE's values."""
+        if it.editor is None:
+            return
+        ops: list[Op] = []
+        for conflict in it.conflicts:
+            if conflict.name in it.editor:
+                index = it.editor.index(conflict.name)
+                it.editor.revert(conflict.name)
+                ops += self.value_ops(it, index) + self.field_ops(it, index)
+        it.conflicts = ()
+        self.show_conflicts(it)
+        self.patch(it, ops + self.count_ops(it))
+        self.widget.drafts.save(it.id, it.editor)
+        self.set_status(it, Status("done", "Kept WWE's values."))
