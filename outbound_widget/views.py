@@ -362,7 +362,9 @@ def chain_view(interaction_id: str, records: Sequence[ChainedRecord] | None, res
                                    "disabled": blocked is not None or r.record_handle is None,
                                    "aria-describedby": "w-chain-why" if blocked else None,
                                    "aria-label": f"Call {r.phone or r.record_handle}"},
-                        "Call this number") if dialable is None or r.record_handle in dialable else None))
+                        "Call this number")
+                 # (a record without a handle keeps its button, disabled: it cannot be dialled at all)
+                 if dialable is None or r.record_handle is None or r.record_handle in dialable else None))
         for r in records or ()
     ]
     if records is None:

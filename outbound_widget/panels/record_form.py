@@ -252,7 +252,7 @@ class RecordForm(Panel):
         fresh = relabel(fresh, self.widget.settings(it).layout)
         rebased = editor.rebase(fresh)
         controls = self.controls(it, editor, fresh)
-        reshaped = rebased.reshaped or controls != it.controls or fresh != it.fields
+        reshaped = rebased.reshaped or controls != it.controls  # (a label is part of a field's shape)
         it.fields, it.controls = fresh, controls
         if not self.shown(it):
             return rebased
