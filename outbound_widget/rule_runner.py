@@ -83,8 +83,8 @@ class RuleRunner:
         assert editor is not None
         changed = []
         for name, function in self.rules.derived.items():
-            if name not in editor:
-                continue
+            if name not in editor or not editor.field(name).is_editable:
+                continue  # (a field WWE does not let change is never written, by a rule either)
             try:
                 text = _as_text(editor, name, call_rule(function, self.record(it)))
             except RuleError as exc:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bridge import BridgeError, CallResults
 from bridge._numbers import whole_number
 
 from .. import views
 from ..state import PREVIEW, Interaction, Status
 from .base import READ_FAILED, Panel, describe_error
+
+if TYPE_CHECKING:
+    from ..app import Widget
 
 NOT_CALLED = "Call the record first: WWE takes a call result once the record has been called."
 DNC_NOT_CALLED = "Call the record first: WWE sets Do Not Call on a record that has been called."
@@ -19,6 +24,10 @@ NOT_ALLOWED = "Not allowed for you (privilege.outbound.{}): nothing was sent."
 
 class OutcomePanel(Panel):
     area = "callresult"
+
+    def __init__(self, widget: Widget) -> None:
+        super().__init__(widget)
+        self._warned: set[str] = set()
 
     def blocked(self, it: Interaction) -> str | None:
         """Why WWE would refuse a call result now (None: it would not)."""
@@ -33,8 +42,9 @@ class OutcomePanel(Panel):
         values = self.widget.settings(it).call_result_values
         if results is None or values is None:
             return results
-        missing = [name for name in values if name not in results]
+        missing = [name for name in values if name not in results and name not in self._warned]
         if missing:
+            self._warned.update(missing)  # said once, not at every redraw
             self.dom.warn(f"outbound.call-result-values names {', '.join(missing)}, which WWE's list has not: not offered")
         return CallResults({name: results[name].code for name in values if name in results})
 

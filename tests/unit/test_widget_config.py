@@ -341,6 +341,10 @@ def test_defaults_fill_empty_fields_and_reactions_pick_a_call_result() -> None:
             seen.append(event.event_type)
             reaction.notice(f"WWE says {event.event_type}")
 
+        @rules.on("outbound")
+        def pushed(event: Event, reaction: Any) -> None:
+            seen.append(f"{event.event_type} {event.interaction_id}")
+
         wwe = Wwe()
         widget, dom = await start(wwe, rules=rules)
         assert widget.shown.editor.text("NOTES") == "3 visits" and widget.shown.editor.is_changed("NOTES")
@@ -352,4 +356,7 @@ def test_defaults_fill_empty_fields_and_reactions_pick_a_call_result() -> None:
         switch(widget, "2")
         await widget.idle()
         assert widget.shown.editor.text("NOTES") == "3 visits"  # each record gets its own default
+        deliver_preview(wwe, widget, "P7")
+        await widget.idle()
+        assert seen[-1] == "PreviewRecord P7" and widget.interaction_id == "P7"
     run(scenario())
