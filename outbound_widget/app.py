@@ -1,4 +1,5 @@
-"""The widget: which interaction is shown, WWE's events, the page's events.
+"""The widget: which interaction is shown, and what WWE's and the page's events change
+(gathered in wwe_events.py and page_events.py).
 
 It talks to the page only through a `Dom` (render a tree into a container,
 patch a few attributes) and to WWE only through `bridge`'s `Outbound`, so it
@@ -29,6 +30,7 @@ from bridge.tree import Node
 from . import views
 from .config import Settings, WidgetConfig
 from .drafts import Drafts, Storage
+from .page_events import PageEvents
 from .panels.base import describe_error
 from .panels.chain import ChainPanel
 from .panels.outcome import OutcomePanel
@@ -97,6 +99,7 @@ class Widget:
         self.errors: list[BaseException] = []
         self.stop_events: Callable[[], None] | None = None
         self.events = WweEvents(self)
+        self.page_events = PageEvents(self)
         self._known_dirty = False
         self._quarantine_notice_until = 0.0
         self.record = RecordPanel(self)
@@ -358,114 +361,8 @@ class Widget:
             self.render_all()  # everything drawn for the old ID says the new one
             self.chain.reload(it)
 
-    # -- page events ----------------------------------------------------------------------------
+    # -- page events (page_events.py) --------------------------------------------------------
 
     def handle(self, event: Mapping[str, Any]) -> None:
         """One DOM event, as the JS layer reports it (plain data)."""
-        try:
-            self._handle(event)
-        except Exception as exc:
-            self.unexpected(exc, self.shown, None)
-
-    def _handle(self, event: Mapping[str, Any]) -> None:
-        it = self.shown
-        drawn_for = event.get("interaction")
-        if isinstance(drawn_for, str) and (it is None or drawn_for != it.id):
-            # An event from what was drawn for another interaction (a blur fired as a
-            # switch removed the form): it belongs to that one, or to nobody if it is gone.
-            it = self.interactions.get(drawn_for)
-            if it is None:
-                return
-        kind, action = event.get("type"), event.get("action")
-        field = event.get("field")
-        index = int(field) if isinstance(field, (int, str)) and str(field).isdecimal() and str(field).isascii() else None
-        value = event.get("value")
-        text = value if isinstance(value, str) else ""
-        if index is not None and kind in ("input", "change", "blur") and event.get("id") == views.field_id(index):
-            # (only the control itself: its Revert button carries the same data-field)
-            if it is None:
-                return
-            if event.get("checkbox"):
-                if kind == "change":
-                    self.record.edit(it, index, "true" if event.get("checked") else "false", validate=True)
-            else:
-                # A number input the browser cannot read (e.g. "12abc") reports "" and
-                # badInput: make the field model see something that is not a number.
-                self.record.edit(it, index, "NaN" if event.get("bad") else text, validate=kind != "input")
-        elif kind == "input" and event.get("id") == "w-when" and it is not None:
-            self.reschedule.typed(it, text)
-        elif kind == "change":
-            self._choose(it, str(action or ""), text)
-        elif kind == "click":
-            found = event.get("values")
-            values: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
-            self.click(it, str(action or ""), index, event, values)
-
-    def _choose(self, it: Interaction | None, action: str, text: str) -> None:
-        """A select changed: keep the choice where a re-render reads it."""
-        if action == "switch" and text:
-            self.spawn(self.show(text))
-        elif action == "choose-campaign":
-            self.session.campaign = text or None
-            self.preview.render(self.shown)  # that campaign's privileges and options
-        elif it is not None and action == "choose-result":
-            it.chosen_result = text
-        elif it is not None and action == "choose-callback-type":
-            it.callback_type = text or "PERSONAL"
-        elif it is not None and action == "choose-callback-number":
-            self.reschedule.choose_number(it, text)
-
-    def click(self, it: Interaction | None, action: str, index: int | None, event: Mapping[str, Any],
-              values: Mapping[str, Any]) -> None:
-        def value(element_id: str, default: str) -> str:
-            found = values.get(element_id)
-            return found if isinstance(found, str) else default
-
-        if action == "get-preview":
-            self.spawn(self.preview.get_preview(value("w-campaign", self.session.campaign or "")), None, "campaign")
-            return
-        if action == "toggle-direct-push":
-            self.spawn(self.preview.toggle_direct_push(), None, "campaign")
-            return
-        if action == "retry" and event.get("area") == self.preview.session_area:
-            retry = self.session.area.retry
-            if retry and not self.session.area.busy:
-                self.spawn(retry(), None, "campaign")
-            return
-        if it is None:
-            return
-        actions: Mapping[str, tuple[str, Callable[[], Awaitable[None]]]] = {
-            "save": ("record", lambda: self.record.save(it)),
-            "set-call-result": ("callresult", lambda: self.outcome.set_call_result(it, value("w-callresult", self.outcome.chosen(it)))),
-            "toggle-dnc": ("callresult", lambda: self.outcome.toggle_dnc(it)),
-            "reschedule": ("reschedule", lambda: self.reschedule.reschedule(
-                it, value("w-when", it.when_text), value("w-callback-type", it.callback_type))),
-            "reschedule-anyway": ("reschedule", lambda: self.reschedule.reschedule(
-                it, value("w-when", it.when_text), value("w-callback-type", it.callback_type), anyway=True)),
-            "cancel-reschedule": ("reschedule", lambda: self.reschedule.cancel(it)),
-            "call-preview": ("preview", lambda: self.preview.call(it)),
-            "reject-preview": ("preview", lambda: self.preview.drop(it, "reject")),
-            "cancel-preview": ("preview", lambda: self.preview.drop(it, "cancel")),
-        }
-        if action in actions:
-            area, run = actions[action]
-            self.spawn(run(), it, area)
-        elif action == "call-record":
-            handle = event.get("handle")
-            if isinstance(handle, str) and handle.isdecimal() and handle.isascii():
-                self.spawn(self.chain.call(it, int(handle), "chain"), it, "chain")
-        elif action == "revert" and index is not None:
-            self.record.revert(it, index)
-        elif action == "revert-all":
-            self.record.revert_all(it)
-        elif action == "keep-mine":
-            self.record.keep_mine(it)
-        elif action == "take-wwe":
-            self.record.take_wwe(it)
-        elif action == "focus-field" and index is not None:
-            self.dom.patch([("focus", views.field_id(index))])
-        elif action == "retry":
-            area = str(event.get("area"))
-            state = it.areas.get(area)
-            if state is not None and state.retry is not None and not state.busy:
-                self.spawn(state.retry(), it, area)
+        self.page_events.handle(event)
