@@ -232,6 +232,10 @@ class RecordForm(Panel):
         it.summary += [(editor.index(name), editor.field(name).label, message)
                        for name, message in self.widget.rules.blocking(it) if name not in own]
         it.summary.sort()
+        hidden = self.widget.settings(it).layout.hidden
+        if hidden:  # a rule changed a field the layout hides: say so, since no row shows it
+            it.summary = [(i, f"{label} (not shown here: layout.hidden)" if it.fields[i].name in hidden else label, message)
+                          for i, label, message in it.summary]
         if self.shown(it):
             ops: list[Op] = []
             for index, _, _ in it.summary:

@@ -360,3 +360,23 @@ def test_defaults_fill_empty_fields_and_reactions_pick_a_call_result() -> None:
         await widget.idle()
         assert seen[-1] == "PreviewRecord P7" and widget.interaction_id == "P7"
     run(scenario())
+
+
+def test_a_rule_that_breaks_a_hidden_field_is_named_and_nothing_is_sent() -> None:
+    async def scenario() -> None:
+        rules = Rules()
+
+        @rules.before_save
+        def count_visit(changes: dict[str, Any], record: Record) -> dict[str, Any]:
+            return {"VISITS": "many"}
+
+        wwe = Wwe()
+        widget, dom = await start(wwe, '[layout]\nhidden = ["VISITS"]', rules)
+        type_into(widget, NOTES, "hello")
+        click(widget, "save")
+        await widget.idle()
+        assert wwe.sent("updateRecordFields") == []
+        assert "Visits (not shown here: layout.hidden):" in dom.text("slot-summary")
+        assert dom.status("record")[1].startswith("Not saved: a rule's change to the record needs attention")
+        assert widget.shown.editor.text("NOTES") == "hello"
+    run(scenario())
