@@ -22,6 +22,7 @@ nothing is sent.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -130,6 +131,7 @@ class Rules:
         _check_names(names, "validate")
 
         def register(function: F) -> F:
+            _plain(function, "validate")
             self.validators.append(Validator(names, function))
             return function
         return register
@@ -140,6 +142,7 @@ class Rules:
         _check_names((name,), "default")
 
         def register(function: F) -> F:
+            _plain(function, "default")
             self.defaults[name] = function
             return function
         return register
@@ -150,6 +153,7 @@ class Rules:
         _check_names((name,), "derive")
 
         def register(function: F) -> F:
+            _plain(function, "derive")
             self.derived[name] = function
             return function
         return register
@@ -158,6 +162,7 @@ class Rules:
         """``fn(changes, record) -> None | message | {field: value}``: runs before a save is sent.
         A message (or `Veto`) stops the save and is shown; a mapping amends the save
         (its values go into the form, checked like the agent's)."""
+        _plain(function, "before_save")
         self.before_save_hooks.append(function)
         return function
 
@@ -169,6 +174,7 @@ class Rules:
             raise ValueError(f"Rules.on: unknown event {event!r}; use one of {', '.join(EVENTS)}")
 
         def register(function: F) -> F:
+            _plain(function, "on")
             self.reactions.setdefault(event, []).append(function)
             return function
         return register
@@ -188,6 +194,13 @@ class Reaction:
     def notice(self, text: str) -> None:
         """Show *text* (as text) in the widget's notice line."""
         self._notice(str(text))
+
+
+def _plain(function: Callable[..., Any], hook: str) -> None:
+    """Rules run between the agent's keystrokes and WWE's calls: plain functions, not coroutines."""
+    if inspect.iscoroutinefunction(function) or not callable(function):
+        raise TypeError(f"Rules.{hook}: {getattr(function, '__name__', function)!r} must be a plain function "
+                        "(def, not async def): rules run as the agent types and saves")
 
 
 def _check_names(names: tuple[str, ...], hook: str) -> None:

@@ -54,6 +54,11 @@ def test_hooks_refuse_what_they_cannot_mean() -> None:
     with pytest.raises(ValueError, match="field names are WWE's field names"):
         rules.default(3)  # type: ignore[arg-type]
 
+    async def slow(value: object, record: Record) -> None: ...
+
+    with pytest.raises(TypeError, match=r"'slow' must be a plain function \(def, not async def\)"):
+        rules.validate("A")(slow)
+
 
 def test_a_record_reads_typed_values_with_the_agents_edits() -> None:
     fields = [Field.from_wwe({"name": "UNTIL", "displayName": "Call Until", "value": "21:00", "isEditable": True,
