@@ -59,7 +59,11 @@ class PreviewPanel(Panel):
         if it.auto_dial_at is None:
             return None
         left = max(0, math.ceil(it.auto_dial_at - asyncio.get_running_loop().time()))
-        return f"Dialling in {left} s (timed preview): Reject or Cancel record to stop it."
+        settings = self.widget.settings(it)
+        ways = [name for name, privilege in (("Reject", "can-reject-record"), ("Cancel record", "can-cancel-record"))
+                if settings.allows(privilege)]
+        stop = f": {' or '.join(ways)} to stop it" if ways else ""
+        return f"Dialling in {left} s (timed preview){stop}."
 
     def arm(self, it: Interaction) -> None:
         """A preview is shown: with ``outbound.timed-preview-auto-dial`` set, dial it after
