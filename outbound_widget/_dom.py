@@ -107,7 +107,7 @@ def _outbound(timeout: str | None) -> Outbound:
     return page_outbound
 
 
-async def _fetch_text(url: str, what: str, source: str) -> str:
+async def _fetch_text(url: str, what: str, source: str, missing: str = "") -> str:
     """A file of the deployment, fresh (revalidated), from this site only."""
     try:
         response = await js.fetch(url, to_js({"cache": "no-cache", "credentials": "same-origin", "redirect": "error"},
@@ -115,7 +115,7 @@ async def _fetch_text(url: str, what: str, source: str) -> str:
     except Exception as exc:
         raise ConfigError([f"{what} could not be read: {exc}"], source) from None
     if not response.ok:
-        hint = " (build.py writes the defaults there; a deployment serves it beside widget.html)" if response.status == 404 else ""
+        hint = f" ({missing})" if missing and response.status == 404 else ""
         raise ConfigError([f"{what} could not be read: HTTP {response.status}{hint}"], source)
     return str(await response.text())
 
@@ -130,12 +130,14 @@ async def load_settings() -> tuple[WidgetConfig, Rules | None]:
     """
     url = js.URL.new(CONFIG_FILE, js.location.href)
     source = str(url.pathname)
-    config = parse_config(await _fetch_text(str(url.href), CONFIG_FILE, source), source)
+    config = parse_config(await _fetch_text(str(url.href), CONFIG_FILE, source, "build.py writes the defaults there; "
+                                            "a deployment serves it beside widget.html"), source)
     rules = None
     if config.rules:
         # the schema allows a bare file name only: the rules come from the config's own folder
         rules_url = js.URL.new(config.rules, url)
-        rules = load_rules(await _fetch_text(str(rules_url.href), f"rules = {config.rules!r}", source), config.rules)
+        rules = load_rules(await _fetch_text(str(rules_url.href), f"rules = {config.rules!r}", source,
+                                             f"serve {config.rules} beside {CONFIG_FILE}"), config.rules)
     return config, rules
 
 

@@ -31,7 +31,7 @@ def _kind(value: Any) -> str:
     if isinstance(value, int):
         return f"the number {value}"
     if isinstance(value, float):
-        return f"the number {value:g}"
+        return f"the number {value!r}"
     if isinstance(value, str):
         return f"the text {value!r}"
     if isinstance(value, list):
@@ -41,12 +41,13 @@ def _kind(value: Any) -> str:
     return type(value).__name__  # TOML dates and times
 
 
-def _key(key: str) -> str:
-    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else '"' + key.replace('"', '\\"') + '"'
+def toml_key(key: str) -> str:
+    """A key as TOML writes it in a dotted path (quoted unless bare)."""
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else '"' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _join(path: str, key: str) -> str:
-    return f"{path}.{_key(key)}" if path else _key(key)
+    return f"{path}.{toml_key(key)}" if path else toml_key(key)
 
 
 class Node:
@@ -95,10 +96,10 @@ class Int(Node):
 
 
 class Text(Node):
-    def __init__(self, description: str, *, pattern: str | None = None, enum: tuple[str, ...] | None = None,
-                 required: bool = False) -> None:
+    def __init__(self, description: str, *, pattern: str | None = None, pattern_hint: str = "",
+                 enum: tuple[str, ...] | None = None, required: bool = False) -> None:
         super().__init__(description)
-        self.pattern, self.enum, self.required = pattern, enum, required
+        self.pattern, self.pattern_hint, self.enum, self.required = pattern, pattern_hint, enum, required
 
     def check(self, value: Any, path: str, problems: Problems) -> Any:
         if not isinstance(value, str):
@@ -107,8 +108,10 @@ class Text(Node):
         if self.required and not value.strip():
             problems.add(path, "must not be empty")
             return None
+        # re.search, as JSON Schema validators apply "pattern" (write the end as (?![\s\S]), not $: Python's
+        # "$" also matches before a final newline, ECMAScript's does not)
         if self.pattern is not None and not re.search(self.pattern, value):
-            problems.add(path, f"{value!r} is not of the form {self.pattern} (a file name beside this one)")
+            problems.add(path, f"{value!r} is not {self.pattern_hint or 'of the form ' + self.pattern}")
             return None
         return value
 
@@ -118,6 +121,8 @@ class Text(Node):
             schema["pattern"] = self.pattern
         if self.required:
             schema["minLength"] = 1
+            if not self.pattern:
+                schema["pattern"] = "\\S"  # not only spaces
         return self._described(schema)
 
 
@@ -146,11 +151,16 @@ class Array(Node):
             return None
         checked = [self.items.check(item, f"{path}[{i}]", problems) for i, item in enumerate(value)]
         if self.unique:
-            seen: set[Any] = set()
+            first: dict[Any, int] = {}
             for i, item in enumerate(checked):
-                if isinstance(item, (str, int)) and item in seen:
-                    problems.add(f"{path}[{i}]", f"{item!r} is listed twice")
-                seen.add(item if isinstance(item, (str, int)) else id(item))
+                if not isinstance(item, (str, int)):
+                    continue
+                if item in first:
+                    j = first[item]
+                    same = "listed twice" if value[j] == value[i] else f"the same as {value[j]!r}"
+                    problems.add(f"{path}[{i}]", f"{value[i]!r} is {same} ({path}[{j}])")
+                else:
+                    first[item] = i
         return checked
 
     def schema(self) -> dict[str, Any]:

@@ -315,7 +315,8 @@ class Widget:
                                                     it.campaign if it else None, list(self.interactions)))
 
     def render_notice(self) -> None:
-        message = (self.shown.notice or self.message) if self.shown is not None else self.message
+        shown = self.shown
+        message = " ".join(filter(None, [shown.notice or self.message, shown.rule_notice])) if shown else self.message
         self.dom.render("slot-notice", views.h("p", {"class": "notice"}, message) if message else "")
 
     def render_state(self, it: Interaction) -> None:

@@ -38,7 +38,7 @@ from typing import Any
 from bridge import BridgeError
 from bridge.call_results import DEFAULT_CALL_RESULTS
 
-from ._schema import Array, Bool, Int, Node, Problems, Table, Text, TextMap, Unsupported
+from ._schema import Array, Bool, Int, Node, Problems, Table, Text, TextMap, Unsupported, toml_key
 
 #: WWE's outbound privileges (``privilege.outbound.<name>``) and what each governs here.
 PRIVILEGES: Mapping[str, str] = {
@@ -145,7 +145,8 @@ def _file_schema() -> Table:
     settings = _settings_schema()
     return Table("The outbound widget's configuration (widget-config.toml).", {
         "rules": Text("The deployer's Python rules: a .py file beside this one (same site).",
-                      pattern=r"^[A-Za-z_][A-Za-z0-9_]*\.py$"),
+                      pattern=r"^[A-Za-z_][A-Za-z0-9_]*\.py(?![\s\S])",
+                      pattern_hint="a .py file name beside this file, such as widget_rules.py (letters, digits, _)"),
         **settings.fields,
         "campaign": TextMap("Per campaign (by its exact name), settings that override the defaults above.",
                             values=Table("", settings.fields)),
@@ -280,13 +281,18 @@ def _apply(base: Settings, data: Mapping[str, Any]) -> Settings:
         panels=frozenset(panels), direct_push=widget.get("direct-push", base.direct_push), layout=layout)
 
 
-def _cross_checks(settings: Settings, path: str, problems: Problems) -> None:
-    """What one key cannot say alone: the default call result must be one an agent may pick."""
+def _cross_checks(settings: Settings, path: str, problems: Problems, section: Mapping[str, Any]) -> None:
+    """What one key cannot say alone (the JSON Schema cannot either): the default call result
+    must be one an agent may pick, and a field shows in one group only."""
     values, selected = settings.call_result_values, settings.call_result_selected
     if values is not None and selected is not None and selected not in values:
-        problems.add(f"{path}outbound.call-result-automatically-selected",
-                     f"{selected!r} is not in outbound.call-result-values ({', '.join(values)}): WWE requires "
-                     "the default to be one of them")
+        own = "call-result-automatically-selected" in section.get("outbound", {})
+        key = "call-result-automatically-selected" if own else "call-result-values"
+        inherited = "" if own else (f" (call-result-automatically-selected = {selected!r} is inherited from the "
+                                    "defaults: set it in this section too)")
+        problems.add(f"{path}outbound.{key}",
+                     f"the default call result {selected!r} is not among {', '.join(values)}: WWE requires it to be "
+                     f"one of them{inherited}")
     placed = [name for group in settings.layout.groups for name in group.fields]
     twice = sorted({name for name in placed if placed.count(name) > 1})
     if twice:
@@ -317,16 +323,12 @@ def parse_config(text: str, source: str = "widget-config.toml") -> WidgetConfig:
     if problems:
         raise ConfigError(problems.items, source)
     defaults = _apply(Settings(), checked)
-    _cross_checks(defaults, "", problems)
+    _cross_checks(defaults, "", problems, checked)
     campaigns = {}
     for name, section in checked.get("campaign", {}).items():
         campaigns[name] = _apply(defaults, section)
-        _cross_checks(campaigns[name], f"campaign.{_quoted(name)}.", problems)
+        _cross_checks(campaigns[name], f"campaign.{toml_key(name)}.", problems, section)
     if problems:
         raise ConfigError(problems.items, source)
     return WidgetConfig(defaults, MappingProxyType(campaigns), checked.get("rules"), source)
 
-
-def _quoted(key: str) -> str:
-    """A key as TOML writes it in a dotted path."""
-    return key if key.replace("-", "").replace("_", "").isalnum() and key.isascii() else f'"{key}"'

@@ -19,6 +19,16 @@ if TYPE_CHECKING:
     from .app import Widget
 
 
+#: The panel each action belongs to: a click on a panel the configuration hides (a stale
+#: page, a script) does nothing, as the privileges' refusals do.
+PANEL_OF = {
+    "set-call-result": "call-result", "toggle-dnc": "call-result", "choose-result": "call-result",
+    "reschedule": "reschedule", "reschedule-anyway": "reschedule", "cancel-reschedule": "reschedule",
+    "call-record": "chain", "call-preview": "preview", "reject-preview": "preview", "cancel-preview": "preview",
+    "get-preview": "preview", "toggle-direct-push": "preview",
+}
+
+
 class PageEvents:
     """Dispatches the DOM layer's events (plain data) to the widget's panels."""
 
@@ -86,6 +96,9 @@ class PageEvents:
             found = values.get(element_id)
             return found if isinstance(found, str) else default
 
+        panel = PANEL_OF.get(action)
+        if panel is not None and not self.widget.settings(it or self.widget.shown).shows(panel):
+            return
         if action == "get-preview":
             self.widget.spawn(self.widget.preview.get_preview(value("w-campaign", self.widget.session.campaign or "")), None, "campaign")
             return

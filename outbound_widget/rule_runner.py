@@ -35,12 +35,28 @@ def _as_text(editor: Any, name: str, value: Any) -> str:
         return str(value)
 
 
+#: The longest rule message shown (a rule's bug must not fill the sidebar).
+MAX_MESSAGE = 300
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE - 1] + "…"
+
+
 class RuleRunner:
     """The widget's side of `Rules`: when each hook runs, and what its answer changes."""
 
     def __init__(self, widget: Widget, rules: Rules | None) -> None:
         self.widget = widget
         self.rules = rules or Rules()
+        self._warned: set[str] = set()
+
+    def _say(self, it: Interaction, message: str, notes: list[str] | None) -> None:
+        """A rule's failure: gathered for the load's notice, or shown now (while editing)."""
+        if notes is not None:
+            notes.append(message)
+        else:
+            self._notice(it, message)
 
     @property
     def derived(self) -> Collection[str]:
@@ -70,11 +86,18 @@ class RuleRunner:
                 except RuleError as exc:
                     notes.append(self.failed(it, exc))
                     continue
-                if value not in (None, "") and editor.set_text(name, _as_text(editor, name, value)) is None:
+                if value in (None, ""):
+                    continue
+                problem = editor.set_text(name, _as_text(editor, name, value))
+                if problem is None:
                     filled.append(name)
+                else:  # a default the field does not take is not set: said, never left blocking a save
+                    editor.revert(name)
+                    notes.append(f"the rule {getattr(function, '__name__', name)} gave {str(value)[:80]!r}, which "
+                                 f"{editor.field(name).label} does not take: {problem}")
         filled += self.derive(it, notes)
         if notes:
-            it.notice = " ".join(filter(None, [it.notice, *notes]))
+            it.rule_notice = " ".join(notes)
         return filled
 
     def derive(self, it: Interaction, notes: list[str] | None = None) -> list[str]:
@@ -83,19 +106,28 @@ class RuleRunner:
         assert editor is not None
         changed = []
         for name, function in self.rules.derived.items():
-            if name not in editor or not editor.field(name).is_editable:
-                continue  # (a field WWE does not let change is never written, by a rule either)
+            if name not in editor:
+                continue
+            if not editor.field(name).is_editable:  # never written, by a rule either
+                if name not in self._warned:
+                    self._warned.add(name)
+                    self.widget.dom.warn(f"the rule {getattr(function, '__name__', name)} derives {name!r}, which WWE "
+                                         "marks read-only: it is not applied")
+                continue
             try:
                 text = _as_text(editor, name, call_rule(function, self.record(it)))
             except RuleError as exc:
                 message = self.failed(it, exc)
-                if notes is not None:
-                    notes.append(message)
-                it.rule_problems[name] = message
+                self._say(it, message, notes)
                 continue
-            it.rule_problems.pop(name, None)
             if text != editor.text(name):
-                editor.set_text(name, text)
+                previous = editor.text(name) if editor.is_changed(name) else None
+                problem = editor.set_text(name, text)
+                if problem is not None:  # a value the field does not take: the field keeps its own
+                    editor.set_text(name, previous) if previous is not None else editor.revert(name)
+                    message = f"the rule {getattr(function, '__name__', name)} gave {text[:80]!r}, which {editor.field(name).label} does not take: {problem}"
+                    self._say(it, message, notes)
+                    continue
                 changed.append(name)
         return changed
 
@@ -117,12 +149,15 @@ class RuleRunner:
                 continue
             try:
                 message = call_rule(validator.function, record[target], record)
+                if message is not None and not isinstance(message, str):
+                    raise RuleError(validator.name, TypeError(f"a validator returns a message (text) or None, "
+                                                              f"not {type(message).__name__} {message!r:.40}"))
             except Veto as veto:
                 message = str(veto)
             except RuleError as exc:
                 message = self.failed(it, exc)
             if message:
-                it.rule_problems[target] = str(message)
+                it.rule_problems[target] = _short(message)
             else:
                 it.rule_problems.pop(target, None)
         return {name for name in {*before, *it.rule_problems} if before.get(name) != it.rule_problems.get(name)}
@@ -155,9 +190,9 @@ class RuleRunner:
             try:
                 answer = call_rule(function, changes, self.record(it))
             except Veto as veto:
-                return str(veto) or "a rule stopped the save"
+                return _short(str(veto)) or "a rule stopped the save"
             if isinstance(answer, str):
-                return answer
+                return _short(answer)
             if isinstance(answer, dict):
                 for name, value in answer.items():
                     if name not in editor:
@@ -198,7 +233,7 @@ class RuleRunner:
     def _notice(self, it: Interaction | None, text: str) -> None:
         target = it if it is not None else self.widget.shown
         if target is not None:
-            target.notice = text
+            target.rule_notice = text[:MAX_MESSAGE]
             if self.widget.shown is target:
                 self.widget.render_notice()
         else:

@@ -275,7 +275,7 @@ def load_rules(source: str, file_name: str, folder: str | None = None) -> Rules:
     try:
         spec.loader.exec_module(module)
         return rules_of(module, file_name)
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:  # (a module calling sys.exit() is broken too, not an exit)
         del sys.modules[stem]
         frames = traceback.extract_tb(exc.__traceback__)
         own = [f for f in frames if f.filename == path]

@@ -73,6 +73,7 @@ class Interaction:
     call_result: CallResult | None = None
     scheduled: str | None = None
     notice: str = ""
+    rule_notice: str = ""  # what the deployer's rules said of it (Reaction.notice, a failing rule), shown beside
     # what the agent entered in the action controls: a re-render shows it again
     chosen_result: str = ""
     when_text: str = ""

@@ -244,7 +244,8 @@ def header(interaction_id: str | None, state: str | None, campaign: str | None, 
 
 
 def call_result_view(interaction_id: str, results: CallResults | None, chosen: str, blocked: str | None, dnc: bool, dnc_blocked: str | None,
-                     note: str | None, status: Status, *, can_set: bool = True, can_dnc: bool = True) -> Node:
+                     note: str | None, status: Status, *, can_set: bool = True, can_dnc: bool = True,
+                     known: CallResults | None = None) -> Node:
     """The call result picker and the Do Not Call toggle.
 
     *chosen* is the code the select shows (the agent's choice, else the record's);
@@ -259,7 +260,10 @@ def call_result_view(interaction_id: str, results: CallResults | None, chosen: s
         listed = listed or str(result.code) == chosen
         options.append(h("option", {"value": str(result.code), "selected": str(result.code) == chosen}, result.label))
     if chosen and not listed:
-        options.append(h("option", {"value": chosen, "selected": True}, f"{chosen} (not in WWE's list)"))
+        # the record's own result, shown as what it is: WWE's name if WWE lists it (*known*), else its code
+        found = known.by_code(int(chosen)) if known is not None and chosen.isdecimal() else None
+        text = f"{found.label} (not offered here)" if found else f"{chosen} (not in WWE's list)"
+        options.append(h("option", {"value": chosen, "selected": True}, text))
     picker: tuple[Node | None, ...] = (
         h("label", {"for": "w-callresult"}, "Result"),
         h("select", {"id": "w-callresult", "data-action": "choose-result", "disabled": blocked is not None,

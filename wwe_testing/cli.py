@@ -64,8 +64,10 @@ def widget_config_files(path: str, option: str) -> dict[str, Path]:
         raise CliError(f"{option} {path}: no such file")
     try:
         config = parse_config(file.read_text(encoding="utf-8"), str(file))
-    except (ConfigError, UnicodeDecodeError) as exc:
+    except ConfigError as exc:
         raise CliError(f"{option}: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise CliError(f"{option}: {file} is not UTF-8 text, as TOML must be ({exc.reason} at byte {exc.start})") from None
     files = {"/widget-config.toml": file}
     if config.rules:
         rules = file.parent / config.rules

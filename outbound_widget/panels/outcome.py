@@ -75,7 +75,7 @@ class OutcomePanel(Panel):
         self.dom.render("slot-callresult", views.call_result_view(
             it.id, self.offered(it), self.chosen(it), self.blocked(it), it.dnc,
             DNC_NOT_CALLED if it.state == PREVIEW else None, session.results_note, it.area(self.area).status,
-            can_set=can_set, can_dnc=can_dnc))
+            can_set=can_set, can_dnc=can_dnc, known=session.call_results))
 
     async def load(self, it: Interaction) -> None:
         try:
@@ -103,7 +103,9 @@ class OutcomePanel(Panel):
             self.set_status(it, Status("error", "Choose a call result first."))
             return
         if not self.allowed(it, code):
-            self.set_status(it, Status("error", f"Call result {chosen} is not one you may set here: choose one "
+            results = self.widget.session.call_results
+            name = results.describe(code).label if results is not None else str(code)
+            self.set_status(it, Status("error", f"{name} is not a call result you may set here: choose one "
                                                 "from the list. Nothing was sent."))
             return
         it.chosen_result = chosen

@@ -4,6 +4,7 @@ shown preview's Call / Reject / Cancel."""
 from __future__ import annotations
 
 import asyncio
+import difflib
 import math
 from collections.abc import Awaitable, Callable
 
@@ -41,7 +42,7 @@ class PreviewPanel(Panel):
     def render(self, it: Interaction | None) -> None:
         session, settings = self.widget.session, self.widget.session_settings()
         preview = it if it is not None and (it.was_preview or it.state == PREVIEW) else None
-        mine = self.widget.settings(preview)
+        mine = self.widget.settings(it)  # the shown interaction's campaign decides, preview or not
         if not mine.shows("preview"):
             self.dom.render("slot-preview", "")
             return
@@ -70,9 +71,10 @@ class PreviewPanel(Panel):
         that many seconds, as WWE's timed preview does. The countdown shows; it stops if
         the agent acts on the preview or shows another interaction (it starts again when
         this one is shown again): nothing is dialled that the agent is not looking at."""
-        delay = self.widget.settings(it).auto_dial_s
-        if delay < 0 or it.state != PREVIEW or it.dialing or it.auto_dial_at is not None:
-            return
+        settings = self.widget.settings(it)
+        delay = settings.auto_dial_s
+        if delay < 0 or not settings.shows("preview") or it.state != PREVIEW or it.dialing or it.auto_dial_at is not None:
+            return  # (with the preview panel hidden there is no countdown to see: nothing is dialled)
         it.auto_dial_at = asyncio.get_running_loop().time() + delay
         self.widget.spawn(self._auto_dial(it), it, self.area)
 
@@ -118,6 +120,7 @@ class PreviewPanel(Panel):
             session.area.retry = self.load_campaigns
             self.set_session_status(Status("error", f"Could not load campaigns: {describe_error(exc)}", retry=True))
             return
+        self.check_sections([c.name for c in session.campaigns])
         preview = [c for c in session.campaigns if c.mode in (None, "Preview") and c.status in (None, "Active")]
         choices = preview or session.campaigns
         if session.campaign not in {c.name for c in session.campaigns}:
@@ -125,6 +128,15 @@ class PreviewPanel(Panel):
         if session.area.status.state == "error":
             session.area.status = Status()
         self.render(self.widget.shown)
+
+    def check_sections(self, names: list[str]) -> None:
+        """A configuration section for a campaign WWE does not have (a typo) would never apply: say so."""
+        for section in self.widget.config.campaigns:
+            if section not in names:
+                close = difflib.get_close_matches(section, names, n=1)
+                hint = f"did you mean {close[0]!r}?" if close else f"WWE's campaigns: {', '.join(names) or 'none'}"
+                self.dom.warn(f"{self.widget.config.source}: [campaign.{section!r}] matches none of WWE's campaigns "
+                              f"({hint}): it applies to no interaction")
 
     async def get_preview(self, campaign: str | None) -> None:
         session = self.widget.session

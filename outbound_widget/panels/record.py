@@ -118,29 +118,51 @@ class RecordPanel(RecordForm):
         self.widget.chain.reload(it)  # the chain shows the record's values too
 
     def _before_save(self, it: Interaction) -> bool:
-        """The deployer's `before_save` rules: False (with the reason shown) when the save stops."""
+        """The deployer's `before_save` rules: False (with the reason shown) when the save stops.
+
+        Their amendments go into the form only when the save goes on: a veto, a failing
+        rule, or an amendment the field does not take puts back what the agent entered.
+        """
         editor = it.editor
         assert editor is not None
-        before = {name: editor.text(name) for name in editor.changed_names()}
+        entered = {name: editor.text(name) for name in editor.changed_names()}
+
+        def amended() -> list[str]:
+            return [name for name in editor.changed_names() if entered.get(name) != editor.text(name)]
+
+        def undo(names: list[str]) -> None:
+            for name in names:
+                editor.set_text(name, entered[name]) if name in entered else editor.revert(name)
+
         try:
             veto = self.widget.rules.before_save(it)
         except RuleError as exc:
+            undo(amended())
             self.set_status(it, Status("error", f"Not saved: {self.widget.rules.failed(it, exc)}"))
             return False
-        amended = [f.name for f in editor if editor.is_changed(f.name) and before.get(f.name) != editor.text(f.name)]
-        if amended:  # the form shows what will be sent
+        changed = amended()
+        unfit = [f"{editor.field(n).label}: {editor.problem(n)}" for n in changed if editor.problem(n)]
+        if veto or unfit:
+            undo(changed)
+            reason = veto or (f"a before_save rule set values the fields do not take ({'; '.join(unfit)}); "
+                              "your entries are kept")
+            self.set_status(it, Status("error", f"Not saved: {reason}"))
+            return False
+        if changed:
             self.widget.rules.derive(it)
-            ops: list[Op] = []
-            for name in amended:
+            if not self.check(it):
+                problems = "; ".join(f"{label}: {message}" for _, label, message in it.summary)
+                undo(changed)
+                self.widget.rules.derive(it)
+                self.check(it)  # the summary as the agent left the record
+                self.set_status(it, Status("error", f"Not saved: with the changes a before_save rule made, {problems}; "
+                                                    "your entries are kept"))
+                return False
+            ops: list[Op] = []  # the form shows what will be sent
+            for name in changed:
                 ops += self.value_ops(it, editor.index(name)) + self.field_ops(it, editor.index(name))
             self.patch(it, ops + self.count_ops(it))
             self.widget.drafts.save(it.id, editor)
-        if veto:
-            self.set_status(it, Status("error", f"Not saved: {veto}"))
-            return False
-        if amended and not self.check(it):
-            self.set_status(it, Status("error", "Not saved: a rule's change to the record needs attention (listed above)."))
-            return False
         return True
 
     async def _read_back(self, it: Interaction, sent: dict[str, Any]) -> str:

@@ -45,7 +45,7 @@ class RecordForm(Panel):
         if generation != it.generation:
             return  # a newer read (a save's check, a retry) owns the record now
         self.set_fields(it, fields)
-        it.notice = self.restore(it)
+        it.notice = " ".join(filter(None, [self.restore(it), self.drop_locked_edits(it)]))
         self.apply_rules(it)
         if self.shown(it):
             self.render(it)
@@ -83,6 +83,10 @@ class RecordForm(Panel):
         if it.editor is None:
             return
         self.rebase(it, it.wwe_fields)
+        dropped = self.drop_locked_edits(it)
+        if dropped:
+            it.notice = " ".join(filter(None, [it.notice, dropped]))
+            self.widget.rules.fill(it)
         if self.shown(it):
             self.widget.render_all()
 
@@ -132,8 +136,12 @@ class RecordForm(Panel):
         assert editor is not None
         field = it.fields[index]
         fid = views.field_id(index)
-        problem = views.field_problem(editor, field.name) or it.rule_problems.get(field.name)
         changed = editor.is_changed(field.name)
+        if it.controls[index].kind is ControlKind.READONLY:  # (its -msg says why it is read-only: kept)
+            return [("text", f"{fid}-was", f"was: {editor.original_text(field.name) or '(empty)'}"),
+                    ("hidden", f"{fid}-was", not changed), ("class", f"{fid}-row", "changed", changed),
+                    ("attr", f"{fid}-row", "data-changed", "true" if changed else None)]
+        problem = views.field_problem(editor, field.name) or it.rule_problems.get(field.name)
         return [
             ("attr", fid, "aria-invalid", "true" if problem else None),
             ("text", f"{fid}-msg", f"{field.label}: {problem}" if problem else ""),
@@ -166,7 +174,28 @@ class RecordForm(Panel):
     # -- editing ----------------------------------------------------------------------
 
     def editable_index(self, it: Interaction, index: int) -> bool:
-        return it.editor is not None and 0 <= index < len(it.fields) and it.controls[index].kind is not ControlKind.READONLY
+        """Whether the agent may change row *index*: shown, and not read-only (WWE's, the
+        layout's or a rule's). A hidden or locked field's forged edit is refused here."""
+        return (it.editor is not None and 0 <= index < len(it.fields) and it.controls[index].kind is not ControlKind.READONLY
+                and it.fields[index].name not in self.widget.settings(it).layout.hidden)
+
+    def drop_locked_edits(self, it: Interaction) -> str:
+        """Edits of fields the configuration now locks or hides (drafts kept from before a
+        reload, or typed before the interaction's campaign was known) are not the agent's
+        to send: they are dropped, and said. Fields the rules set are theirs to keep."""
+        editor = it.editor
+        assert editor is not None
+        layout, derived = self.widget.settings(it).layout, self.widget.rules.derived
+        dropped = [name for name in editor.changed_names()
+                   if (name in layout.readonly or name in layout.hidden) and name not in derived]
+        for name in dropped:
+            editor.revert(name)
+        if not dropped:
+            return ""
+        self.widget.drafts.save(it.id, editor)
+        labels = ", ".join(editor.field(n).label for n in dropped)
+        return (f"Your unsaved change(s) to {labels} were dropped: your team's configuration locks or hides "
+                "those fields here.")
 
     def edit(self, it: Interaction, index: int, text: str, *, validate: bool) -> None:
         """The agent changed field *index*; problems show once they leave it (or save)."""

@@ -40,7 +40,8 @@ def test_the_json_schema_agrees_with_the_checks() -> None:
     bad = ['rules = "a/b.py"', "[privilege.outbound]\ncan-reshedule = false", '[outbound]\ntreatment-mode = "none"',
            "[outbound]\ntimed-preview-auto-dial = -2", '[outbound]\ncall-result-values = ["Bussy"]',
            '[layout]\nhidden = ["A", "A"]', "[[layout.groups]]\ntitle = \"T\"", "[widget.panels]\nrecord = false",
-           '[campaign.X.layout]\nlabels = { A = 1 }']
+           '[campaign.X.layout]\nlabels = { A = 1 }', '[[layout.groups]]\ntitle = "  "\nfields = ["A"]',
+           'rules = "widget_rules.py\\n"']
     for text in bad:
         with pytest.raises(ConfigError):
             parse_config(text)

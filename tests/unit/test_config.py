@@ -80,7 +80,7 @@ colour = "red"
 groups = [{ title = "" }]
 """)
     expected = [
-        ("rules:", "a file name beside this one"),
+        ("rules:", "a .py file name beside this file"),
         ("privilege.outbound.can-reshedule:", "did you mean 'can-reschedule'?"),
         ("privilege.outbound.can-reject-record:", "expected true or false, got the text 'no'"),
         ("outbound.call-result-values[0]:", "did you mean 'Answer'?"),
@@ -112,10 +112,19 @@ fields = ["A"]
 [campaign.Sales.outbound]
 call-result-values = ["Busy"]
 """)
-    assert found[0].startswith("outbound.call-result-automatically-selected:") and "'NO_ANSWER' is not in" in found[0]
+    assert found[0].startswith("outbound.call-result-automatically-selected:") and "'NO_ANSWER' is not among" in found[0]
     assert found[1].startswith("layout.groups:") and "'A' in more than one group" in found[1]
-    # the campaign inherits the default's NO_ANSWER pick, which its own list no longer has
-    assert found[2].startswith("campaign.Sales.outbound.call-result-automatically-selected:")
+    # the campaign inherits the default's NO_ANSWER pick, which its own list no longer has: said where it wrote
+    assert found[2].startswith("campaign.Sales.outbound.call-result-values:") and "inherited from the defaults" in found[2]
+
+
+def test_the_same_call_result_twice_and_odd_names_are_said_as_written() -> None:
+    found = problems('[outbound]\ncall-result-values = ["Busy", "BUSY"]\ntimed-preview-auto-dial = 5.0\n'
+                     '[campaign."A \\"B\\"".layout]\nhidden = 3\n')
+    assert found == ["outbound.call-result-values[1]: 'BUSY' is the same as 'Busy' (outbound.call-result-values[0])",
+                     "outbound.timed-preview-auto-dial: expected a whole number, got the number 5.0",
+                     'campaign."A \\"B\\"".layout.hidden: expected a list, got the number 3']
+    assert problems('rules = "widget_rules.py\\n"')[0].startswith("rules: ")
 
 
 def test_not_toml_says_where() -> None:

@@ -36,6 +36,9 @@ def test_a_module_is_loaded_and_its_functions_stay_plain_functions() -> None:
     ("def f(:\n", "rules_bad_syntax.py", "rules_bad_syntax.py could not be loaded: SyntaxError"),
     ("rules = 3", "rules_not_rules.py", "must define `rules = Rules()`"),
     ("x = 1", "rules_nothing.py", "it defines rules = None"),
+    ("import sys\nsys.exit(3)", "rules_exits.py", "rules_exits.py could not be loaded: SystemExit: 3"),
+    ("from outbound_widget.rules import Rules\nrules = Rules()\n@rules.before_save\nasync def s(c, r): pass",
+     "rules_async.py", "'s' must be a plain function (def, not async def)"),
 ])
 def test_a_broken_module_says_what_and_where(source: str, name: str, expected: str) -> None:
     with pytest.raises(RulesLoadError) as caught:

@@ -10,6 +10,7 @@ from typing import Any
 from bridge import Event, Outbound
 from outbound_widget.app import Widget
 from outbound_widget.config import parse_config
+from outbound_widget.drafts import MemoryStorage
 from outbound_widget.rules import Record, Rules, Veto
 
 from .fake_dom import FakeDom
@@ -115,7 +116,7 @@ def test_call_result_values_their_order_and_the_automatic_pick() -> None:
         assert dom.value("w-callresult") == "6"
         click(widget, "set-call-result", values={"w-callresult": "0"})  # OK: WWE has it, the deployer did not list it
         await widget.idle()
-        assert wwe.sent("setCallResult") == [] and "not one you may set" in dom.status("callresult")[1]
+        assert wwe.sent("setCallResult") == [] and dom.status("callresult")[1].startswith("Ok is not a call result you may set")
         click(widget, "set-call-result", values={"w-callresult": "6"})
         await widget.idle()
         assert [a[1] for a in wwe.sent("setCallResult")] == [6]
@@ -167,6 +168,19 @@ def test_panels_and_direct_push_can_be_turned_off() -> None:
         click(widget, "toggle-direct-push")
         await widget.idle()
         assert "turned off here" in dom.status("campaign")[1]
+        wwe = Wwe()
+        widget, dom = await start(wwe, "[widget.panels]\ncall-result = false\nreschedule = false\nchain = false\n"
+                                        "preview = false\n[outbound]\ntimed-preview-auto-dial = 0")
+        for action, extra in (("set-call-result", {"values": {"w-callresult": "6"}}), ("toggle-dnc", {}),
+                              ("reschedule", {"values": {"w-when": "06/02/2030 10:00"}}), ("call-record", {"handle": "283"}),
+                              ("get-preview", {"values": {"w-campaign": "Sales"}})):
+            click(widget, action, **extra)  # a hidden panel's forged click does nothing
+        deliver_preview(wwe, widget, "P3")  # and a timed preview nobody can see is not dialled
+        await asyncio.sleep(0.2)
+        await widget.idle()
+        assert widget.interaction_id == "P3" and dom.text("slot-preview") == ""
+        for method in ("setCallResult", "setDoNotCall", "rescheduleRecord", "callPreviewRecord", "getPreviewRecord"):
+            assert wwe.sent(method) == [], method
     run(scenario())
 
 
@@ -352,7 +366,7 @@ def test_defaults_fill_empty_fields_and_reactions_pick_a_call_result() -> None:
         assert dom.value("w-callresult") == "6"
         campaign(wwe, "1", "Sales")
         await widget.idle()
-        assert seen == ["CHANGED"] and dom.text("slot-notice") == "WWE says CHANGED"
+        assert seen == ["CHANGED"] and dom.text("slot-notice").endswith("WWE says CHANGED")
         switch(widget, "2")
         await widget.idle()
         assert widget.shown.editor.text("NOTES") == "3 visits"  # each record gets its own default
@@ -362,21 +376,95 @@ def test_defaults_fill_empty_fields_and_reactions_pick_a_call_result() -> None:
     run(scenario())
 
 
-def test_a_rule_that_breaks_a_hidden_field_is_named_and_nothing_is_sent() -> None:
+def test_a_before_save_amendment_that_does_not_do_is_undone_and_named() -> None:
     async def scenario() -> None:
         rules = Rules()
 
+        @rules.validate("VISITS")
+        def few(visits: Any, record: Record) -> str | None:
+            return "at most 10" if visits is not None and visits > 10 else None
+
         @rules.before_save
         def count_visit(changes: dict[str, Any], record: Record) -> dict[str, Any]:
-            return {"VISITS": "many"}
+            return {"VISITS": "many" if changes["NOTES"] == "typed" else 99, "NOTES": changes["NOTES"].upper()}
 
         wwe = Wwe()
         widget, dom = await start(wwe, '[layout]\nhidden = ["VISITS"]', rules)
-        type_into(widget, NOTES, "hello")
-        click(widget, "save")
+        for notes, reason in (("typed", "a before_save rule set values the fields do not take (Visits: "),
+                              ("valid type", "with the changes a before_save rule made, Visits (not shown here: "
+                                             "layout.hidden): at most 10; your entries are kept")):
+            type_into(widget, NOTES, notes)
+            click(widget, "save")
+            await widget.idle()
+            assert wwe.sent("updateRecordFields") == []
+            state, text = dom.status("record")
+            assert state == "error" and reason in text, text
+            # what the agent entered is back, the hidden field untouched
+            editor = widget.shown.editor
+            assert editor.text("NOTES") == notes and not editor.is_changed("VISITS")
+            assert dom.value("f0") == notes and dom.text("slot-summary") == ""
+    run(scenario())
+
+
+def test_a_campaign_section_wwe_does_not_know_is_pointed_out() -> None:
+    async def scenario() -> None:
+        widget, dom = await start(Wwe(), "[campaign.Sale.privilege.outbound]\ncan-reschedule = false")
+        assert any("[campaign.'Sale'] matches none of WWE's campaigns (did you mean 'Sales'?)" in w for w in dom.warnings)
+    run(scenario())
+
+
+def test_edits_of_fields_the_configuration_locks_or_hides_are_dropped_and_said() -> None:
+    async def scenario() -> None:
+        wwe = Wwe()
+        storage = MemoryStorage()
+        dom = FakeDom(storage)
+        widget = Widget(dom, Outbound(wwe.host, timeout=5), "1", clock=lambda: NOW, config=parse_config(""))
+        await widget.start()
         await widget.idle()
-        assert wwe.sent("updateRecordFields") == []
-        assert "Visits (not shown here: layout.hidden):" in dom.text("slot-summary")
-        assert dom.status("record")[1].startswith("Not saved: a rule's change to the record needs attention")
-        assert widget.shown.editor.text("NOTES") == "hello"
+        type_into(widget, NOTES, "draft notes")
+        type_into(widget, VISITS, "8")
+        widget.close()
+        # the deployer locks Notes and hides Visits; the agent reloads the page
+        dom = FakeDom(storage)
+        reloaded = Widget(dom, Outbound(wwe.host, timeout=5), "1", clock=lambda: NOW,
+                          config=parse_config('[layout]\nreadonly = ["NOTES"]\nhidden = ["VISITS"]'))
+        await reloaded.start()
+        await reloaded.idle()
+        assert not reloaded.shown.editor.has_changes()
+        assert "Your unsaved change(s) to Notes, Visits were dropped" in dom.text("slot-notice")
+        # a forged edit of the hidden field is refused like the locked one's
+        reloaded.handle({"type": "change", "field": str(VISITS), "id": f"f{VISITS}", "value": "9"})
+        reloaded.handle({"type": "change", "field": str(NOTES), "id": f"f{NOTES}", "value": "x"})
+        assert not reloaded.shown.editor.has_changes()
+    run(scenario())
+
+
+def test_rules_that_answer_what_a_field_does_not_take_change_nothing_and_say_so() -> None:
+    async def scenario() -> None:
+        rules = Rules()
+
+        @rules.default("NOTES")
+        def fine(record: Record) -> str:
+            return "ok"
+
+        @rules.derive("VISITS")
+        def visits(record: Record) -> Any:
+            if record["NOTES"] == "boom":
+                raise LookupError("no visits today")
+            return "lots" if record["NOTES"] == "lots" else 3
+
+        @rules.validate("NOTES")
+        def yes(notes: Any, record: Record) -> Any:
+            return True if notes == "odd" else None
+
+        wwe = Wwe()
+        widget, dom = await start(wwe, rules=rules)
+        type_into(widget, NOTES, "lots", kind="input")
+        assert "the rule visits gave 'lots', which Visits does not take" in dom.text("slot-notice")
+        assert widget.shown.editor.value("VISITS") == 3
+        type_into(widget, NOTES, "boom", kind="input")
+        assert "the rule visits failed (LookupError: no visits today)" in dom.text("slot-notice")
+        type_into(widget, NOTES, "odd")
+        assert "the rule yes failed (TypeError: a validator returns a message (text) or None, not bool" in dom.text("f0-msg")
+        assert "Computed by your team's rules" in dom.text(f"f{VISITS}-msg")  # the reason stays through every patch
     run(scenario())
