@@ -141,21 +141,25 @@ def test_at_most_n_previews_at_once() -> None:
 
 
 def test_a_timed_preview_dials_itself_unless_the_agent_looks_away() -> None:
+    async def until(condition: Any) -> None:
+        for _ in range(500):
+            if condition():
+                return
+            await asyncio.sleep(0.01)
+        raise AssertionError("not within 5 s")
+
     async def scenario() -> None:
         wwe = Wwe()
         widget, dom = await start(wwe, "[outbound]\ntimed-preview-auto-dial = 1", iid=None)
         deliver_preview(wwe, widget, "P1")
-        await asyncio.sleep(0.1)
-        assert "Dialling in 1 s" in dom.text("w-auto-dial")
-        await asyncio.sleep(1.2)
-        await widget.idle()
+        await until(lambda: "Dialling in 1 s (timed preview): Reject or Cancel record to stop it." in dom.text("w-auto-dial"))
+        await widget.idle()  # (the countdown is one of the widget's tasks: idle once it dialled)
         assert [a[0] for a in wwe.sent("callPreviewRecord")] == ["P1"] and wwe.interactions["P1"]["state"] == "active"
         deliver_preview(wwe, widget, "P2")
-        await asyncio.sleep(0.1)
+        await until(lambda: widget.interaction_id == "P2" and widget.shown.auto_dial_at is not None)
         switch(widget, "1")  # the agent looks at another customer: P2 is not dialled behind their back
-        await asyncio.sleep(1.3)
         await widget.idle()
-        assert [a[0] for a in wwe.sent("callPreviewRecord")] == ["P1"]
+        assert [a[0] for a in wwe.sent("callPreviewRecord")] == ["P1"] and widget.interactions["P2"].auto_dial_at is None
     run(scenario())
 
 
@@ -176,9 +180,8 @@ def test_panels_and_direct_push_can_be_turned_off() -> None:
                               ("get-preview", {"values": {"w-campaign": "Sales"}})):
             click(widget, action, **extra)  # a hidden panel's forged click does nothing
         deliver_preview(wwe, widget, "P3")  # and a timed preview nobody can see is not dialled
-        await asyncio.sleep(0.2)
         await widget.idle()
-        assert widget.interaction_id == "P3" and dom.text("slot-preview") == ""
+        assert widget.interaction_id == "P3" and dom.text("slot-preview") == "" and widget.shown.auto_dial_at is None
         for method in ("setCallResult", "setDoNotCall", "rescheduleRecord", "callPreviewRecord", "getPreviewRecord"):
             assert wwe.sent(method) == [], method
     run(scenario())
