@@ -138,11 +138,12 @@ class RuleRunner:
         whose rule message changed."""
         editor = it.editor
         assert editor is not None
+        validators = [v for v in self.rules.validators if touched is None or touched in v.fields]
+        if not validators:
+            return set()  # (no rules: nothing built, on every change of every field)
         before = dict(it.rule_problems)
         record = self.record(it)
-        for validator in self.rules.validators:
-            if touched is not None and touched not in validator.fields:
-                continue
+        for validator in validators:
             target = validator.fields[0]
             if target not in editor or any(editor.problem(n) for n in validator.fields if n in editor):
                 it.rule_problems.pop(target, None)  # its own type problem shows instead
