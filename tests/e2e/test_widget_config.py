@@ -131,6 +131,8 @@ def test_each_campaigns_layout_follows_its_interactions_as_they_alternate(widget
         expect(view.locator("#w-iid")).to_have_text(iid)
         expect(view.locator("fieldset legend")).to_have_text(["Plan", "Other fields"])
         expect(view.locator("fieldset").first.locator(".field")).to_have_count(2)
+        # the defaults' order, inherited: of the fields left, GSW_PHONE first
+        expect(view.locator("fieldset").nth(1).locator(".field").first).to_have_attribute("data-name", "GSW_PHONE")
         expect(view.get_by_label("Renews on", exact=True)).to_be_visible()
         plan = view.locator("[data-name=Plan]")
         expect(plan.locator("output")).to_be_visible()  # locked: text, not an input
@@ -191,7 +193,7 @@ def test_a_rule_that_raises_is_named_and_loses_no_edit(widget_factory) -> None: 
     console = widget_factory.opened[-1][1].console
     assert any("a rule failed" in line and "ZeroDivisionError" in line for line in console), console
     view.goto(view.url)  # and the edit outlives a reload, as any unsaved edit does
-    view.wait_for_function("() => document.documentElement.dataset.widgetState === 'ready'", timeout=90_000)
+    view.wait_for_function("() => document.documentElement?.dataset.widgetState === 'ready'", timeout=90_000)
     expect(view.get_by_label("Notes", exact=True)).to_have_value("crash")
 
 
@@ -210,7 +212,7 @@ def test_a_broken_configuration_shows_its_problems_instead_of_the_widget(browser
                                  before=configured(toml, "from outbound_widget.rules import Rules\nrules = Rulez()\n"))
         try:
             view = page.frame(name="view")
-            view.wait_for_function("() => document.documentElement.dataset.widgetState === 'error'", timeout=90_000)
+            view.wait_for_function("() => document.documentElement?.dataset.widgetState === 'error'", timeout=90_000)
             panel = view.locator("#w-config-error")
             expect(panel).to_contain_text("The widget is not configured correctly")
             for words in expected:
@@ -221,3 +223,26 @@ def test_a_broken_configuration_shows_its_problems_instead_of_the_widget(browser
             assert not log.errors and any("outbound widget: not started" in line for line in log.console)
         finally:
             context.close()
+
+
+def test_a_configuration_broken_mid_shift_loses_no_unsaved_edit(widget_factory) -> None:  # type: ignore[no-untyped-def]
+    served = {"config": "[layout]\nlabels = { Custom_VarChar = \"Agent notes\" }\n"}
+
+    def before(context) -> None:  # type: ignore[no-untyped-def]
+        context.route("**/widget-config.toml", lambda route: route.fulfill(status=200, body=served["config"],
+                                                                           content_type="text/plain"))
+
+    page, view = widget_factory(before=before)
+    view.get_by_label("Agent notes", exact=True).fill("keep me")
+    view.get_by_label("Agent notes", exact=True).blur()
+    served["config"] = "[layout]\nlabels = { Custom_VarChar = 3 }\n"  # the deployer's typo, then the agent reloads
+    view.goto(view.url)
+    view.wait_for_function("() => document.documentElement?.dataset.widgetState === 'error'", timeout=90_000)
+    expect(view.locator("#w-config-error")).to_contain_text("layout.labels.Custom_VarChar: expected text, got the number 3")
+    served["config"] = "[layout]\nlabels = { Custom_VarChar = \"Agent notes\" }\n"  # fixed
+    view.goto(view.url)
+    view.wait_for_function("() => document.documentElement?.dataset.widgetState === 'ready'", timeout=90_000)
+    expect(view.get_by_label("Agent notes", exact=True)).to_have_value("keep me")
+    expect(view.locator("#slot-notice")).to_contain_text("Restored 1 unsaved change(s) from before the reload: Agent notes")
+    flush(view)
+    assert sent(page, "updateRecordFields") == []
