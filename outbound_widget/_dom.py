@@ -117,7 +117,12 @@ async def _fetch_text(url: str, what: str, source: str, missing: str = "") -> st
     if not response.ok:
         hint = f" ({missing})" if missing and response.status == 404 else ""
         raise ConfigError([f"{what} could not be read: HTTP {response.status}{hint}"], source)
-    return str(await response.text())
+    data: bytes = (await response.arrayBuffer()).to_bytes()
+    try:
+        return data.decode("utf-8")  # (fetch's text() would put U+FFFD in a label, and say nothing)
+    except UnicodeDecodeError as exc:
+        raise ConfigError([f"{what} is not UTF-8 text, as TOML and Python must be ({exc.reason} at byte {exc.start})"],
+                          source) from None
 
 
 async def load_settings() -> tuple[WidgetConfig, Rules | None]:

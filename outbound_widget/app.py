@@ -238,6 +238,8 @@ class Widget:
             self.known_changed()
             if self.settings(it) != before:
                 self.record.relayout(it)  # its campaign's layout, labels and locks
+                if self.shown is it:
+                    self.preview.arm(it)  # and its timed-preview option
         return it
 
     def known_changed(self) -> None:

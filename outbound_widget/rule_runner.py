@@ -8,6 +8,7 @@ derived value that raises is left unset. Nothing the agent typed is touched.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import traceback
 from collections.abc import Collection
@@ -21,6 +22,19 @@ from .state import Interaction
 
 if TYPE_CHECKING:
     from .app import Widget
+
+
+#: What a default, a derived value or an amendment may be: a field's value, as `Record` gives them.
+VALUE_TYPES = (str, int, float, bool, datetime.date, datetime.time)
+
+
+def _value(rule: str, value: Any) -> Any:
+    """A rule's answer for a field, or its failure: never the text of some other object."""
+    if value is not None and not isinstance(value, VALUE_TYPES):
+        raise RuleError(rule, TypeError(f"it gave {type(value).__name__} {value!r:.60} for a field: give text, a "
+                                        "number, true/false, a date or a time (a rule is a plain function that "
+                                        "returns its value)"))
+    return value
 
 
 def _as_text(editor: Any, name: str, value: Any) -> str:
@@ -50,6 +64,7 @@ class RuleRunner:
         self.widget = widget
         self.rules = rules or Rules()
         self._warned: set[str] = set()
+        self._failures: dict[tuple[str, str], str] = {}  # (interaction, derived field) -> its failure, said
 
     def _say(self, it: Interaction, message: str, notes: list[str] | None) -> None:
         """A rule's failure: gathered for the load's notice, or shown now (while editing)."""
@@ -69,7 +84,7 @@ class RuleRunner:
     def failed(self, it: Interaction | None, error: RuleError) -> str:
         """Log a rule's traceback; returns what to tell the agent."""
         self.widget.dom.error("outbound widget: a rule failed\n" + "".join(traceback.format_exception(error.error)))
-        return str(error)
+        return _short(str(error))
 
     # -- values ------------------------------------------------------------------
 
@@ -82,7 +97,7 @@ class RuleRunner:
         for name, function in self.rules.defaults.items():
             if name in editor and not editor.is_changed(name) and editor.value(name) in (None, ""):
                 try:
-                    value = call_rule(function, self.record(it))
+                    value = _value(getattr(function, "__name__", name), call_rule(function, self.record(it)))
                 except RuleError as exc:
                     notes.append(self.failed(it, exc))
                     continue
@@ -97,7 +112,7 @@ class RuleRunner:
                                  f"{editor.field(name).label} does not take: {problem}")
         filled += self.derive(it, notes)
         if notes:
-            it.rule_notice = " ".join(notes)
+            it.rule_notice = _short(" ".join(notes))
         return filled
 
     def derive(self, it: Interaction, notes: list[str] | None = None) -> list[str]:
@@ -114,12 +129,16 @@ class RuleRunner:
                     self.widget.dom.warn(f"the rule {getattr(function, '__name__', name)} derives {name!r}, which WWE "
                                          "marks read-only: it is not applied")
                 continue
+            rule = getattr(function, "__name__", name)
             try:
-                text = _as_text(editor, name, call_rule(function, self.record(it)))
+                text = _as_text(editor, name, _value(rule, call_rule(function, self.record(it))))
             except RuleError as exc:
                 message = self.failed(it, exc)
+                self._failures[(it.id, name)] = message
                 self._say(it, message, notes)
                 continue
+            if self._failures.pop((it.id, name), None) == it.rule_notice and it.rule_notice:
+                self._notice(it, "")  # the rule works again: its failure is no longer news
             if text != editor.text(name):
                 previous = editor.text(name) if editor.is_changed(name) else None
                 problem = editor.set_text(name, text)
@@ -195,11 +214,13 @@ class RuleRunner:
             if isinstance(answer, str):
                 return _short(answer)
             if isinstance(answer, dict):
+                rule = getattr(function, "__name__", "before_save")
                 for name, value in answer.items():
                     if name not in editor:
-                        raise RuleError(getattr(function, "__name__", "before_save"),
-                                        KeyError(f"it amended {name!r}, which this record has not"))
-                    editor.set_text(name, _as_text(editor, name, value))
+                        raise RuleError(rule, KeyError(f"it amended {name!r}, which this record has not"))
+                    if not editor.field(name).is_editable:
+                        raise RuleError(rule, ValueError(f"it amended {name!r}, which WWE marks read-only"))
+                    editor.set_text(name, _as_text(editor, name, _value(rule, value)))
             elif answer is not None:
                 raise RuleError(getattr(function, "__name__", "before_save"),
                                 TypeError(f"it returned {answer!r}: return None, a message, or {{field: value}}"))

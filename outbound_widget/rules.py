@@ -214,7 +214,8 @@ class RuleError(BridgeError):
 
     def __init__(self, rule: str, exc: BaseException) -> None:
         self.rule, self.error = rule, exc
-        super().__init__(f"the rule {rule} failed ({type(exc).__name__}: {exc}); your edits are kept. "
+        text = str(exc) if len(str(exc)) <= 200 else str(exc)[:199] + "…"
+        super().__init__(f"the rule {rule} failed ({type(exc).__name__}: {text}); your edits are kept. "
                          "Tell whoever maintains the widget's rules (details in the browser console).")
 
 
@@ -233,7 +234,7 @@ def call_rule(function: Callable[..., Any], *args: Any) -> Any:
         return function(*args)
     except Veto:
         raise
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:  # (sys.exit() in a rule is its bug too, not the page's end)
         raise RuleError(getattr(function, "__name__", repr(function)), exc) from exc
 
 

@@ -79,7 +79,9 @@ class PreviewPanel(Panel):
         self.widget.spawn(self._auto_dial(it), it, self.area)
 
     def _still_due(self, it: Interaction) -> bool:
+        settings = self.widget.settings(it)  # (its campaign, hence its settings, may be learnt meanwhile)
         return (self.widget.shown is it and it.state == PREVIEW and not it.dialing
+                and settings.auto_dial_s >= 0 and settings.shows("preview")
                 and not it.area(self.area).busy and self.widget.interactions.get(it.id) is it)
 
     async def _auto_dial(self, it: Interaction) -> None:

@@ -128,7 +128,9 @@ class RecordPanel(RecordForm):
         entered = {name: editor.text(name) for name in editor.changed_names()}
 
         def amended() -> list[str]:
-            return [name for name in editor.changed_names() if entered.get(name) != editor.text(name)]
+            """Fields whose entry a hook changed: set to another value, back to WWE's, or newly changed."""
+            back = [name for name, text in entered.items() if not editor.is_changed(name) or editor.text(name) != text]
+            return back + [name for name in editor.changed_names() if name not in entered]
 
         def undo(names: list[str]) -> None:
             for name in names:

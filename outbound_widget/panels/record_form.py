@@ -185,9 +185,10 @@ class RecordForm(Panel):
         to send: they are dropped, and said. Fields the rules set are theirs to keep."""
         editor = it.editor
         assert editor is not None
-        layout, derived = self.widget.settings(it).layout, self.widget.rules.derived
+        layout, rules = self.widget.settings(it).layout, self.widget.rules.rules
         dropped = [name for name in editor.changed_names()
-                   if (name in layout.readonly or name in layout.hidden) and name not in derived]
+                   if (name in layout.readonly or name in layout.hidden) and name not in rules.derived
+                   and name not in rules.defaults]
         for name in dropped:
             editor.revert(name)
         if not dropped:

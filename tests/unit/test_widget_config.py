@@ -140,14 +140,16 @@ def test_at_most_n_previews_at_once() -> None:
     run(scenario())
 
 
-def test_a_timed_preview_dials_itself_unless_the_agent_looks_away() -> None:
-    async def until(condition: Any) -> None:
-        for _ in range(500):
-            if condition():
-                return
-            await asyncio.sleep(0.01)
-        raise AssertionError("not within 5 s")
+async def until(condition: Any) -> None:
+    """Wait for what the widget shows or holds (a countdown runs on the loop's clock)."""
+    for _ in range(500):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("not within 5 s")
 
+
+def test_a_timed_preview_dials_itself_unless_the_agent_looks_away() -> None:
     async def scenario() -> None:
         wwe = Wwe()
         widget, dom = await start(wwe, "[outbound]\ntimed-preview-auto-dial = 1", iid=None)
@@ -470,4 +472,71 @@ def test_rules_that_answer_what_a_field_does_not_take_change_nothing_and_say_so(
         type_into(widget, NOTES, "odd")
         assert "the rule yes failed (TypeError: a validator returns a message (text) or None, not bool" in dom.text("f0-msg")
         assert "Computed by your team's rules" in dom.text(f"f{VISITS}-msg")  # the reason stays through every patch
+    run(scenario())
+
+
+def test_second_pass_rules_edge_cases_keep_the_record_and_say_why() -> None:
+    async def scenario() -> None:
+        rules = Rules()
+
+        @rules.default("NOTES")
+        def chatty(record: Record) -> Any:
+            raise ValueError("x" * 3000)
+
+        @rules.derive("TYPE")
+        def kind(record: Record) -> Any:
+            if record["VISITS"] == 13:
+                raise LookupError("unlucky")
+            return (x for x in "4") if record["VISITS"] == 7 else "1"
+
+        @rules.before_save
+        def amend(changes: dict[str, Any], record: Record) -> Any:
+            notes = changes.get("NOTES")
+            if notes == "back":
+                return {"VISITS": 3}  # WWE's own value
+            if notes == "exit":
+                raise SystemExit("bye")
+            if notes == "ro":
+                return {"RO": "changed"}
+            return None
+
+        @rules.before_save
+        def veto(changes: dict[str, Any], record: Record) -> Any:
+            return "not today" if changes.get("NOTES") == "back" else None
+
+        wwe = Wwe()
+        widget, dom = await start(wwe, rules=rules)
+        notice = dom.text("slot-notice")
+        assert "the rule chatty failed (ValueError: xxx" in notice and len(notice) <= 320
+        editor = widget.shown.editor
+        type_into(widget, VISITS, "13")
+        assert "the rule kind failed (LookupError: unlucky)" in dom.text("slot-notice")
+        type_into(widget, VISITS, "7")  # a generator is no field value
+        assert "it gave generator" in dom.text("slot-notice") and editor.text("TYPE") == "1"
+        type_into(widget, VISITS, "8")  # the rule works again: its failure is no longer shown
+        assert "the rule kind" not in dom.text("slot-notice")
+        for notes, expected in (("back", "Not saved: not today"),
+                                ("exit", "Not saved: the rule amend failed (SystemExit: bye)"),
+                                ("ro", "Not saved: the rule amend failed (ValueError: it amended 'RO', which WWE marks read-only)")):
+            type_into(widget, NOTES, notes)
+            click(widget, "save")
+            await widget.idle()
+            assert dom.status("record")[1].startswith(expected), dom.status("record")
+            # the agent's 8 survives a hook that set Visits back to WWE's 3 before the save stopped
+            assert editor.text("VISITS") == "8" and editor.is_changed("VISITS") and editor.text("NOTES") == notes
+        assert wwe.sent("updateRecordFields") == [] and not widget.errors
+    run(scenario())
+
+
+def test_a_timed_preview_follows_its_campaign_learnt_after_it_was_armed() -> None:
+    async def scenario() -> None:
+        wwe = Wwe()
+        widget, dom = await start(wwe, "[outbound]\ntimed-preview-auto-dial = 2\n"
+                                       "[campaign.Sales.widget.panels]\npreview = false", iid=None)
+        wwe.add("P1", "preview", [{"GSW_RECORD_HANDLE": 500, "GSW_PHONE": "+15550500"}])
+        wwe.host.emit("outbound", {"eventType": "PreviewRecord", "interactionId": "P1"})  # no campaignName
+        await until(lambda: widget.shown is not None and widget.shown.auto_dial_at is not None)
+        campaign(wwe, "P1", "Sales", state="preview")  # its campaign hides the preview panel
+        await widget.idle()
+        assert wwe.sent("callPreviewRecord") == [] and widget.shown.auto_dial_at is None
     run(scenario())
