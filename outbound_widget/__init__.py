@@ -1,8 +1,9 @@
 """The outbound record widget: a WWE sidebar view that edits the outbound record
 and runs the outbound actions around it, on top of `bridge`.
 
-`outbound_widget.app.Widget` is the controller (pure Python); the page starts it
-with `outbound_widget._dom.mount` (web/widget/main.js).
+`outbound_widget.app.Widget` is the controller (pure Python); the page's script
+(outbound_widget/web/widget.py) starts it with `outbound_widget._dom.start_page`,
+under the deployer's configuration (`config`) and rules (`rules`).
 """
 
 from .app import Widget

@@ -286,13 +286,15 @@ def _cross_checks(settings: Settings, path: str, problems: Problems, section: Ma
     must be one an agent may pick, and a field shows in one group only."""
     values, selected = settings.call_result_values, settings.call_result_selected
     if values is not None and selected is not None and selected not in values:
+        def named(name: str) -> str:  # as WWE's options write it: NO_ANSWER -> NoAnswer
+            return name.title().replace("_", "")
         own = "call-result-automatically-selected" in section.get("outbound", {})
         key = "call-result-automatically-selected" if own else "call-result-values"
-        inherited = "" if own else (f" (call-result-automatically-selected = {selected!r} is inherited from the "
+        inherited = "" if own else (f" (call-result-automatically-selected = {named(selected)!r} is inherited from the "
                                     "defaults: set it in this section too)")
         problems.add(f"{path}outbound.{key}",
-                     f"the default call result {selected!r} is not among {', '.join(values)}: WWE requires it to be "
-                     f"one of them{inherited}")
+                     f"the default call result {named(selected)!r} is not among {', '.join(map(named, values))}: WWE "
+                     f"requires it to be one of them{inherited}")
     placed = [name for group in settings.layout.groups for name in group.fields]
     twice = sorted({name for name in placed if placed.count(name) > 1})
     if twice:

@@ -112,7 +112,7 @@ fields = ["A"]
 [campaign.Sales.outbound]
 call-result-values = ["Busy"]
 """)
-    assert found[0].startswith("outbound.call-result-automatically-selected:") and "'NO_ANSWER' is not among" in found[0]
+    assert found[0].startswith("outbound.call-result-automatically-selected:") and "'NoAnswer' is not among Answer, Busy" in found[0]
     assert found[1].startswith("layout.groups:") and "'A' in more than one group" in found[1]
     # the campaign inherits the default's NO_ANSWER pick, which its own list no longer has: said where it wrote
     assert found[2].startswith("campaign.Sales.outbound.call-result-values:") and "inherited from the defaults" in found[2]
