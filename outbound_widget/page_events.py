@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 #: The panel each action belongs to: a click on a panel the configuration hides (a stale
 #: page, a script) does nothing, as the privileges' refusals do.
 PANEL_OF = {
-    "set-call-result": "call-result", "toggle-dnc": "call-result", "choose-result": "call-result",
+    "set-call-result": "call-result", "toggle-dnc": "call-result",
     "reschedule": "reschedule", "reschedule-anyway": "reschedule", "cancel-reschedule": "reschedule",
     "call-record": "chain", "call-preview": "preview", "reject-preview": "preview", "cancel-preview": "preview",
     "get-preview": "preview", "toggle-direct-push": "preview",

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from bridge import Event
 from bridge.values import FieldValueError, format_text
 
-from .rules import Record, RuleError, Rules, Reaction, Veto, call_rule
+from .rules import Record, RuleError, Rules, Reaction, Veto, call_rule, rule_name
 from .state import Interaction
 
 if TYPE_CHECKING:
@@ -35,6 +35,11 @@ def _value(rule: str, value: Any) -> Any:
                                         "number, true/false, a date or a time (a rule is a plain function that "
                                         "returns its value)"))
     return value
+
+
+def _unfit(rule: str, value: Any, label: str, problem: str) -> str:
+    """A rule's value the field does not take (it is not set), said."""
+    return f"the rule {rule} gave {str(value)[:80]!r}, which {label} does not take: {problem}"
 
 
 def _as_text(editor: Any, name: str, value: Any) -> str:
@@ -97,7 +102,7 @@ class RuleRunner:
         for name, function in self.rules.defaults.items():
             if name in editor and not editor.is_changed(name) and editor.value(name) in (None, ""):
                 try:
-                    value = _value(getattr(function, "__name__", name), call_rule(function, self.record(it)))
+                    value = _value(rule_name(function), call_rule(function, self.record(it)))
                 except RuleError as exc:
                     notes.append(self.failed(it, exc))
                     continue
@@ -108,8 +113,7 @@ class RuleRunner:
                     filled.append(name)
                 else:  # a default the field does not take is not set: said, never left blocking a save
                     editor.revert(name)
-                    notes.append(f"the rule {getattr(function, '__name__', name)} gave {str(value)[:80]!r}, which "
-                                 f"{editor.field(name).label} does not take: {problem}")
+                    notes.append(_unfit(rule_name(function), value, editor.field(name).label, problem))
         filled += self.derive(it, notes)
         if notes:
             it.rule_notice = _short(" ".join(notes))
@@ -123,13 +127,12 @@ class RuleRunner:
         for name, function in self.rules.derived.items():
             if name not in editor:
                 continue
+            rule = rule_name(function)
             if not editor.field(name).is_editable:  # never written, by a rule either
                 if name not in self._warned:
                     self._warned.add(name)
-                    self.widget.dom.warn(f"the rule {getattr(function, '__name__', name)} derives {name!r}, which WWE "
-                                         "marks read-only: it is not applied")
+                    self.widget.dom.warn(f"the rule {rule} derives {name!r}, which WWE marks read-only: it is not applied")
                 continue
-            rule = getattr(function, "__name__", name)
             try:
                 text = _as_text(editor, name, _value(rule, call_rule(function, self.record(it))))
             except RuleError as exc:
@@ -144,8 +147,7 @@ class RuleRunner:
                 problem = editor.set_text(name, text)
                 if problem is not None:  # a value the field does not take: the field keeps its own
                     editor.set_text(name, previous) if previous is not None else editor.revert(name)
-                    message = f"the rule {getattr(function, '__name__', name)} gave {text[:80]!r}, which {editor.field(name).label} does not take: {problem}"
-                    self._say(it, message, notes)
+                    self._say(it, _unfit(rule, text, editor.field(name).label, problem), notes)
                     continue
                 changed.append(name)
         return changed
@@ -213,8 +215,8 @@ class RuleRunner:
                 return _short(str(veto)) or "a rule stopped the save"
             if isinstance(answer, str):
                 return _short(answer)
+            rule = rule_name(function)
             if isinstance(answer, dict):
-                rule = getattr(function, "__name__", "before_save")
                 for name, value in answer.items():
                     if name not in editor:
                         raise RuleError(rule, KeyError(f"it amended {name!r}, which this record has not"))
@@ -222,17 +224,19 @@ class RuleRunner:
                         raise RuleError(rule, ValueError(f"it amended {name!r}, which WWE marks read-only"))
                     editor.set_text(name, _as_text(editor, name, _value(rule, value)))
             elif answer is not None:
-                raise RuleError(getattr(function, "__name__", "before_save"),
-                                TypeError(f"it returned {answer!r}: return None, a message, or {{field: value}}"))
+                raise RuleError(rule, TypeError(f"it returned {answer!r}: return None, a message, or {{field: value}}"))
         return None
 
     # -- events --------------------------------------------------------------------
 
     def react(self, kind: str, event: Event | str, it: Interaction | None) -> None:
         """Run the reactions to *kind* (the shown interaction's record when it is loaded)."""
-        for function in self.rules.reactions.get(kind, ()):
-            record = self.record(it) if it is not None and it.editor is not None else None
-            reaction = Reaction(record, functools.partial(self._choose, it), functools.partial(self._notice, it))
+        functions = self.rules.reactions.get(kind, ())
+        if not functions:
+            return  # (no reaction: no record built, for every WWE event)
+        record = self.record(it) if it is not None and it.editor is not None else None
+        reaction = Reaction(record, functools.partial(self._choose, it), functools.partial(self._notice, it))
+        for function in functions:
             try:
                 call_rule(function, event, reaction)
             except (RuleError, Veto) as exc:
@@ -255,7 +259,7 @@ class RuleRunner:
     def _notice(self, it: Interaction | None, text: str) -> None:
         target = it if it is not None else self.widget.shown
         if target is not None:
-            target.rule_notice = text[:MAX_MESSAGE]
+            target.rule_notice = _short(text)
             if self.widget.shown is target:
                 self.widget.render_notice()
         else:

@@ -22,6 +22,7 @@ nothing is sent.
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -100,7 +101,7 @@ class Validator:
 
     @property
     def name(self) -> str:
-        return getattr(self.function, "__name__", repr(self.function))
+        return rule_name(self.function)
 
 
 @dataclass
@@ -129,42 +130,25 @@ class Rules:
         each save, which it blocks while it returns a message."""
         names = (first, *others)
         _check_names(names, "validate")
-
-        def register(function: F) -> F:
-            _plain(function, "validate")
-            self.validators.append(Validator(names, function))
-            return function
-        return register
+        return _registrar("validate", lambda function: self.validators.append(Validator(names, function)))
 
     def default(self, name: str) -> Callable[[F], F]:
         """``fn(record) -> value | None``: fills field *name* when a record is loaded with it
         empty (an edit the agent sees and saves, or reverts)."""
         _check_names((name,), "default")
-
-        def register(function: F) -> F:
-            _plain(function, "default")
-            self.defaults[name] = function
-            return function
-        return register
+        return _registrar("default", functools.partial(self.defaults.__setitem__, name))
 
     def derive(self, name: str) -> Callable[[F], F]:
         """``fn(record) -> value``: field *name* is computed from the others, shown read-only,
         kept up to date as the agent edits, and saved with the record."""
         _check_names((name,), "derive")
-
-        def register(function: F) -> F:
-            _plain(function, "derive")
-            self.derived[name] = function
-            return function
-        return register
+        return _registrar("derive", functools.partial(self.derived.__setitem__, name))
 
     def before_save(self, function: F) -> F:
         """``fn(changes, record) -> None | message | {field: value}``: runs before a save is sent.
         A message (or `Veto`) stops the save and is shown; a mapping amends the save
         (its values go into the form, checked like the agent's)."""
-        _plain(function, "before_save")
-        self.before_save_hooks.append(function)
-        return function
+        return _registrar("before_save", self.before_save_hooks.append)(function)
 
     def on(self, event: str) -> Callable[[F], F]:
         """``fn(event, reaction)``: runs on WWE's ``"outbound"`` or ``"interaction"`` events
@@ -172,16 +156,11 @@ class Rules:
         the interaction ID). *reaction* offers what a rule may do to the widget."""
         if event not in EVENTS:
             raise ValueError(f"Rules.on: unknown event {event!r}; use one of {', '.join(EVENTS)}")
-
-        def register(function: F) -> F:
-            _plain(function, "on")
-            self.reactions.setdefault(event, []).append(function)
-            return function
-        return register
+        return _registrar("on", lambda function: self.reactions.setdefault(event, []).append(function))
 
 
 class Reaction:
-    """What an event rule may do: read the shown record, preselect a call result, say something."""
+    """What an event rule may do: read its interaction's record, preselect a call result, say something."""
 
     def __init__(self, record: Record | None, choose: Callable[[str | int], None], notice: Callable[[str], None]) -> None:
         self.record = record
@@ -196,11 +175,25 @@ class Reaction:
         self._notice(str(text))
 
 
+def rule_name(function: Callable[..., Any]) -> str:
+    """How messages name a rule: its function's name."""
+    return str(getattr(function, "__name__", repr(function)))
+
+
 def _plain(function: Callable[..., Any], hook: str) -> None:
     """Rules run between the agent's keystrokes and WWE's calls: plain functions, not coroutines."""
     if inspect.iscoroutinefunction(function) or not callable(function):
-        raise TypeError(f"Rules.{hook}: {getattr(function, '__name__', function)!r} must be a plain function "
+        raise TypeError(f"Rules.{hook}: {rule_name(function)!r} must be a plain function "
                         "(def, not async def): rules run as the agent types and saves")
+
+
+def _registrar(hook: str, store: Callable[[Any], None]) -> Callable[[F], F]:
+    """A decorator that keeps a (plain) function with *store* and returns it unchanged."""
+    def register(function: F) -> F:
+        _plain(function, hook)
+        store(function)
+        return function
+    return register
 
 
 def _check_names(names: tuple[str, ...], hook: str) -> None:
@@ -235,7 +228,7 @@ def call_rule(function: Callable[..., Any], *args: Any) -> Any:
     except Veto:
         raise
     except (Exception, SystemExit) as exc:  # (sys.exit() in a rule is its bug too, not the page's end)
-        raise RuleError(getattr(function, "__name__", repr(function)), exc) from exc
+        raise RuleError(rule_name(function), exc) from exc
 
 
 class RulesLoadError(BridgeError):

@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 
 #: How a failed read's status starts ("Could not read the chained records: …").
 READ_FAILED = "Could not read"
+#: What the agent is told when a privilege the deployer withheld is asked for anyway
+#: (the controls are not shown; this answers a click that came regardless).
+NOT_ALLOWED = "Not allowed for you (privilege.outbound.{}): nothing was sent."
 
 
 def describe_error(exc: BaseException) -> str:
@@ -66,6 +69,14 @@ class Panel:
         it.area(name).status = status
         if self.shown(it):
             self.dom.patch([("replace", f"{name}-status", views.status_view(name, status))])
+
+    def withheld(self, it: Interaction, privilege: str, area: str | None = None) -> bool:
+        """Whether the deployer withholds ``privilege.outbound.<privilege>`` for *it*; if so the
+        area says so, and the caller sends nothing."""
+        if self.widget.settings(it).allows(privilege):
+            return False
+        self.set_status(it, Status("error", NOT_ALLOWED.format(privilege)), area)
+        return True
 
     def clear_read_error(self, it: Interaction) -> None:
         """A read that failed has now worked: its error and Retry go (an action's stay)."""

@@ -6,8 +6,7 @@ from bridge import BridgeError
 
 from .. import views
 from ..state import ACTIVE, PREVIEW, Interaction, Status
-from .base import READ_FAILED, Panel, describe_error
-from .outcome import NOT_ALLOWED
+from .base import NOT_ALLOWED, READ_FAILED, Panel, describe_error
 
 CALLED = "This record has been called: its numbers can be dialled while it is a preview."
 

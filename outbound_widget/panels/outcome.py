@@ -17,9 +17,6 @@ if TYPE_CHECKING:
 NOT_CALLED = "Call the record first: WWE takes a call result once the record has been called."
 DNC_NOT_CALLED = "Call the record first: WWE sets Do Not Call on a record that has been called."
 DNC_SET = "Do Not Call is set: WWE refuses a call result until it is removed."
-#: What the agent is told when a privilege the deployer withheld is asked for anyway
-#: (the controls are not shown; this answers a click that came regardless).
-NOT_ALLOWED = "Not allowed for you (privilege.outbound.{}): nothing was sent."
 
 
 class OutcomePanel(Panel):
@@ -91,8 +88,7 @@ class OutcomePanel(Panel):
             self.render(it)
 
     async def set_call_result(self, it: Interaction, chosen: str) -> None:
-        if not self.widget.settings(it).allows("can-set-call-result"):
-            self.set_status(it, Status("error", NOT_ALLOWED.format("can-set-call-result")))
+        if self.withheld(it, "can-set-call-result"):
             return
         blocked = self.blocked(it)
         if blocked:
@@ -119,8 +115,7 @@ class OutcomePanel(Panel):
         await self.run(it, "Setting the call result…", action)
 
     async def toggle_dnc(self, it: Interaction) -> None:
-        if not self.widget.settings(it).allows("can-mark-do-not-call"):
-            self.set_status(it, Status("error", NOT_ALLOWED.format("can-mark-do-not-call")))
+        if self.withheld(it, "can-mark-do-not-call"):
             return
         if it.state == PREVIEW:
             self.set_status(it, Status("error", DNC_NOT_CALLED))

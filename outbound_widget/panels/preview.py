@@ -12,8 +12,7 @@ from bridge import BridgeError
 
 from .. import views
 from ..state import PREVIEW, Interaction, Status
-from .base import Panel, describe_error, guarded_run
-from .outcome import NOT_ALLOWED
+from .base import NOT_ALLOWED, Panel, describe_error, guarded_run
 
 CALLED = "This record has been called: it can no longer be called, rejected or cancelled as a preview."
 
@@ -34,8 +33,9 @@ class PreviewPanel(Panel):
     def get_blocked(self) -> str | None:
         """Why Get record is not possible now: ``outbound.preview.max-simultaneous-preview-record``."""
         limit = self.widget.session_settings().max_previews
-        if limit > 0 and self.held() >= limit:
-            return (f"You hold {self.held()} preview record(s), the most allowed at once ({limit}): "
+        held = self.held() if limit > 0 else 0
+        if limit > 0 and held >= limit:
+            return (f"You hold {held} preview record(s), the most allowed at once ({limit}): "
                     "call, reject or cancel one first.")
         return None
 
@@ -191,9 +191,7 @@ class PreviewPanel(Panel):
 
     async def drop(self, it: Interaction, kind: str) -> None:
         """Reject (back to the campaign) or cancel (not called in this campaign) the preview."""
-        privilege = "can-reject-record" if kind == "reject" else "can-cancel-record"
-        if not self.widget.settings(it).allows(privilege):
-            self.set_status(it, Status("error", NOT_ALLOWED.format(privilege)))
+        if self.withheld(it, "can-reject-record" if kind == "reject" else "can-cancel-record"):
             return
         blocked = self.blocked(it)
         if blocked:

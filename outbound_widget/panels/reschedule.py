@@ -14,9 +14,8 @@ from bridge import ArgumentValueError, CallingWindow, RecordZone
 from bridge.values import DATE_FORMAT, FieldValueError, parse_date
 
 from .. import views
-from ..state import PREVIEW, Interaction, Status
+from ..state import PREVIEW, Interaction
 from .base import Panel
-from .outcome import NOT_ALLOWED
 
 FORMAT_HINT = "write it as MM/DD/YYYY HH:MM, with two digits for the month, day, hour and minute, e.g. 05/27/2031 09:05"
 
@@ -173,8 +172,7 @@ class ReschedulePanel(Panel):
 
     async def reschedule(self, it: Interaction, text: str, callback_type: str, *, anyway: bool = False) -> None:
         """Send the callback; one outside the calling window is sent only once the agent confirms (*anyway*)."""
-        if not self.allowed(it):
-            self.set_status(it, Status("error", NOT_ALLOWED.format(self.privilege(it))))
+        if self.withheld(it, self.privilege(it)):
             return
         record = self.callback_record(it)
         if record is None or record.record_handle is None:
@@ -209,8 +207,7 @@ class ReschedulePanel(Panel):
         await self.run(it, "Rescheduling…", action)
 
     async def cancel(self, it: Interaction) -> None:
-        if not self.allowed(it):
-            self.set_status(it, Status("error", NOT_ALLOWED.format(self.privilege(it))))
+        if self.withheld(it, self.privilege(it)):
             return
 
         async def action() -> str:
