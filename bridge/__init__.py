@@ -1,7 +1,13 @@
-"""wwe-outbound-bridge: a typed async Python API over Genesys WWE outbound.
+"""wwe-outbound-bridge: a typed async Python API over Genesys WWE outbound, and the
+rest of WWE's Service Client API around it.
 
-Nothing runs on import. ``bridge.outbound`` is the page's client, created on
-first use (in Pyodide, inside a WWE custom view booted by our pages).
+Nothing runs on import. ``bridge.outbound`` is the page's outbound client, and
+``bridge.interaction``, ``bridge.configuration``, ``bridge.system``, ``bridge.agent``,
+``bridge.voice``, ``bridge.media``, ``bridge.messenger``, ``bridge.email``,
+``bridge.sip_endpoint`` and ``bridge.auth`` the other namespaces' clients: each is
+created on first use (in Pyodide, inside a WWE custom view booted by our pages), all
+of them on one host, so they share the view's pending calls. They are not in
+``__all__``: ``from bridge import *`` works anywhere, also outside WWE.
 
 Examples
 --------
@@ -13,6 +19,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from .host import Host
+from .service import Service, default_host
+
+from .agents import Agent, AgentService, AgentState
 from .call_results import DEFAULT_CALL_RESULTS, CallResult, CallResults
 from .campaigns import Campaign, PreviewRecord
 from .chained import ChainedRecord
@@ -26,8 +36,14 @@ from .errors import (
     MalformedResponseError,
     NotInWWEError,
     OutboundError,
+    ServiceError,
     UnknownKeyError,
 )
+from .channels import EmailService, MediaService, SipEndpointService, VoiceService
+from .desktop import AuthService, SystemService
+from .interactions import Interaction, InteractionService
+from .messaging import MessengerService
+from .options import ConfigurationService, Options, Section
 from .events import Event
 from .fields import Field, FieldType, ValueType
 from .client import DEFAULT_TIMEOUT, Outbound
@@ -41,6 +57,22 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_CALL_RESULTS",
+    "Agent",
+    "AgentService",
+    "AgentState",
+    "AuthService",
+    "ConfigurationService",
+    "EmailService",
+    "Interaction",
+    "InteractionService",
+    "MediaService",
+    "MessengerService",
+    "Options",
+    "Section",
+    "ServiceError",
+    "SipEndpointService",
+    "SystemService",
+    "VoiceService",
     "DEFAULT_TIMEOUT",
     "ArgumentTypeError",
     "ArgumentValueError",
@@ -72,19 +104,29 @@ __all__ = [
     "__version__",
     "allow_run_sync",
     "format_reschedule",
-    "outbound",
     "to_record_time",
 ]
 
-_default: Outbound | None = None
+#: The page's clients, created on first use (see the module's docstring).
+_CLIENTS: dict[str, type[Service]] = {
+    "outbound": Outbound, "interaction": InteractionService, "configuration": ConfigurationService,
+    "system": SystemService, "agent": AgentService, "voice": VoiceService, "media": MediaService,
+    "messenger": MessengerService, "email": EmailService, "sip_endpoint": SipEndpointService, "auth": AuthService,
+}
+_defaults: dict[str, Service] = {}
+_host: Host | None = None
 
 
 def __getattr__(name: str) -> Any:
-    # `bridge.outbound` is made on first access, not on import: importing bridge
-    # must work anywhere (CPython tests, a page without WWE).
-    global _default
-    if name == "outbound":
-        if _default is None:
-            _default = Outbound()
-        return _default
-    raise AttributeError(f"module 'bridge' has no attribute {name!r}")
+    # Made on first access, not on import: importing bridge must work anywhere
+    # (CPython tests, a page without WWE).
+    global _host
+    kind = _CLIENTS.get(name)
+    if kind is None:
+        raise AttributeError(f"module 'bridge' has no attribute {name!r}")
+    client = _defaults.get(name)
+    if client is None:
+        if _host is None:
+            _host = default_host()
+        client = _defaults[name] = kind(_host)
+    return client

@@ -1,4 +1,4 @@
-"""The one callback → awaitable adapter every outbound method goes through."""
+"""The one callback → awaitable adapter every WWE request goes through."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import itertools
 from collections.abc import Sequence
 from typing import Any
 
-from .errors import BridgeTimeoutError, MalformedResponseError, OutboundError
+from .errors import BridgeTimeoutError, MalformedResponseError, ServiceError
 from .host import Host, SettleKind
 
 # What the vendor client passes to `failed` when WWE does not answer in 10 s.
@@ -21,6 +21,19 @@ class Calls:
     a call that times out or is cancelled is removed here and cancelled in the
     host, so nothing keeps its future alive.
     """
+
+    @classmethod
+    def of(cls, host: Host) -> Calls:
+        """The one `Calls` of *host*: a host has one settle function, so every client on it
+        (outbound, interaction, configuration...) shares its pending calls."""
+        calls = getattr(host, "_bridge_calls", None)
+        if not isinstance(calls, Calls):
+            calls = cls(host)
+            try:
+                host._bridge_calls = calls  # type: ignore[attr-defined]
+            except AttributeError:  # a host with __slots__: its clients cannot share (each binds anew)
+                pass
+        return calls
 
     def __init__(self, host: Host) -> None:
         self._host = host
@@ -79,4 +92,4 @@ class Calls:
         elif payload == WWE_CLIENT_TIMEOUT:
             future.set_exception(BridgeTimeoutError(method, None))
         else:
-            future.set_exception(OutboundError.from_payload(method, payload))
+            future.set_exception(ServiceError.from_payload(method, payload))

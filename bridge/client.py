@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import traceback
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timezone
-from typing import Any, TypeVar
+from typing import Any
 
 from . import _args
-from ._calls import Calls
 from ._numbers import whole_number
 from .call_results import CallResult, CallResults, check_call_result_type
 from .campaigns import Campaign, PreviewRecord, campaigns_from_wwe
@@ -18,26 +16,18 @@ from .errors import ArgumentTypeError, ArgumentValueError, BridgeError, BridgeTi
 from .events import Event
 from .fields import Field, fields_from_wwe
 from .host import Host
-from .rate_limit import Limiter, RateLimit
+from .rate_limit import RateLimit
 from .record import RecordEditor, validate_record_data
 from .schedule import CallbackType, CallingWindow, check_callback, record_local
 from .schedule import callback_type as check_callback_type
+from .service import DEFAULT_TIMEOUT, EventStream, Service, data_of
 from .values import DATE_FORMAT
 from .zones import MAX_OFFSET, RecordZone
 
-EventHandler = TypeVar("EventHandler", bound=Callable[..., Any])
-
-DEFAULT_TIMEOUT = 10.0  # seconds; the vendor client's own request timeout
+__all__ = ["DEFAULT_TIMEOUT", "EventStream", "Outbound"]
 
 
-def _data(method: str, payload: Any) -> Any:
-    """Unwrap WWE's envelope: the client passes the whole message; results are in `data`."""
-    if isinstance(payload, Mapping) and "data" in payload:
-        return payload["data"]
-    raise MalformedResponseError(method, "the answer has no `data`", payload)
-
-
-class Outbound:
+class Outbound(Service):
     """Async client for WWE's outbound service.
 
     Parameters
@@ -59,29 +49,13 @@ class Outbound:
     >>> fields = await outbound.get_record_fields(iid)       # doctest: +SKIP
     """
 
+    NAMESPACE = "outbound"
+
     def __init__(self, host: Host | None = None, *, timeout: float = DEFAULT_TIMEOUT,
                  clock: Callable[[], datetime] | None = None, rate_limit: RateLimit | None = None) -> None:
-        if host is None:
-            from ._pyodide import PyodideHost  # the one module that touches js/pyodide
-
-            host = PyodideHost()
-        self._host = host
-        self._timeout = _args.timeout(timeout, DEFAULT_TIMEOUT)
+        super().__init__(host, timeout=timeout, rate_limit=rate_limit)
         self._clock = clock or (lambda: datetime.now(timezone.utc))  # "now", for callbacks in the past
-        # one budget per view: in a page every PyodideHost is the same view (its `view` key)
-        self._limiter = Limiter.for_view(getattr(host, "view", host), rate_limit) if rate_limit is not None else None
-        self._calls = Calls(host)
         self._call_results: CallResults | None = None
-
-    async def _call(self, method: str, args: Sequence[Any] = (), timeout: float | None = None) -> Any:
-        waited = _args.timeout(timeout, self._timeout)
-        if self._limiter is not None:
-            await self._limiter.acquire(method)  # may wait (pacing) or raise QuarantinedError
-        return await self._calls.call(method, list(args), waited)
-
-    async def _fetch(self, method: str, args: Sequence[Any], timeout: float | None) -> Any:
-        """Call a getter and return the `data` of its answer."""
-        return _data(method, await self._call(method, args, timeout))
 
     # -- campaigns and preview ------------------------------------------------
 
@@ -196,7 +170,7 @@ class Outbound:
     async def get_call_result(self, interaction_id: str, *, timeout: float | None = None) -> CallResult | None:
         """The call result already set on the record, or None."""
         payload = await self._call("getCallResult", [_args.interaction_id(interaction_id)], timeout)
-        code = _data("getCallResult", payload)
+        code = data_of("getCallResult", payload)
         if code is None or code == "":
             return None
         number = whole_number(code) if isinstance(code, (int, str)) else None
@@ -343,118 +317,3 @@ class Outbound:
         if data:
             await self._call("updateRecordFields", [iid, data], timeout)
         return data
-
-    # -- events ---------------------------------------------------------------
-
-    def subscribe(self, events: str | Sequence[str], handler: Callable[[Event], Any]) -> Callable[[], None]:
-        """Call *handler* with each WWE event of the named kinds (e.g. ``"outbound"``).
-
-        Several handlers may listen to the same events. Returns the function that
-        unsubscribes. An async handler is scheduled as a task.
-        """
-        names = [events] if isinstance(events, str) else list(events)
-        if not names or not all(isinstance(n, str) and n for n in names):
-            raise ArgumentValueError(f"events must be event names such as 'outbound', not {events!r}")
-
-        def deliver(message: Any) -> None:
-            # A handler that raises must not stop delivery to the others (the host
-            # calls each listener in turn): its error goes where asyncio reports
-            # errors, the loop's exception handler, as a failed task's would.
-            try:
-                result = handler(Event.from_wwe(message))
-                if asyncio.iscoroutine(result):
-                    asyncio.ensure_future(result).add_done_callback(_report_failure)
-            except Exception as exc:
-                _report(exc, f"WWE event handler {getattr(handler, '__qualname__', repr(handler))}() failed")
-
-        return self._host.listen(names, deliver)
-
-    def on(self, events: str | Sequence[str] = "outbound") -> Callable[[EventHandler], EventHandler]:
-        """Decorator: `subscribe` the function to WWE events of the named kinds, for the
-        life of the page. Returns the function unchanged (its ``unsubscribe`` attribute
-        stops it).
-
-        Examples
-        --------
-        >>> @outbound.on("outbound")                             # doctest: +SKIP
-        ... async def pushed(event):
-        ...     print(event.event_type, event.interaction_id)
-        """
-        if callable(events):  # @outbound.on without parentheses
-            raise ArgumentTypeError('write @outbound.on("outbound") (with the event names), not @outbound.on')
-
-        def register(handler: EventHandler) -> EventHandler:
-            if not callable(handler):
-                raise ArgumentTypeError(f"@outbound.on(...) decorates a function, not {handler!r}")
-            stop = self.subscribe(events, handler)
-            try:
-                handler.unsubscribe = stop  # type: ignore[attr-defined]
-            except AttributeError:  # a bound method or builtin: no attribute to set
-                pass
-            return handler
-
-        return register
-
-    def events(self, events: str | Sequence[str] = "outbound") -> EventStream:
-        """WWE events as an async stream; closing it (or leaving ``async with``) unsubscribes.
-
-        Examples
-        --------
-        >>> async with outbound.events("outbound") as stream:    # doctest: +SKIP
-        ...     async for event in stream:
-        ...         print(event.event_type, event.interaction_id)
-        """
-        return EventStream(self, events)
-
-
-def _report(exc: BaseException, message: str) -> None:
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:  # no loop to report to (a host delivering outside one)
-        traceback.print_exception(exc)
-        return
-    loop.call_exception_handler({"message": message, "exception": exc})
-
-
-def _report_failure(task: asyncio.Future[Any]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        _report(task.exception(), "async WWE event handler failed")  # type: ignore[arg-type]
-
-
-_CLOSED: Any = object()  # wakes a consumer waiting in `async for` when the stream closes
-
-
-class EventStream:
-    """Async iterator over events, subscribed from creation until `close`."""
-
-    def __init__(self, outbound: Outbound, events: str | Sequence[str]) -> None:
-        self._queue: asyncio.Queue[Event] = asyncio.Queue()
-        self._stop: Callable[[], None] | None = outbound.subscribe(events, self._queue.put_nowait)
-
-    def __aiter__(self) -> EventStream:
-        return self
-
-    async def __anext__(self) -> Event:
-        if self._stop is None:
-            raise StopAsyncIteration
-        event = await self._queue.get()
-        if event is _CLOSED:
-            raise StopAsyncIteration
-        return event
-
-    async def __aenter__(self) -> EventStream:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Unsubscribe; iteration then ends. Safe to call twice."""
-        if self._stop is not None:
-            self._stop()
-            self._stop = None
-            self._queue.put_nowait(_CLOSED)
-
-    def __del__(self) -> None:
-        # A loop left with `break` drops the stream: unsubscribe then at the latest.
-        self.close()

@@ -34,13 +34,21 @@ class NotInWWEError(BridgeError):
     """The page has no `genesys.wwe.service`: it is not running as a WWE custom view."""
 
 
-class OutboundError(BridgeError):
-    """WWE answered an outbound request with a failure.
+def request_name(method: str) -> str:
+    """WWE's request name of *method*: outbound methods are named bare (``"setCallResult"``,
+    as the bridge has always named them), every other namespace's qualified
+    (``"interaction.markdone"``)."""
+    return method if "." in method else f"outbound.{method}"
+
+
+class ServiceError(BridgeError):
+    """WWE answered a request with a failure.
 
     Attributes
     ----------
     method : str
-        The outbound method, e.g. ``"setCallResult"``.
+        The method: bare for outbound (``"setCallResult"``), qualified for the other
+        namespaces (``"interaction.setUserData"``).
     error_message : str
         WWE's ``errorMessage`` (or the bare string the client passed to ``failed``).
     payload : Any
@@ -51,10 +59,10 @@ class OutboundError(BridgeError):
         self.method = method
         self.error_message = error_message
         self.payload = payload
-        super().__init__(f"outbound.{method} failed: {error_message}")
+        super().__init__(f"{request_name(method)} failed: {error_message}")
 
     @classmethod
-    def from_payload(cls, method: str, payload: Any) -> OutboundError:
+    def from_payload(cls, method: str, payload: Any) -> ServiceError:
         """Build the error from what the client passed to ``failed``.
 
         WWE's failure message carries ``errorMessage``; the vendor client passes a
@@ -66,7 +74,12 @@ class OutboundError(BridgeError):
             message = str(payload["errorMessage"])
         else:
             message = f"WWE reported a failure without an errorMessage: {payload!r}"
-        return cls(method, message, payload)
+        kind = OutboundError if "." not in method else ServiceError
+        return kind(method, message, payload)
+
+
+class OutboundError(ServiceError):
+    """WWE answered an outbound request with a failure (a `ServiceError`)."""
 
 
 class BridgeTimeoutError(BridgeError, TimeoutError):
@@ -75,7 +88,7 @@ class BridgeTimeoutError(BridgeError, TimeoutError):
     Attributes
     ----------
     method : str
-        The outbound method that was not answered.
+        The method that was not answered (see `ServiceError.method`).
     timeout : float | None
         Our timeout in seconds, or None when WWE's client timed out first
         (it fails with ``"Request timeout"`` after 10 s).
@@ -86,7 +99,7 @@ class BridgeTimeoutError(BridgeError, TimeoutError):
         self.timeout = timeout
         waited = f"within {timeout:g} s" if timeout is not None else "before the WWE client timed out"
         super().__init__(
-            f"outbound.{method}: WWE did not answer {waited}. Is WWE still connected? "
+            f"{request_name(method)}: WWE did not answer {waited}. Is WWE still connected? "
             "Retry, or pass a longer timeout=."
         )
 
@@ -104,7 +117,7 @@ class MalformedResponseError(BridgeError):
     def __init__(self, method: str, problem: str, payload: Any = None) -> None:
         self.method = method
         self.payload = payload
-        super().__init__(f"outbound.{method} returned unexpected data: {problem}")
+        super().__init__(f"{request_name(method)} returned unexpected data: {problem}")
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import asyncio
 import collections
 from dataclasses import dataclass
 
-from .errors import ArgumentValueError, BridgeError
+from .errors import ArgumentValueError, BridgeError, request_name
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class QuarantinedError(BridgeError):
         self.method = method
         self.remaining_s = remaining_s
         super().__init__(
-            f"outbound.{method} was not sent: this view went over WWE's rate limit ({limit.per_second} "
+            f"{request_name(method)} was not sent: this view went over WWE's rate limit ({limit.per_second} "
             f"requests a second), and WWE ignores its requests for {remaining_s:.0f} s more. "
             "Send fewer requests, or let the bridge pace them (RateLimit(..., pace=True))."
         )

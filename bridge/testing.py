@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .errors import request_name
 from .host import Deliver, Settle, SettleKind
 
 # How the host answers a method: "now" (on the next loop turn, like postMessage),
@@ -27,7 +28,7 @@ Mode = str
 
 def envelope(method: str, **body: Any) -> dict[str, Any]:
     """A WWE response as the client passes it on: the message minus referenceId."""
-    return {"request": f"outbound.{method}", **body, "userAgent": "WWE Server", "protocolVersion": 2}
+    return {"request": request_name(method), **body, "userAgent": "WWE Server", "protocolVersion": 2}
 
 
 @dataclass

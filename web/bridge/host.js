@@ -1,6 +1,6 @@
 /**
  * The JS side of the bridge: finds `genesys.wwe.service` in the page and lets
- * Python call its outbound methods without handing JS any per-call Python object.
+ * Python call its methods (outbound's and every other namespace's) without handing JS any per-call Python object.
  *
  * Python connects once with two persistent callbacks (`settle`, `deliver`);
  * each call is then identified by a number. Arguments arrive as JSON and answers
@@ -78,33 +78,40 @@ function connect(settle, deliver, win) {
   // stack is hundreds of wasm frames deep: sending from there cost 50-100 µs per
   // call against ~10 µs from a shallow JS stack (bench/calls.py).
   const send = () => {
-    for (const { callId, outbound, method, args, timeoutMs } of outgoing.splice(0)) {
+    for (const { callId, namespace, name, method, args, timeoutMs } of outgoing.splice(0)) {
       if (closed || !pending.has(callId)) continue; // cancelled before it left
       pending.set(callId, setTimeout(() => finish(callId, "timeout", null), timeoutMs));
       try {
-        outbound[method](
+        namespace[name](
           ...args,
           (payload) => finish(callId, "ok", payload),
           (payload) => finish(callId, "fail", payload),
         );
       } catch (err) {
-        finish(callId, "fail", `outbound.${method} threw: ${err?.message ?? err}`);
+        finish(callId, "fail", `${method} threw: ${err?.message ?? err}`);
       }
     }
   };
 
   return {
     /**
-     * Queue outbound[method](...args, succeeded, failed); returns an error text
+     * Queue service.<namespace>.<name>(...args, succeeded, failed) (`method`: "getCampaigns"
+     * for outbound, "interaction.markdone" for the others); returns an error text
      * instead of throwing when the call cannot be made at all. The call leaves
      * in a microtask (see `send`); its answer always settles later, never here.
      */
     start(callId, method, argsJson, timeoutMs) {
-      const outbound = findService(win)?.outbound;
-      if (!outbound) return serviceHint();
-      if (typeof outbound[method] !== "function") return `this WWE service client has no outbound.${method}`;
+      const service = findService(win);
+      if (!service) return serviceHint();
+      // "getCampaigns" is outbound's; any other namespace's method comes qualified ("interaction.markdone")
+      const [prefix, name] = method.includes(".") ? method.split(".", 2) : ["outbound", method];
+      const qualified = `${prefix}.${name}`;
+      const namespace = Object.hasOwn(service, prefix) ? service[prefix] : undefined;
+      if (!namespace || !Object.hasOwn(namespace, name) || typeof namespace[name] !== "function") {
+        return `this WWE service client has no ${qualified}`;
+      }
       pending.set(callId, null);
-      if (outgoing.push({ callId, outbound, method, args: JSON.parse(argsJson), timeoutMs }) === 1) {
+      if (outgoing.push({ callId, namespace, name, method: qualified, args: JSON.parse(argsJson), timeoutMs }) === 1) {
         queueMicrotask(send);
       }
       return null;

@@ -28,68 +28,36 @@
  *   unsubscribe {event: "unsubscribe", data: subscriptionId}  (no answer expected);
  *   events   {event: "outbound", data: {eventType, ...}, userAgent: "WWE Server"} (no referenceId).
  *
- * This file is an ES module with no imports; build.py also emits it as a classic
- * script (client/service-client.classic.js) that installs itself from its
- * `<script data-wwe-origin data-timeout-ms data-debug>` attributes.
+ * This file is an ES module whose one import, the contract, build.py inlines; it
+ * also emits it as a classic script (client/service-client.classic.js) that installs
+ * itself from its `<script data-wwe-origin data-timeout-ms data-debug>` attributes.
  */
 
-export const PROTOCOL_VERSION = 2;
-export const DEFAULT_TIMEOUT_MS = 10_000;
+import CONTRACT from "./wwe-contract.json" with { type: "json" };
+
+export const PROTOCOL_VERSION = CONTRACT.protocolVersion;
+export const DEFAULT_TIMEOUT_MS = CONTRACT.timeoutMs;
 /** The exact string the vendor's client passes to `failed` when WWE does not answer. */
-export const REQUEST_TIMEOUT = "Request timeout";
+export const REQUEST_TIMEOUT = CONTRACT.requestTimeout;
 
 /**
- * Outbound methods and the arguments each takes before (succeeded, failed), in the
- * vendor client's order. `rejectPreviewRecord` and `cancelPreviewRecord` take the
+ * WWE's contract (bridge/wwe_contract.json): every namespace of the vendor's client
+ * script, each method with its parameters in the vendor's order. The build inlines it
+ * here (no request of its own, and the classic script stays one file).
+ */
+export { CONTRACT };
+
+/** The parameters each method takes before (succeeded, failed), by namespace, from the contract. */
+export const METHODS = Object.freeze(Object.fromEntries(Object.entries(CONTRACT.namespaces).map(([ns, spec]) => [
+  ns, Object.freeze(Object.fromEntries(Object.entries(spec.methods).map(([name, m]) => [name, m.params.map((p) => p.name)]))),
+])));
+
+/**
+ * The outbound methods. `rejectPreviewRecord` and `cancelPreviewRecord` take the
  * interaction first, as the vendor client sends them (the reference's signature
  * table omits it).
  */
-export const OUTBOUND_METHODS = Object.freeze({
-  getCampaigns: [],
-  getPreviewRecord: ["campaignName"],
-  callPreviewRecord: ["interactionId", "recordHandle"],
-  rejectPreviewRecord: ["interactionId"],
-  cancelPreviewRecord: ["interactionId"],
-  startDirectPushPreview: [],
-  stopDirectPushPreview: [],
-  getListOfCallResults: [],
-  setCallResult: ["interactionId", "callResult"],
-  getCallResult: ["interactionId"],
-  setDoNotCall: ["interactionId"],
-  removeDoNotCall: ["interactionId"],
-  rescheduleRecord: ["interactionId", "recordHandle", "rescheduleDate", "callbackType"],
-  cancelReschedule: ["interactionId"],
-  getChainedRecords: ["interactionId"],
-  getRecordFields: ["interactionId"],
-  updateRecordFields: ["interactionId", "recordData"],
-});
-
-/** The other namespaces of the vendor client, so views that use them keep working. */
-const OTHER_METHODS = Object.freeze({
-  agent: { get: [], getStateList: [], setState: ["stateListIndex"], getState: [] },
-  interaction: {
-    getInteractions: [],
-    getByInteractionId: ["interactionId"],
-    setUserData: ["interactionId", "keyValues"],
-    deleteUserData: ["interactionId", "key"],
-  },
-  voice: {
-    dial: ["destination", "userData"],
-    startCallRecording: ["interactionId"],
-    stopCallRecording: ["interactionId"],
-    pauseCallRecording: ["interactionId"],
-    resumeCallRecording: ["interactionId"],
-  },
-  email: { create: ["destination", "userData"] },
-  media: { setState: ["mediaName", "stateListIndex"], getMediaList: [] },
-  system: {
-    getAllowedServices: [],
-    triggerActivity: [],
-    popupToast: ["parameters"],
-    updateToast: ["id", "parameters"],
-    closeToast: ["id"],
-  },
-});
+export const OUTBOUND_METHODS = METHODS.outbound;
 
 /** A configuration problem: the page cannot tell which window is WWE. */
 export class ServiceClientConfigError extends Error {
@@ -275,9 +243,13 @@ export function createServiceClient(options = {}) {
 
   function request(name, parameterNames, args) {
     const arity = parameterNames.length;
+    // As the vendor's voice.dial and email.create: a trailing parameter left out
+    // (the callback in its place) is sent as null.
+    const first = args.findIndex((arg) => typeof arg === "function");
+    const given = first >= 0 && first < arity ? first : arity;
     const message = { request: name };
-    if (arity > 0) message.parameters = args.slice(0, arity);
-    return sendMessage(message, args[arity], args[arity + 1]);
+    if (arity > 0) message.parameters = [...args.slice(0, given), ...Array(arity - given).fill(null)];
+    return sendMessage(message, args[given], args[given + 1]);
   }
 
   function namespace(prefix, methods) {
@@ -444,9 +416,8 @@ export function createServiceClient(options = {}) {
       return pending.size;
     },
 
-    outbound: namespace("outbound", OUTBOUND_METHODS),
   };
-  for (const [prefix, methods] of Object.entries(OTHER_METHODS)) service[prefix] = namespace(prefix, methods);
+  for (const [prefix, methods] of Object.entries(METHODS)) service[prefix] = namespace(prefix, methods);
   return service;
 }
 

@@ -12,20 +12,13 @@
  * action answers with), this follows WWE's outbound model and says so below.
  */
 
-export const CALLBACK_TYPES = Object.freeze(["CAMPAIGN", "PERSONAL"]);
-export const CAMPAIGN_MODES = Object.freeze(["Preview", "PushPreview", "DirectPushPreview"]);
+import { CONTRACT } from "../client/service-client.js";
 
-/** The reference's getListOfCallResults sample, exactly: the simulator's default list. */
-export const REFERENCE_CALL_RESULTS = Object.freeze({
-  OK: 0, GENERAL_ERROR: 3, SYSTEM_ERROR: 4, BUSY: 6, NO_ANSWER: 7, SIT_DETECTED: 8,
-  ANSWERING_MACHINE: 9, ALL_TRUNKS_BUSY: 10, SIT_INVALID_NUM: 11, SIT_VACANT: 12,
-  SIT_OPERINTERCEPT: 13, SIT_UNKNOWN: 14, SIT_NO_CIRCUIT: 15, SIT_REORDER: 16, FAXDETECTED: 17,
-  ABANDONED: 21, DROPPED: 26, DROPPED_NO_ANSWER: 27, UNKNOWN: 28, SILENCE: 32, ANSWER: 33,
-  NUTONE: 34, NO_DIAL_TONE: 35, NO_PROGRESS: 36, NO_RINGBACK: 37, NO_ESTABLISHED: 38,
-  PAGER_DETECTED: 39, WRONG_PARTY: 40, DIAL_ERROR: 41, CALL_DROP_ERROR: 42, SWITCH_ERROR: 43,
-  NO_FREE_PORT_ERROR: 44, TRANSFER_ERROR: 45, STALE: 46, AGENT_CALLBACK_ERROR: 47,
-  GROUP_CALLBACK_ERROR: 48, DO_NOT_CALL: 51, CANCEL_RECORD: 52, WRONG_NUMBER: 53,
-});
+export const CALLBACK_TYPES = Object.freeze([...CONTRACT.callbackTypes]);
+export const CAMPAIGN_MODES = Object.freeze([...CONTRACT.campaignModes]);
+
+/** The reference's getListOfCallResults sample, exactly (the contract's): the simulator's default list. */
+export const REFERENCE_CALL_RESULTS = Object.freeze({ ...CONTRACT.callResults });
 
 /** OCS's code for a record nobody has dialled yet. */
 const CALL_RESULT_UNKNOWN = 28;
@@ -502,9 +495,6 @@ export class OutboundSimulator {
   }
 }
 
-const METHODS = Object.freeze(Object.fromEntries([
-  "getCampaigns", "getPreviewRecord", "callPreviewRecord", "rejectPreviewRecord", "cancelPreviewRecord",
-  "startDirectPushPreview", "stopDirectPushPreview", "getListOfCallResults", "setCallResult",
-  "getCallResult", "setDoNotCall", "removeDoNotCall", "rescheduleRecord", "cancelReschedule",
-  "getChainedRecords", "getRecordFields", "updateRecordFields",
-].map((name) => [name, OutboundSimulator.prototype[name]])));
+const METHODS = Object.freeze(Object.fromEntries(
+  Object.keys(CONTRACT.namespaces.outbound.methods).map((name) => [name, OutboundSimulator.prototype[name]]),
+));
