@@ -31,9 +31,9 @@ from wwe_testing.pytest_plugin import simulator_url, wait_for_simulator  # noqa:
 from wwe_testing.server import serving  # noqa: E402
 
 FLOODS = {
-    "CHANGED (shown)": """(i) => ["interaction", {eventType: "CHANGED", interaction: {interactionId: "1", state: "active",
+    "CHANGED (shown)": """(i) => ["interaction", {eventType: "CHANGED", interaction: {interactionId: "1", state: "TALKING",
                                                    campaignName: "Outbound Campaign Custom", doNotCall: i % 2 === 1}}]""",
-    "ADDED (distinct)": """(i) => ["interaction", {eventType: "ADDED", interaction: {interactionId: "X" + i, state: "active"}}]""",
+    "ADDED (distinct)": """(i) => ["interaction", {eventType: "ADDED", interaction: {interactionId: "X" + i, state: "TALKING"}}]""",
     "PreviewRecord (distinct)": """(i) => ["outbound", {eventType: "PreviewRecord", interactionId: "P" + i,
                                                       campaignName: "Renewals", records: []}]""",
 }

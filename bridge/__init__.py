@@ -99,6 +99,7 @@ __all__ = [
     "RateLimit",
     "RecordEditor",
     "RecordZone",
+    "SERVICES",
     "UnknownKeyError",
     "ValueType",
     "__version__",
@@ -113,6 +114,8 @@ _CLIENTS: dict[str, type[Service]] = {
     "system": SystemService, "agent": AgentService, "voice": VoiceService, "media": MediaService,
     "messenger": MessengerService, "email": EmailService, "sip_endpoint": SipEndpointService, "auth": AuthService,
 }
+#: The names of the page's clients, one per WWE namespace (``bridge.<name>``).
+SERVICES: tuple[str, ...] = tuple(_CLIENTS)
 _defaults: dict[str, Service] = {}
 _host: Host | None = None
 

@@ -12,6 +12,7 @@ from ._numbers import whole_number
 from .call_results import CallResult, CallResults, check_call_result_type
 from .campaigns import Campaign, PreviewRecord, campaigns_from_wwe
 from .chained import ChainedRecord, chained_from_wwe
+from .contract import phase
 from .errors import ArgumentTypeError, ArgumentValueError, BridgeError, BridgeTimeoutError, MalformedResponseError
 from .events import Event
 from .fields import Field, fields_from_wwe
@@ -25,6 +26,9 @@ from .values import DATE_FORMAT
 from .zones import MAX_OFFSET, RecordZone
 
 __all__ = ["DEFAULT_TIMEOUT", "EventStream", "Outbound"]
+
+#: The phases of a preview's interaction once it has been dialled (it keeps its ID).
+CALLED_PHASES = ("call", "after-call", "done")
 
 
 class Outbound(Service):
@@ -106,7 +110,7 @@ class Outbound(Service):
             if event.event_type == "ADDED" and (interaction.get("previousInteractionId") == iid or (
                     record.get("GSW_RECORD_HANDLE") == handle and record.get("GSW_CHAIN_ID") in chain)):
                 announced.set_result(new)
-            elif event.event_type == "CHANGED" and new == iid and interaction.get("state") not in (None, "preview"):
+            elif event.event_type == "CHANGED" and new == iid and phase(interaction.get("state")) in CALLED_PHASES:
                 announced.set_result(iid)
 
         stop = self.subscribe("interaction", on_event)

@@ -50,10 +50,13 @@ class Interrupted(Exception):
 
 
 def namespace() -> dict[str, Any]:
-    """What the console starts with: `outbound`, bridge's public names, asyncio, cheatsheet."""
+    """What the console starts with: every namespace's client (`outbound`, `interaction`, ...),
+    bridge's public names, asyncio, cheatsheet."""
     names: dict[str, Any] = {"__name__": "__console__", "__doc__": None, "asyncio": asyncio, "bridge": bridge,
                              "cheatsheet": cheatsheet}
     for name in bridge.__all__:
+        names[name] = getattr(bridge, name)
+    for name in bridge.SERVICES:  # the page's clients: outbound, interaction, configuration, ...
         names[name] = getattr(bridge, name)
     return names
 

@@ -14,11 +14,14 @@ from typing import Any
 import js
 from pyodide.ffi import create_proxy, to_js
 
-from bridge import BridgeError, Outbound, RateLimit
+import bridge
+from bridge import DEFAULT_TIMEOUT, BridgeError, Outbound, RateLimit, _args
+from bridge.service import default_host
 from bridge.tree import Node, h
 
 from .app import Op, Widget
 from .config import ConfigError, WidgetConfig, parse_config
+from .desktop import Desktop
 from .drafts import MemoryStorage, Storage
 from .rules import Rules, RulesLoadError, load_rules
 
@@ -91,20 +94,44 @@ def _rate_limit() -> RateLimit | None:
         return None
 
 
-def _outbound(timeout: str | None) -> Outbound:
-    """The page's client, or one with another per-call timeout (seconds, from ?timeout=) or
-    WWE's rate limit (from the page)."""
+def _clients(timeout: str | None) -> tuple[Outbound, Desktop]:
+    """The widget's clients of WWE on one host: the page's, with another per-call timeout
+    (seconds, from ?timeout=) or WWE's rate limit (from the page) when those are set."""
     limit = _rate_limit()
+    seconds: float | None = None
     if timeout:
         try:
-            return Outbound(timeout=float(timeout), rate_limit=limit)
-        except (ValueError, TypeError) as exc:
+            seconds = _args.timeout(float(timeout), DEFAULT_TIMEOUT)  # checked as every client checks it
+        except (ValueError, TypeError, BridgeError) as exc:
             js.console.warn(f"ignoring ?timeout={timeout!r}: {exc}")
-    if limit is not None:
-        return Outbound(rate_limit=limit)
-    import bridge
-    page_outbound: Outbound = bridge.outbound
-    return page_outbound
+            seconds = None
+    if seconds is None and limit is None:
+        return bridge.outbound, Desktop(bridge.interaction, bridge.configuration, bridge.system)
+    host = default_host()
+    outbound = Outbound(host, rate_limit=limit) if seconds is None else Outbound(host, timeout=seconds, rate_limit=limit)
+    return outbound, Desktop.on(host, timeout=seconds, rate_limit=limit)
+
+
+def release_on_pagehide(widget: Widget) -> None:
+    """When the page goes (closed, reloaded, navigated away), WWE's mark-done blocks go with
+    it: a block must not outlive the view that protects the edits. Sent at once, from the
+    event itself: nothing awaited would run any more. (A reload restores the drafts and
+    blocks again as soon as the widget is back.)"""
+    # the answers come after the page is gone, if at all: one JS callback for them all
+    ignore = create_proxy(lambda *_: None)
+
+    def on_pagehide(event: Any) -> None:
+        service = getattr(getattr(getattr(js, "genesys", None), "wwe", None), "service", None)
+        interaction = getattr(service, "interaction", None)
+        if interaction is None or widget.guard is None:
+            return
+        for iid in widget.guard.blocked():
+            try:
+                interaction.unblockMarkdone(iid, ignore, ignore)
+            except Exception as exc:  # the page is going: say it, do not stop the others
+                js.console.warn(f"outbound widget: could not release the mark-done block of {iid}: {exc}")
+
+    js.window.addEventListener("pagehide", create_proxy(on_pagehide))
 
 
 async def _fetch_text(url: str, what: str, source: str, missing: str = "") -> str:
@@ -164,10 +191,11 @@ async def mount(layer: Any = None, interaction_id: str | None = None, timeout: s
     """Start the widget in the page. *layer*: the DOM layer module (default: the one the
     view loader installed, web/ui/dom.js); *config*, *rules*: the deployer's (`load_settings`)."""
     layer = layer if layer is not None else js.wweBridgeUI
-    outbound = _outbound(timeout)
-    widget = Widget(PageDom(layer), outbound, interaction_id or None, config=config, rules=rules)
+    outbound, desktop = _clients(timeout)
+    widget = Widget(PageDom(layer), outbound, interaction_id or None, config=config, rules=rules, desktop=desktop)
     handler = create_proxy(lambda payload: widget.handle(json.loads(payload)))
     layer.listen(root_id, handler)
+    release_on_pagehide(widget)
     await widget.start()
     return widget
 

@@ -25,22 +25,27 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
 from bridge import BridgeError, CallResults, Event, NotInWWEError, Outbound, QuarantinedError
+from bridge.contract import is_known_state
 from bridge.tree import Node
 
 from . import views
 from .config import Settings, WidgetConfig
+from .desktop import Desktop
 from .drafts import Drafts, Storage
+from .markdone import MarkDoneGuard, left_to_do
 from .page_events import PageEvents
 from .panels.base import describe_error
 from .panels.chain import ChainPanel
+from .panels.done import DonePanel
 from .panels.outcome import OutcomePanel
 from .panels.preview import PreviewPanel
 from .panels.record import RecordPanel
 from .panels.reschedule import ReschedulePanel
 from .rule_runner import RuleRunner
 from .rules import Rules
-from .state import PREVIEW, Interaction, Session, Status
+from .state import Interaction, Session, Status
 from .wwe_events import COALESCE_S, MAX_INTERACTIONS, WweEvents
+from .wwe_options import apply_wwe_options
 
 Op = tuple[Any, ...]
 
@@ -79,15 +84,21 @@ class Widget:
         The deployer's configuration (config.py); None: WWE's defaults, everything allowed.
     rules : Rules | None
         The deployer's Python rules (rules.py).
+    desktop : Desktop | None
+        WWE's interaction, configuration and system namespaces (desktop.py): the state of
+        an interaction opened mid-call, WWE's own options, the mark-done block, toasts.
+        None (a host with outbound alone): the widget does without them.
     """
 
     def __init__(self, dom: Dom, outbound: Outbound, interaction_id: str | None = None,
                  *, clock: Callable[[], datetime] | None = None, config: WidgetConfig | None = None,
-                 rules: Rules | None = None) -> None:
+                 rules: Rules | None = None, desktop: Desktop | None = None) -> None:
         self.dom = dom
         self.outbound = outbound
+        self.desktop = desktop
         self.clock = clock or _utc_now
         self.config = config or WidgetConfig()
+        self.config_notice = ""  # where WWE's options and the file disagree, or WWE's could not be read
         self.rules = RuleRunner(self, rules)
         self.drafts = Drafts(dom.storage)
         self.session = Session()
@@ -101,12 +112,17 @@ class Widget:
         self.events = WweEvents(self)
         self.page_events = PageEvents(self)
         self._known_dirty = False
+        self._unknown_states: set[str] = set()
         self._quarantine_notice_until = 0.0
         self.record = RecordPanel(self)
         self.outcome = OutcomePanel(self)
         self.reschedule = ReschedulePanel(self)
         self.chain = ChainPanel(self)
         self.preview = PreviewPanel(self)
+        self.done = DonePanel(self)
+        self.guard = (MarkDoneGuard(desktop.interaction, self.left_to_do, self.spawn, dom.warn)
+                      if desktop is not None else None)
+        self._touched: set[str] = set()
 
     def settings(self, it: Interaction | None) -> Settings:
         """What the deployer configured for *it*'s campaign (the defaults for none)."""
@@ -133,11 +149,67 @@ class Widget:
             self.dom.render("slot-record", views.status_view("record", Status(
                 "error", "Open this page as a WWE custom view (or in the simulator, index.html).")))
             return
+        if self.desktop is not None:
+            await self._read_wwe_options()
         self.restore_known()
         self.render_all()
+        if self.guard is not None:
+            # what WWE holds from before (a reload) is not known: each known interaction is
+            # blocked or released as it stands now
+            self.guard.touch_all(self.interactions.values())
         # The record is what the agent waits for: fetch it alongside the lists.
         await asyncio.gather(self._load_call_results(), self.preview.load_campaigns(),
                              *([self.show(self.first_interaction)] if self.first_interaction else []))
+
+    async def _read_wwe_options(self) -> None:
+        """WWE's own outbound options and privileges, under the file (wwe_options.py); before
+        anything is drawn, so no action WWE withholds is offered even for a moment."""
+        assert self.desktop is not None
+        read = await self.desktop.read_options()
+        if read.options is None:
+            self.config_notice = f"{read.problem}: the widget follows {self.config.source} alone."
+            self.dom.warn(f"outbound widget: {self.config_notice}")
+            return
+        self.config, notes = apply_wwe_options(self.config, read.options)
+        if notes:
+            self.config_notice = ("WWE's options and " + self.config.source + " differ: " + "; ".join(notes) + ".")
+            self.dom.warn(f"outbound widget: {self.config_notice}")
+
+    def left_to_do(self, it: Interaction) -> str | None:
+        """What mark done would lose of *it* now (markdone.py), None when the record is clean."""
+        return left_to_do(it, unsaved_elsewhere=it.editor is None and self.drafts.has_unsaved(it.id),
+                          needs_call_result=self.settings(it).mark_done_needs_call_result)
+
+    def touched(self, it: Interaction) -> None:
+        """Something of *it* changed that mark done depends on: WWE's block follows, and the
+        Mark done line is redrawn (once per turn of the loop however many changes)."""
+        if self.guard is None:
+            return
+        self.guard.touch(it)
+        if it.id in self._touched:
+            return
+        self._touched.add(it.id)
+
+        def redraw() -> None:
+            self._touched.discard(it.id)
+            if self.shown is it:
+                self.done.render(it)
+        try:
+            asyncio.get_running_loop().call_soon(redraw)
+        except RuntimeError:
+            self._touched.discard(it.id)
+
+    def alert(self, it: Interaction, title: str, message: str) -> None:
+        """What the agent must not miss about *it*: a WWE toast when the widget is not in
+        front of them (another interaction shown, or the widget not visible in WWE)."""
+        desktop = self.desktop
+        if desktop is None:
+            return
+
+        async def maybe_toast() -> None:
+            if self.shown is not it or not await desktop.visible():
+                await desktop.toast(title, message)
+        self.spawn(maybe_toast())
 
     def close(self) -> None:
         if self.stop_events:
@@ -228,10 +300,16 @@ class Widget:
         if it is None:
             it = self.interactions[interaction_id] = Interaction(interaction_id)
             self.known_changed()
-        if state and state != it.state:
-            it.state = state
-            it.was_preview = it.was_preview or state == PREVIEW
+        if state and state.strip().upper() != it.state:
+            it.state = state.strip().upper()
+            if not is_known_state(state) and state not in self._unknown_states:
+                # a newer WWE's state, or a bug: said once, and WWE decides what it allows
+                self._unknown_states.add(state)
+                self.dom.warn(f"outbound widget: WWE says interaction {interaction_id} is {state!r}, a state this "
+                              "widget does not know: it offers what the privileges allow and lets WWE decide")
+            it.was_preview = it.was_preview or it.in_preview
             self.known_changed()
+            self.touched(it)
         if campaign and campaign != it.campaign:
             before = self.settings(it)
             it.campaign = campaign
@@ -282,10 +360,26 @@ class Widget:
         self.preview.arm(it)
         if not it.fetched:
             it.fetched = True
-            # The three reads go out together: the agent waits for one round trip, not three.
+            # The reads go out together: the agent waits for one round trip, not three.
             await asyncio.gather(self._guarded(self.record.load(it), it, "record"),
                                  self._guarded(self.outcome.load(it), it, "callresult"),
-                                 self._guarded(self.chain.load(it), it, "chain"))
+                                 self._guarded(self.chain.load(it), it, "chain"),
+                                 *([self._guarded(self._read_state(it), it, "done")] if self.desktop else []))
+
+    async def _read_state(self, it: Interaction) -> None:
+        """WWE's state of *it* (a view opened mid-call, or reloaded, gates its actions on
+        what WWE says now, not on what it last heard)."""
+        assert self.desktop is not None
+        try:
+            found = await self.desktop.state_of(it.id)
+        except BridgeError as exc:
+            self.dom.warn(f"outbound widget: the state of interaction {it.id} could not be read: {exc}")
+            return
+        if found is None or self.interactions.get(it.id) is not it:
+            return
+        self.remember(it.id, found.state, found.campaign_name)
+        if self.shown is it:
+            self.render_state(it)
 
     async def _guarded(self, coro: Awaitable[None], it: Interaction, area: str) -> None:
         try:
@@ -302,6 +396,8 @@ class Widget:
         it.generation += 1
         it.chain_generation += 1
         self.known_changed()
+        if self.guard is not None:
+            self.guard.forget(interaction_id)
         if self.shown is it:
             self.shown = None
             self.message = f"Interaction {interaction_id} is gone."
@@ -318,13 +414,15 @@ class Widget:
 
     def render_notice(self) -> None:
         shown = self.shown
-        message = " ".join(filter(None, [shown.notice or self.message, shown.rule_notice])) if shown else self.message
+        message = " ".join(filter(None, [shown.notice or self.message, shown.rule_notice] if shown else [self.message]))
+        message = " ".join(filter(None, [message, self.config_notice]))
         self.dom.render("slot-notice", views.h("p", {"class": "notice"}, message) if message else "")
 
     def render_state(self, it: Interaction) -> None:
         """What depends on the interaction's state (preview, in a call, Do Not Call)."""
         self.render_header()
         self.outcome.render(it)
+        self.done.render(it)
         self.chain.render(it)
         self.preview.render(it)
 
@@ -336,12 +434,13 @@ class Widget:
             self.dom.render("slot-summary", views.error_summary([]))
             placeholder = "Choose an interaction above." if self.interactions else "No interaction yet."
             self.dom.render("slot-record", views.status_view("record", Status("idle", placeholder)))
-            for target in ("slot-callresult", "slot-reschedule", "slot-chain"):
+            for target in ("slot-callresult", "slot-reschedule", "slot-done", "slot-chain"):
                 self.dom.render(target, "")
         else:
             self.record.render(it)
             self.outcome.render(it)
             self.reschedule.render(it)
+            self.done.render(it)
             self.chain.render(it)
         self.preview.render(it)
 
@@ -359,6 +458,9 @@ class Widget:
         self.interactions[new] = it
         self.drafts.move(old, new)
         self.known_changed()
+        if self.guard is not None:
+            self.guard.rekey(old, new)
+            self.touched(it)
         if self.shown is it:
             it.notice = f"The call is interaction {new} (the preview was {old}): this is the same record."
             self.render_all()  # everything drawn for the old ID says the new one

@@ -124,6 +124,10 @@ def _settings_schema() -> Table:
         "widget": Table("This widget's own settings.", {
             "panels": Table("false hides a panel.", {name: Bool("Default true.") for name in PANELS}),
             "direct-push": Bool("Default true: Start/Stop direct push preview is offered."),
+            "mark-done": Bool("Default true: the widget offers WWE's Mark done once the call is released and "
+                              "nothing is left unsaved (WWE's own Done stays either way)."),
+            "mark-done-needs-call-result": Bool(
+                "Default false. true: Mark done (WWE's too) is blocked until the record has a call result."),
         }),
         "layout": Table("The record form.", {
             "order": Array("Fields shown first, in this order (by WWE's field name); the others follow in WWE's order.",
@@ -217,6 +221,10 @@ class Settings:
     panels : frozenset[str]
         The panels shown (of `PANELS`).
     direct_push : bool
+    mark_done : bool
+        The widget offers Mark done (``[widget] mark-done``).
+    mark_done_needs_call_result : bool
+        Mark done is blocked until a call result is set.
     layout : Layout
     """
 
@@ -227,6 +235,8 @@ class Settings:
     max_previews: int = -1
     panels: frozenset[str] = frozenset(PANELS)
     direct_push: bool = True
+    mark_done: bool = True
+    mark_done_needs_call_result: bool = False
     layout: Layout = field(default_factory=Layout)
 
     def allows(self, privilege: str) -> bool:
@@ -278,7 +288,10 @@ def _apply(base: Settings, data: Mapping[str, Any]) -> Settings:
         call_result_selected=selected or None,
         auto_dial_s=outbound.get("timed-preview-auto-dial", base.auto_dial_s),
         max_previews=outbound.get("preview", {}).get("max-simultaneous-preview-record", base.max_previews),
-        panels=frozenset(panels), direct_push=widget.get("direct-push", base.direct_push), layout=layout)
+        panels=frozenset(panels), direct_push=widget.get("direct-push", base.direct_push),
+        mark_done=widget.get("mark-done", base.mark_done),
+        mark_done_needs_call_result=widget.get("mark-done-needs-call-result", base.mark_done_needs_call_result),
+        layout=layout)
 
 
 def _cross_checks(settings: Settings, path: str, problems: Problems, section: Mapping[str, Any]) -> None:

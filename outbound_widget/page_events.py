@@ -124,6 +124,7 @@ class PageEvents:
             "call-preview": ("preview", lambda: self.widget.preview.call(it)),
             "reject-preview": ("preview", lambda: self.widget.preview.drop(it, "reject")),
             "cancel-preview": ("preview", lambda: self.widget.preview.drop(it, "cancel")),
+            "mark-done": ("done", lambda: self.widget.done.mark_done(it)),
         }
         if action in actions:
             area, run = actions[action]

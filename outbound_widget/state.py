@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from bridge import CallResult, CallResults, Campaign, ChainedRecord, Field, RecordEditor
+from bridge.contract import Phase, phase
 from bridge.record import FieldConflict
 
 from .controls import Control
@@ -21,10 +22,11 @@ from .controls import Control
 Retry = Callable[[], Awaitable[None]]
 
 #: The action areas of an interaction, each with its own status line.
-AREAS = ("record", "callresult", "reschedule", "chain", "preview")
+AREAS = ("record", "callresult", "reschedule", "chain", "preview", "done")
 
-#: WWE's interaction states, as its interaction events name them.
-PREVIEW, ACTIVE, COMPLETED = "preview", "active", "completed"
+#: WWE's interaction states the widget sets itself (WWE's events say the rest). What each
+#: state allows is its phase, in one place: the contract (`bridge.contract.phase`).
+PREVIEW, DIALING = "PREVIEW", "DIALING"
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ class Interaction:
     """One outbound interaction as the widget holds it."""
 
     id: str
-    state: str | None = None  # preview | active | completed; None until WWE says
+    state: str | None = None  # WWE's Interaction.state (PREVIEW, DIALING, TALKING, ...); None until WWE says
     campaign: str | None = None
     dnc: bool = False
     # the record
@@ -87,9 +89,24 @@ class Interaction:
         return self.areas[name]
 
     @property
+    def phase(self) -> Phase:
+        """What the state allows: preview, call, after-call, done, offered or unknown (WWE decides)."""
+        return phase(self.state)
+
+    @property
+    def in_preview(self) -> bool:
+        """A preview record not yet dialled: Call, Reject and Cancel apply; a call result does not."""
+        return self.phase == "preview"
+
+    @property
     def in_call(self) -> bool:
         """Called (or being called): preview actions no longer apply."""
-        return self.state in (ACTIVE, COMPLETED)
+        return self.phase in ("call", "after-call", "done")
+
+    @property
+    def done(self) -> bool:
+        """Marked done: WWE has sent the record to OCS and nothing of it can change."""
+        return self.phase == "done"
 
     @property
     def record(self) -> ChainedRecord | None:

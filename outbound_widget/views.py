@@ -433,3 +433,23 @@ def preview_view(campaigns: Sequence[Campaign], selected: str | None, direct_pus
           "Stop direct push preview" if direct_push else "Start direct push preview") if can.direct_push or direct_push else None,
         status_view("campaign", session_status),
     )
+
+
+# -- mark done -----------------------------------------------------------------------
+
+
+def mark_done_view(interaction_id: str, left: str | None, status: Status, *, offered: bool,
+                   waiting: str | None = None) -> Node:
+    """WWE's Mark done from the widget: offered only when nothing is left (*left* None);
+    otherwise what is left, which WWE's own Done also shows while the widget blocks it.
+    *waiting*: why it is not offered although the record is clean (the call is still on)."""
+    if left is not None:
+        body: Node | None = h("p", {"id": "w-done-left", "class": "why"}, f"Mark done waits: {left}")
+    elif waiting is not None:
+        body = h("p", {"id": "w-done-left", "class": "why"}, waiting)
+    elif offered:
+        body = h("button", {"type": "button", "id": "w-mark-done", "data-action": "mark-done"}, "Mark done")
+    else:
+        body = None
+    return h("section", {"class": "mark-done", "aria-label": "Mark done", "data-interaction": interaction_id},
+             body, status_view("done", status))

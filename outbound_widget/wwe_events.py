@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from bridge import Event
 
-from .state import ACTIVE, PREVIEW, Interaction
+from .state import PREVIEW, Interaction
 
 if TYPE_CHECKING:
     from .app import Widget
@@ -130,7 +130,13 @@ class WweEvents:
             return None
         found = data.get("interaction")
         interaction: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
-        state, campaign, dnc = interaction.get("state"), interaction.get("campaignName"), interaction.get("doNotCall")
+        # WWE's Interaction has the state; the campaign is the record's, in its user data
+        # (contract "outbound-record-in-user-data"); a top-level campaignName or doNotCall
+        # (not documented) is read where a WWE sends one.
+        user = interaction.get("userData")
+        record: Mapping[str, Any] = user if isinstance(user, Mapping) else {}
+        state, dnc = interaction.get("state"), interaction.get("doNotCall")
+        campaign = record.get("GSW_CAMPAIGN_NAME", interaction.get("campaignName"))
         new = iid not in self.widget.interactions
         it = self.widget.remember(iid)
         before = (it.state, it.campaign, it.dnc)
@@ -160,7 +166,7 @@ class WweEvents:
             user = interaction.get("userData")
             record: Mapping[str, Any] = user if isinstance(user, Mapping) else {}
             matches = [it.id for it in self.widget.interactions.values()
-                       if (it.dialing or it.state == ACTIVE) and it.was_preview and it.record is not None
+                       if (it.dialing or it.phase == "call") and it.was_preview and it.record is not None
                        and record.get("GSW_CHAIN_ID") is not None
                        and record.get("GSW_CHAIN_ID") == it.record.chain_id
                        and any(r.record_handle == record.get("GSW_RECORD_HANDLE") for r in it.chain or ())]

@@ -92,10 +92,11 @@ def _fields_of(groups: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
     return list(seen.values())
 
 
-def interaction(interaction_id: str, of: Mapping[str, Any], *, chain: int = 0, state: str = "active",
+def interaction(interaction_id: str, of: Mapping[str, Any], *, chain: int = 0, state: str = "TALKING",
                 call_result: int | None = None, do_not_call: bool = False) -> dict[str, Any]:
     """An outbound interaction already on the agent's desktop: chain number *chain* (0: the
-    first) of campaign *of*, in *state* ("preview", "active" or "completed")."""
+    first) of campaign *of*, in WWE's *state* (``PREVIEW``, ``DIALING``, ``TALKING``, ``HELD``,
+    ``IDLE`` or ``COMPLETED``)."""
     chains = of.get("chains") or []
     if not 0 <= chain < len(chains):
         raise ValueError(f"campaign {of.get('name')!r} has {len(chains)} chain(s), not a chain {chain}")

@@ -222,8 +222,10 @@ async function start() {
   write("info", [
     `Python ${python}, bridge ${bridge.__version__}` +
       (service.client === "none" ? ` — not connected to WWE (${service.problem})` : ` — connected to WWE (${service.origin ?? service.client})`),
-    "`outbound` is WWE's outbound service: `await outbound.get_campaigns()`. The bridge's types are imported.",
-    "cheatsheet() lists the 17 methods; help(outbound) explains one; micropip installs wheels the site serves.",
+    "`outbound` is WWE's outbound service: `await outbound.get_campaigns()`; `interaction`, `configuration`, " +
+      "`system`, `agent`, `messenger`... are WWE's other namespaces. The bridge's types are imported.",
+    "cheatsheet() lists the 17 outbound methods and the other namespaces (cheatsheet('interaction'): one); " +
+      "help(outbound) explains one; micropip installs wheels the site serves.",
     "Enter runs · Shift+Enter new line · Tab completes · Up/Down history · Ctrl+C stops · Ctrl+L clears",
   ].join("\n"));
   await session.push("import micropip");

@@ -59,6 +59,7 @@ class Panel:
 
     def patch(self, it: Interaction, ops: list[tuple[object, ...]]) -> None:
         """Patch the page for *it*, if it is what the page shows (else its state alone changed)."""
+        self.widget.touched(it)  # (an edit, a revert, a rebase: what mark done waits for may change)
         if ops and self.shown(it):
             self.dom.patch(ops)
 
@@ -67,6 +68,7 @@ class Panel:
         the controls around it keep what the agent entered."""
         name = area or self.area
         it.area(name).status = status
+        self.widget.touched(it)  # (a write started or ended)
         if self.shown(it):
             self.dom.patch([("replace", f"{name}-status", views.status_view(name, status))])
 

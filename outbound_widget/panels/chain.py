@@ -5,7 +5,7 @@ from __future__ import annotations
 from bridge import BridgeError
 
 from .. import views
-from ..state import ACTIVE, PREVIEW, Interaction, Status
+from ..state import DIALING, Interaction, Status
 from .base import NOT_ALLOWED, READ_FAILED, Panel, describe_error
 
 CALLED = "This record has been called: its numbers can be dialled while it is a preview."
@@ -17,7 +17,7 @@ class ChainPanel(Panel):
     @staticmethod
     def blocked(it: Interaction) -> str | None:
         """Why dialling is not possible now (None: WWE would take it, as far as we know)."""
-        if it.state is not None and it.state != PREVIEW:
+        if it.in_call:
             return CALLED
         return "Dialling…" if it.dialing else None
 
@@ -81,7 +81,8 @@ class ChainPanel(Panel):
         async def action() -> str:
             await self.outbound.call_preview_record(it.id, handle)
             # WWE's interaction event says so too; we know it now.
-            it.state = ACTIVE
+            if not it.in_call:
+                it.state = DIALING
             return f"Calling record {handle}."
 
         try:
@@ -90,5 +91,5 @@ class ChainPanel(Panel):
             it.dialing = False
             if self.shown(it):
                 self.widget.render_state(it)
-        if it.state == ACTIVE:
+        if it.in_call:
             self.reload(it)

@@ -8,7 +8,7 @@ from bridge import BridgeError, CallResults
 from bridge._numbers import whole_number
 
 from .. import views
-from ..state import PREVIEW, Interaction, Status
+from ..state import Interaction, Status
 from .base import READ_FAILED, Panel, describe_error
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ class OutcomePanel(Panel):
 
     def blocked(self, it: Interaction) -> str | None:
         """Why WWE would refuse a call result now (None: it would not)."""
-        if it.state == PREVIEW:
+        if it.in_preview:
             return NOT_CALLED
         return DNC_SET if it.dnc else None
 
@@ -71,7 +71,7 @@ class OutcomePanel(Panel):
             return
         self.dom.render("slot-callresult", views.call_result_view(
             it.id, self.offered(it), self.chosen(it), self.blocked(it), it.dnc,
-            DNC_NOT_CALLED if it.state == PREVIEW else None, session.results_note, it.area(self.area).status,
+            DNC_NOT_CALLED if it.in_preview else None, session.results_note, it.area(self.area).status,
             can_set=can_set, can_dnc=can_dnc, known=session.call_results))
 
     async def load(self, it: Interaction) -> None:
@@ -83,6 +83,7 @@ class OutcomePanel(Panel):
             self.set_status(it, Status("error", f"{READ_FAILED} the call result: {describe_error(exc)}", retry=True))
             return
         it.call_result = result
+        self.widget.touched(it)
         self.clear_read_error(it)
         if self.shown(it):
             self.render(it)
@@ -117,7 +118,7 @@ class OutcomePanel(Panel):
     async def toggle_dnc(self, it: Interaction) -> None:
         if self.withheld(it, "can-mark-do-not-call"):
             return
-        if it.state == PREVIEW:
+        if it.in_preview:
             self.set_status(it, Status("error", DNC_NOT_CALLED))
             return
         turn_on = not it.dnc

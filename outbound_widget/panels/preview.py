@@ -28,7 +28,7 @@ class PreviewPanel(Panel):
 
     def held(self) -> int:
         """Preview records the agent holds now (shown or not, not yet called)."""
-        return sum(1 for it in self.widget.interactions.values() if it.state == PREVIEW)
+        return sum(1 for it in self.widget.interactions.values() if it.in_preview)
 
     def get_blocked(self) -> str | None:
         """Why Get record is not possible now: ``outbound.preview.max-simultaneous-preview-record``."""
@@ -41,7 +41,7 @@ class PreviewPanel(Panel):
 
     def render(self, it: Interaction | None) -> None:
         session, settings = self.widget.session, self.widget.session_settings()
-        preview = it if it is not None and (it.was_preview or it.state == PREVIEW) else None
+        preview = it if it is not None and (it.was_preview or it.in_preview) else None
         mine = self.widget.settings(it)  # the shown interaction's campaign decides, preview or not
         if not mine.shows("preview"):
             self.dom.render("slot-preview", "")
@@ -73,14 +73,17 @@ class PreviewPanel(Panel):
         this one is shown again): nothing is dialled that the agent is not looking at."""
         settings = self.widget.settings(it)
         delay = settings.auto_dial_s
-        if delay < 0 or not settings.shows("preview") or it.state != PREVIEW or it.dialing or it.auto_dial_at is not None:
+        if delay < 0 or not settings.shows("preview") or not it.in_preview or it.dialing or it.auto_dial_at is not None:
             return  # (with the preview panel hidden there is no countdown to see: nothing is dialled)
         it.auto_dial_at = asyncio.get_running_loop().time() + delay
         self.widget.spawn(self._auto_dial(it), it, self.area)
+        if delay > 0:  # (the widget not visible in WWE: its countdown is not seen, WWE's toast is)
+            self.widget.alert(it, "Preview record about to be dialled",
+                              f"Interaction {it.id} is dialled in {delay} s (outbound.timed-preview-auto-dial).")
 
     def _still_due(self, it: Interaction) -> bool:
         settings = self.widget.settings(it)  # (its campaign, hence its settings, may be learnt meanwhile)
-        return (self.widget.shown is it and it.state == PREVIEW and not it.dialing
+        return (self.widget.shown is it and it.in_preview and not it.dialing
                 and settings.auto_dial_s >= 0 and settings.shows("preview")
                 and not it.area(self.area).busy and self.widget.interactions.get(it.id) is it)
 

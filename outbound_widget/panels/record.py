@@ -60,6 +60,9 @@ class RecordPanel(RecordForm):
                 await self._save(it)
             finally:
                 area.busy = it.saving = False
+                self.widget.touched(it)
+            if area.status.state == "error":  # the agent may have moved on: WWE's toast says it then
+                self.widget.alert(it, "Outbound record not saved", f"Interaction {it.id}: {area.status.message}")
 
         area.retry = attempt
         await attempt()

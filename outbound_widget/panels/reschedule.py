@@ -14,7 +14,7 @@ from bridge import ArgumentValueError, CallingWindow, RecordZone
 from bridge.values import DATE_FORMAT, FieldValueError, parse_date
 
 from .. import views
-from ..state import PREVIEW, Interaction
+from ..state import Interaction
 from .base import Panel
 
 FORMAT_HINT = "write it as MM/DD/YYYY HH:MM, with two digits for the month, day, hour and minute, e.g. 05/27/2031 09:05"
@@ -34,7 +34,7 @@ class ReschedulePanel(Panel):
         """The privilege that governs rescheduling *it* now: before the call (a preview not yet
         dialled) or after. The reference: rescheduleRecord works whatever they say, so the
         widget is where they are enforced."""
-        return "can-reschedule-before-call" if it.state == PREVIEW else "can-reschedule"
+        return "can-reschedule-before-call" if it.in_preview else "can-reschedule"
 
     def allowed(self, it: Interaction) -> bool:
         return self.widget.settings(it).allows(self.privilege(it))
@@ -142,7 +142,7 @@ class ReschedulePanel(Panel):
             self.dom.render("slot-reschedule", "")
             return
         if not self.allowed(it):
-            later = "once the record has been called" if it.state == PREVIEW else "before the call only"
+            later = "once the record has been called" if it.in_preview else "before the call only"
             self.dom.render("slot-reschedule", views.reschedule_view(it.id, None, it.area(self.area).status,
                                                                      unavailable=f"Rescheduling is available {later}."))
             return

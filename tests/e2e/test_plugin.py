@@ -30,7 +30,7 @@ def test_controller_and_python_in_the_view(wwe: Wwe, wwe_python) -> None:  # typ
     wwe.fault("getCampaigns", None)
     iid = wwe.deliver_preview({"GSW_PHONE": "+15550123", "Custom_VarChar": "delivered"})
     record = wwe.record(iid)
-    assert record is not None and record["state"] == "preview" and record["records"][0]["GSW_PHONE"] == "+15550123"
+    assert record is not None and record["state"] == "PREVIEW" and record["records"][0]["GSW_PHONE"] == "+15550123"
     assert wwe_python(f"await outbound.update_record_fields({iid!r}, {{'Custom_VarChar': 'x'}})") == {"Custom_VarChar": "x"}
     assert wwe.requests("updateRecordFields") == [[iid, {"Custom_VarChar": "x"}]]
     kinds = {m["kind"] for m in wwe.messages()}

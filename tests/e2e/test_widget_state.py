@@ -405,7 +405,7 @@ FLOOD = """async ([kind, n]) => {
   for (let i = 0; i < n; i += 50) {
     for (let j = i; j < Math.min(n, i + 50); j++) {
       if (kind === "preview") wweSim.wire.emit("outbound", {eventType: "PreviewRecord", interactionId: "FLOOD" + j, records: []});
-      else wweSim.wire.emit("interaction", {eventType: "ADDED", interaction: {interactionId: "ADDED" + j, state: "active"}});
+      else wweSim.wire.emit("interaction", {eventType: "ADDED", interaction: {interactionId: "ADDED" + j, state: "TALKING"}});
     }
     await new Promise((resolve) => setTimeout(resolve, 0));
   }

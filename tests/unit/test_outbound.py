@@ -321,7 +321,7 @@ def test_dialling_a_preview_returns_the_calls_interaction_id() -> None:
         task = asyncio.ensure_future(outbound.dial_preview_record("P3", 5, timeout=1))
         for _ in range(5):
             await asyncio.sleep(0)
-        host.emit("interaction", {"eventType": "CHANGED", "interaction": {"interactionId": "P3", "state": "active"}})
+        host.emit("interaction", {"eventType": "CHANGED", "interaction": {"interactionId": "P3", "state": "TALKING"}})
         assert await task == "P3"
         with pytest.raises(BridgeTimeoutError, match="the interaction event of the call"):
             await outbound.dial_preview_record("P4", 5, timeout=0.05)

@@ -170,7 +170,7 @@ def test_scenario_builders_write_the_simulators_format() -> None:
     assert [(f["name"], f["fieldType"], f["valueType"]) for f in s["fieldSets"]["Sales"]] == [
         ("Note", "var-char", "string"), ("Calls", "int", "number")]
     assert s["interactions"] == [{"interactionId": "9", "campaign": "Sales", "chainId": sales["chains"][0]["chainId"],
-                                  "state": "active", "callResult": 6}]
+                                  "state": "TALKING", "callResult": 6}]
     json.dumps(s)  # plain data
     custom = campaign("C", records=[record("+1")], fields=[field("X", "1", field_type="int", value_type="number")])
     assert scenario([custom])["fieldSets"]["C"][0]["fieldType"] == "int"

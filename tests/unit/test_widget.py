@@ -187,6 +187,6 @@ def test_a_pushed_preview_record_is_shown() -> None:
         for _ in range(5):
             await asyncio.sleep(0)
         await widget.idle()
-        assert widget.interaction_id == "P1" and widget.interactions["P1"].state == "preview"
+        assert widget.interaction_id == "P1" and widget.interactions["P1"].state == "PREVIEW"
         assert "P1" in dom.text("slot-header") and "Sales" in dom.text("slot-header")
     run(scenario())

@@ -26,7 +26,7 @@ async def start(wwe: Wwe, config: str = "", rules: Rules | None = None, iid: str
     return widget, dom
 
 
-def campaign(wwe: Wwe, iid: str, name: str, state: str = "active") -> None:
+def campaign(wwe: Wwe, iid: str, name: str, state: str = "TALKING") -> None:
     wwe.host.emit("interaction", {"eventType": "CHANGED", "interaction": {"interactionId": iid, "state": state,
                                                                           "campaignName": name}})
 
@@ -156,7 +156,7 @@ def test_a_timed_preview_dials_itself_unless_the_agent_looks_away() -> None:
         deliver_preview(wwe, widget, "P1")
         await until(lambda: "Dialling in 1 s (timed preview): Reject or Cancel record to stop it." in dom.text("w-auto-dial"))
         await widget.idle()  # (the countdown is one of the widget's tasks: idle once it dialled)
-        assert [a[0] for a in wwe.sent("callPreviewRecord")] == ["P1"] and wwe.interactions["P1"]["state"] == "active"
+        assert [a[0] for a in wwe.sent("callPreviewRecord")] == ["P1"] and wwe.interactions["P1"]["state"] == "DIALING"
         deliver_preview(wwe, widget, "P2")
         await until(lambda: widget.interaction_id == "P2" and widget.shown.auto_dial_at is not None)
         switch(widget, "1")  # the agent looks at another customer: P2 is not dialled behind their back
@@ -533,10 +533,10 @@ def test_a_timed_preview_follows_its_campaign_learnt_after_it_was_armed() -> Non
         wwe = Wwe()
         widget, dom = await start(wwe, "[outbound]\ntimed-preview-auto-dial = 2\n"
                                        "[campaign.Sales.widget.panels]\npreview = false", iid=None)
-        wwe.add("P1", "preview", [{"GSW_RECORD_HANDLE": 500, "GSW_PHONE": "+15550500"}])
+        wwe.add("P1", "PREVIEW", [{"GSW_RECORD_HANDLE": 500, "GSW_PHONE": "+15550500"}])
         wwe.host.emit("outbound", {"eventType": "PreviewRecord", "interactionId": "P1"})  # no campaignName
         await until(lambda: widget.shown is not None and widget.shown.auto_dial_at is not None)
-        campaign(wwe, "P1", "Sales", state="preview")  # its campaign hides the preview panel
+        campaign(wwe, "P1", "Sales", state="PREVIEW")  # its campaign hides the preview panel
         await widget.idle()
         assert wwe.sent("callPreviewRecord") == [] and widget.shown.auto_dial_at is None
     run(scenario())

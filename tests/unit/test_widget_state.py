@@ -46,8 +46,8 @@ class Wwe:
 
     def __init__(self) -> None:
         self.interactions: dict[str, dict[str, Any]] = {}
-        self.add("1", "active", [record(283, "+15550001"), record(284, "+15550002")])
-        self.add("2", "active", [record(301, "+15550101")])
+        self.add("1", "TALKING", [record(283, "+15550001"), record(284, "+15550002")])
+        self.add("2", "TALKING", [record(301, "+15550101")])
         self.next_preview = 1
         self.host = FakeHost({
             "getListOfCallResults": {"OK": 0, "BUSY": 6, "NO_ANSWER": 7},
@@ -79,13 +79,13 @@ class Wwe:
 
     def called(self, iid: str) -> dict[str, Any]:
         it = self.get(iid)
-        if it["state"] == "preview":
+        if it["state"] == "PREVIEW":
             raise FakeFailure(f"Interaction {iid!r} has no call yet")
         return it
 
     def previewing(self, iid: str) -> dict[str, Any]:
         it = self.get(iid)
-        if it["state"] != "preview":
+        if it["state"] != "PREVIEW":
             raise FakeFailure(f"Interaction {iid!r} is not a preview record")
         return it
 
@@ -104,12 +104,12 @@ class Wwe:
         it["chain"][0]["GSW_CALL_RESULT"] = args[1]
 
     def call(self, args: list[Any]) -> None:
-        self.previewing(args[0])["state"] = "active"
+        self.previewing(args[0])["state"] = "DIALING"
 
     def preview(self, args: list[Any]) -> dict[str, Any]:
         iid = f"P{self.next_preview}"
         self.next_preview += 1
-        self.add(iid, "preview", [record(400 + self.next_preview, "+15550999")])
+        self.add(iid, "PREVIEW", [record(400 + self.next_preview, "+15550999")])
         return {"interactionId": iid, "campaignName": args[0], "records": self.interactions[iid]["chain"]}
 
     def value(self, iid: str, name: str) -> Any:
@@ -166,7 +166,7 @@ def answer(wwe: Wwe, call: Any) -> None:
 
 
 def deliver_preview(wwe: Wwe, widget: Widget, iid: str) -> None:
-    wwe.add(iid, "preview", [record(500, "+15550500")])
+    wwe.add(iid, "PREVIEW", [record(500, "+15550500")])
     wwe.host.emit("outbound", {"eventType": "PreviewRecord", "interactionId": iid, "campaignName": "Sales"})
 
 
@@ -508,7 +508,7 @@ def test_actions_wwe_would_refuse_are_disabled_with_the_reason() -> None:
         assert not dom.disabled("w-call-preview")
         click(widget, "call-preview")
         await widget.idle()
-        assert wwe.interactions["P1"]["state"] == "active"
+        assert wwe.interactions["P1"]["state"] == "DIALING"
         for button in ("w-call-preview", "w-reject-preview", "w-cancel-preview"):
             assert dom.disabled(button) and dom.attr(button, "aria-describedby") == "w-preview-why"
         assert "has been called" in dom.text("w-preview-why")
@@ -621,17 +621,17 @@ def test_interaction_events_update_switch_and_prune() -> None:
     async def scenario() -> None:
         wwe = Wwe()
         widget, dom = await start(wwe)
-        wwe.host.emit("interaction", {"eventType": "ADDED", "interaction": {"interactionId": "2", "state": "active",
+        wwe.host.emit("interaction", {"eventType": "ADDED", "interaction": {"interactionId": "2", "state": "TALKING",
                                                                             "campaignName": "Sales"}})
         await widget.idle()
         assert dom.text("w-switch") == "12"
-        wwe.host.emit("interaction", {"eventType": "CHANGED", "interaction": {"interactionId": "1", "state": "completed",
+        wwe.host.emit("interaction", {"eventType": "CHANGED", "interaction": {"interactionId": "1", "state": "COMPLETED",
                                                                               "doNotCall": True}})
         await widget.idle()
-        assert "completed" in dom.text("slot-header") and dom.attr("w-dnc", "aria-pressed") == "true"
+        assert "COMPLETED" in dom.text("slot-header") and dom.attr("w-dnc", "aria-pressed") == "true"
         assert "Do Not Call is set" in dom.text("w-callresult-why")
         renders = dom.renders
-        wwe.host.emit("interaction", {"eventType": "CHANGED", "interaction": {"interactionId": "1", "state": "completed",
+        wwe.host.emit("interaction", {"eventType": "CHANGED", "interaction": {"interactionId": "1", "state": "COMPLETED",
                                                                               "doNotCall": True}})
         await widget.idle()
         assert dom.renders == renders  # nothing changed: nothing redrawn
@@ -835,16 +835,16 @@ def test_an_event_flood_is_coalesced_bounded_and_fetches_once() -> None:
         renders, reads = dom.renders, len(wwe.sent("getRecordFields"))
         for n in range(1000):  # the shown interaction, changed over and over: the latest wins
             wwe.host.emit("interaction", {"eventType": "CHANGED", "interaction": {
-                "interactionId": "1", "state": "active", "doNotCall": n % 2 == 1}})
+                "interactionId": "1", "state": "TALKING", "doNotCall": n % 2 == 1}})
         await widget.idle()
         assert dom.attr("w-dnc", "aria-pressed") == "true" and dom.renders - renders <= 8  # one redraw of its sections
         for n in range(1000):  # many new interactions: kept within bounds, one header per batch
-            wwe.host.emit("interaction", {"eventType": "ADDED", "interaction": {"interactionId": f"A{n}", "state": "active"}})
+            wwe.host.emit("interaction", {"eventType": "ADDED", "interaction": {"interactionId": f"A{n}", "state": "TALKING"}})
         await widget.idle()
         assert len(widget.interactions) <= MAX_INTERACTIONS and "1" in widget.interactions
         assert "A999" in widget.interactions and "A0" not in widget.interactions
         for n in range(500):  # pushed records: only the one the burst ends on is loaded
-            wwe.add(f"P{n}", "preview", [record(600 + n, "+1555")])
+            wwe.add(f"P{n}", "PREVIEW", [record(600 + n, "+1555")])
             wwe.host.emit("outbound", {"eventType": "PreviewRecord", "interactionId": f"P{n}", "campaignName": "Sales"})
         await widget.idle()
         assert widget.interaction_id == "P499"
@@ -931,11 +931,11 @@ def test_a_dialled_preview_that_gets_a_new_id_keeps_its_record_drafts_and_status
 
         def call(args: list[Any]) -> None:  # WWE: the call is a new interaction
             it = wwe.interactions.pop(args[0])
-            it.update(id="C1", state="active")
+            it.update(id="C1", state="DIALING")
             wwe.interactions["C1"] = it
             user = {"GSW_CHAIN_ID": 77, "GSW_RECORD_HANDLE": it["chain"][0]["GSW_RECORD_HANDLE"]}
             wwe.host.emit("interaction", {"eventType": "ADDED", "interaction": {
-                "interactionId": "C1", "state": "active", "userData": user, **({"previousInteractionId": "P1"} if named else {})}})
+                "interactionId": "C1", "state": "TALKING", "userData": user, **({"previousInteractionId": "P1"} if named else {})}})
             wwe.host.emit("interaction", {"eventType": "REMOVED", "interaction": {"interactionId": "P1"}})
 
         wwe.host.replies["callPreviewRecord"] = call

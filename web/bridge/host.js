@@ -106,8 +106,9 @@ function connect(settle, deliver, win) {
       // "getCampaigns" is outbound's; any other namespace's method comes qualified ("interaction.markdone")
       const [prefix, name] = method.includes(".") ? method.split(".", 2) : ["outbound", method];
       const qualified = `${prefix}.${name}`;
-      const namespace = Object.hasOwn(service, prefix) ? service[prefix] : undefined;
-      if (!namespace || !Object.hasOwn(namespace, name) || typeof namespace[name] !== "function") {
+      const namespace = service[prefix];
+      // (an inherited Object.prototype member such as "constructor" is no WWE method)
+      if (!namespace || typeof namespace[name] !== "function" || namespace[name] === Object.prototype[name]) {
         return `this WWE service client has no ${qualified}`;
       }
       pending.set(callId, null);

@@ -12,9 +12,10 @@
 
 import { loadScenario } from "./scenario.js";
 import { OutboundSimulator } from "./outbound.js";
+import { DesktopSimulator } from "./desktop.js";
 import { WireServer } from "./wire.js";
-import { OUTBOUND_METHODS } from "../client/service-client.js";
-import { logView, interactionsView, faultsView } from "./views.js";
+import { CONTRACT, METHODS } from "../client/service-client.js";
+import { logView, interactionsView, faultsView, toastsView } from "./views.js";
 
 const DEFAULT_VIEW = "widget.html?interaction=1";
 const PANEL = "sim/panel.html";
@@ -91,12 +92,25 @@ async function start() {
   let wire = null;
   let pushTimer = null;
   const interactions = interactionsView($("[data-sim-interactions]"), {
-    onDone: (id) => service.complete(id),
+    onDone: (id) => desktop.markDone(id),
+    onHangUp: (id) => service.hangUp(id),
+    onHold: (id) => service.hold(id),
+    onResume: (id) => service.resume(id),
   });
   const service = new OutboundSimulator(scenario, {
     onEvent: (name, data) => wire?.emit(name, data),
     onChange: () => render(),
   });
+  const frames = { view: $("[data-sim-frame=view]"), panel: $("[data-sim-frame=panel]"), console: $("[data-sim-frame=console]") };
+  const desktop = new DesktopSimulator(scenario, service, {
+    onEvent: (name, data) => wire?.emit(name, data),
+    onChange: () => render(),
+    log: (entry) => log.add(entry),
+    // system.amIVisible: the asking view's frame is the one shown in the sidebar, in a visible tab
+    isVisible: (source) => document.visibilityState === "visible" &&
+      Object.values(frames).some((frame) => frame.contentWindow === source && !frame.hidden),
+  });
+  const toasts = toastsView($("[data-sim-toasts]"), (id) => { desktop.toasts.delete(id); render(); });
 
   // Direct push preview: one record now, then one per interval, while started.
   const pushInterval = scenario.directPushIntervalMs ?? DEFAULT_DIRECT_PUSH_MS;
@@ -111,13 +125,18 @@ async function start() {
     $("[data-sim-direct-push]").textContent = service.directPush ? `started: one record every ${pushInterval} ms` : "stopped";
   }
   function render() {
-    interactions.render([...service.interactions.values()].map((i) => ({ ...service.interactionView(i), schedule: i.schedule, callResult: i.callResult })));
+    interactions.render([...service.interactions.values()].map((i) => ({
+      ...service.interactionView(i, null), campaignName: i.campaignName, doNotCall: i.doNotCall, schedule: i.schedule,
+      callResult: i.callResult, blocks: desktop.blockMessages(i.interactionId),
+      refusal: desktop.lastRefusal?.interactionId === i.interactionId ? desktop.lastRefusal.warnings : null,
+    })));
+    toasts.render(desktop.toasts);
     syncDirectPush();
   }
 
   const acceptedOrigins = originsOf(urlParam("origins")) ?? scenario.options?.["accepted-web-content-origins"] ?? location.origin;
   wire = new WireServer({
-    win: window, service, acceptedOrigins, faults: scenario.faults ?? {}, log: (entry) => log.add(entry),
+    win: window, service, desktop, acceptedOrigins, faults: scenario.faults ?? {}, log: (entry) => log.add(entry),
     rateLimit: scenario.options?.["service-client-api.rate-limit"] ?? 0,
     quarantineDelayS: scenario.options?.["service-client-api.rate-limit-quarantine-delay"] ?? 30,
   });
@@ -142,7 +161,16 @@ async function start() {
   });
   const faults = faultsView($("[data-sim-faults]"), (method) => { wire.setFault(method, null); faults.render(wire.faults); });
   const methodSelect = $("[data-sim-fault-method]");
-  for (const method of Object.keys(OUTBOUND_METHODS)) methodSelect.append(new Option(method, method));
+  // every namespace's methods: outbound's by their bare names (as faults always were), the others' qualified
+  for (const [namespace, methods] of Object.entries(METHODS)) {
+    const group = document.createElement("optgroup");
+    group.label = namespace;
+    for (const method of Object.keys(methods)) {
+      const name = namespace === "outbound" ? method : `${namespace}.${method}`;
+      group.append(new Option(name, name));
+    }
+    methodSelect.append(group);
+  }
   const faultForm = $("[data-sim-fault-form]");
   faultForm.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -170,7 +198,6 @@ async function start() {
   }
 
   // The sidebar: the custom view and our own API panel, both real clients of the wire.
-  const frames = { view: $("[data-sim-frame=view]"), panel: $("[data-sim-frame=panel]"), console: $("[data-sim-frame=console]") };
   for (const tab of document.querySelectorAll("[data-sim-tab]")) {
     tab.addEventListener("click", () => {
       // The console boots its own Python: only when first opened.
@@ -184,7 +211,21 @@ async function start() {
   }
   render();
   window.wweSim = {
-    scenario, service, wire, log,
+    scenario, service, desktop, wire, log, contract: CONTRACT,
+    /** The agent presses Done (WWE's Mark Done): {sent} (what OCS got) or {refused} (the views' warnings). */
+    markDone: (interactionId) => desktop.markDone(interactionId),
+    /** The call is released (the agent's or the customer's hang up): IDLE. */
+    hangUp: (interactionId) => service.hangUp(interactionId),
+    hold: (interactionId) => service.hold(interactionId),
+    resume: (interactionId) => service.resume(interactionId),
+    /** Move an interaction to any documented state (or an undocumented one, to test a view's tolerance). */
+    setState: (interactionId, state) => service.setState(service.interactions.get(String(interactionId)), state),
+    /** Set WWE options for this session ({"privilege.outbound.can-reschedule": false, "Section/x": "y"}; null removes). */
+    setOptions: (options) => { for (const [key, value] of Object.entries(options)) desktop.setOption(key, value); },
+    /** What mark done sent to OCS, in order. */
+    sentToOcs: () => structuredClone(service.sentToOcs),
+    /** The warnings of the views blocking mark done on an interaction. */
+    blocks: (interactionId) => desktop.blockMessages(interactionId),
     setFault: (method, fault) => { wire.setFault(method, fault); faults.render(wire.faults); },
     setAcceptedOrigins: (text) => { wire.setAcceptedOrigins(text); originsInput.value = wire.acceptedText; },
     setRateLimit: (limit, quarantineDelayS = 30) => {

@@ -23,6 +23,21 @@ export const REFERENCE_CALL_RESULTS = Object.freeze({ ...CONTRACT.callResults })
 /** OCS's code for a record nobody has dialled yet. */
 const CALL_RESULT_UNKNOWN = 28;
 
+/**
+ * WWE's interaction states (the contract's interactionStates) and what each allows the
+ * outbound methods. A voice outbound interaction moves PREVIEW -> DIALING -> TALKING
+ * (HELD while on hold) -> IDLE once released -> COMPLETED once marked done (assumed:
+ * contract "voice-outbound-states" and "state-phases").
+ */
+export const STATES = Object.freeze(Object.keys(CONTRACT.interactionStates.values));
+export const phaseOf = (state) => CONTRACT.interactionStates.values[String(state ?? "").toUpperCase()] ?? "unknown";
+/** Scenario spellings of earlier versions of the simulator, still read (never sent). */
+const LEGACY_STATES = Object.freeze({ preview: "PREVIEW", active: "TALKING", completed: "COMPLETED" });
+export const scenarioState = (state) => LEGACY_STATES[state] ?? String(state ?? "TALKING").toUpperCase();
+/** How long a dialled call rings before it is answered (TALKING), by default. */
+const DEFAULT_CONNECT_MS = 150;
+const LIVE_STATES = new Set(["DIALING", "TALKING", "HELD"]);
+
 const DATE_RE = /^(\d{2})\/(\d{2})\/(\d{4}) (\d{2}):(\d{2})$/;
 const TIME_RE = /^(\d{2}):(\d{2})$/;
 
@@ -88,8 +103,9 @@ export function fieldValueProblem(field, value) {
   }
 }
 
-class Rejection extends Error {}
-const reject = (message) => { throw new Rejection(message); };
+/** A request WWE refuses: answered with its message as errorMessage. */
+export class Rejection extends Error {}
+export const reject = (message) => { throw new Rejection(message); };
 
 /**
  * The outbound service of one simulated WWE session.
@@ -125,6 +141,10 @@ export class OutboundSimulator {
     this.interactions = new Map();
     this.nextInteraction = 1;
     this.directPush = false;
+    this.connectMs = scenario.connectMs ?? DEFAULT_CONNECT_MS;
+    /** What mark done handed OCS, in order (the simulator's "sent to OCS"). */
+    this.sentToOcs = [];
+    this.setReadAllowed(scenario.options?.["service-client-api.user-data.read-allowed"]);
     for (const spec of scenario.interactions ?? []) {
       const campaign = this.campaigns.get(spec.campaign);
       const chain = campaign.chains.find((c) => c.chainId === spec.chainId);
@@ -132,7 +152,7 @@ export class OutboundSimulator {
       if (spec.callResult !== undefined) chain.records[0].GSW_CALL_RESULT = spec.callResult;
       this._addInteraction(campaign, chain, {
         interactionId: spec.interactionId,
-        state: spec.state ?? "active",
+        state: scenarioState(spec.state),
         doNotCall: spec.doNotCall ?? false,
         callResult: spec.callResult,
       }, false);
@@ -148,11 +168,16 @@ export class OutboundSimulator {
       mode: campaign.mode,
       chain,
       recordHandle: chain.records[0].GSW_RECORD_HANDLE,
-      state: props.state ?? "preview", // preview | active | completed
+      state: props.state ?? "PREVIEW", // one of STATES
+      previousState: null,
+      startDate: Date.now(),
+      recordingState: "STOPPED",
       doNotCall: props.doNotCall ?? false,
       callResult: props.callResult,
       schedule: null,
+      dialledRecord: false, // the record was called (a call result applies)
     };
+    if (interaction.state !== "PREVIEW") interaction.dialledRecord = true;
     this.interactions.set(interaction.interactionId, interaction);
     if (announce) {
       this._interactionEvent("ADDED", interaction);
@@ -177,16 +202,34 @@ export class OutboundSimulator {
   }
 
   _withCall(interactionId) {
-    const interaction = this._interaction(interactionId);
-    if (interaction.state === "preview") {
+    const interaction = this._changeable(interactionId);
+    if (interaction.state === "PREVIEW") {
       reject(`Interaction ${describe(interaction.interactionId)} has no call yet: call the preview record first`);
     }
     return interaction;
   }
 
+  /** An interaction whose record can still change: not yet marked done (then OCS has it). */
+  _changeable(interactionId) {
+    const interaction = this._interaction(interactionId);
+    if (interaction.state === "COMPLETED") {
+      reject(`Interaction ${describe(interaction.interactionId)} is marked done: its record was sent to OCS and can no longer change`);
+    }
+    return interaction;
+  }
+
+  /** Move an interaction to `state`, announcing it (interaction CHANGED). */
+  setState(interaction, state) {
+    if (interaction.state === state) return;
+    interaction.previousState = interaction.state;
+    interaction.state = state;
+    this._interactionEvent("CHANGED", interaction);
+    this.onChange();
+  }
+
   _preview(interactionId, action) {
     const interaction = this._interaction(interactionId);
-    if (interaction.state !== "preview") {
+    if (interaction.state !== "PREVIEW") {
       reject(`Interaction ${describe(interaction.interactionId)} is not a preview record any more: it was called, it cannot be ${action}`);
     }
     return interaction;
@@ -196,21 +239,42 @@ export class OutboundSimulator {
     return campaign.chains.find((c) => c.status === "available") ?? null;
   }
 
-  /** What WWE shows of an interaction (also what its events carry). */
-  interactionView(interaction) {
+  /**
+   * The interaction as WWE describes it (interaction.Interaction: its documented
+   * properties, and no others), also what its events carry. `readAllowed` filters
+   * its userData (service-client-api.user-data.read-allowed); null: all of it.
+   */
+  interactionView(interaction, readAllowed = this.readAllowed) {
     const record = this._record(interaction);
+    // WWE puts the outbound record in the interaction's user data (contract
+    // "outbound-record-in-user-data"): this is where a view reads GSW_TZ_OFFSET from
+    // "any of the interaction's events", and the campaign's name.
+    const userData = { ...copy(record), ...copy(interaction.userData ?? {}) };
     return {
       interactionId: interaction.interactionId,
-      type: "Outbound",
-      state: interaction.state,
-      campaignName: interaction.campaignName,
-      campaignMode: interaction.mode,
-      doNotCall: interaction.doNotCall,
       ...(interaction.previousInteractionId ? { previousInteractionId: interaction.previousInteractionId } : {}),
-      // WWE puts the outbound record in the interaction's user data: this is where
-      // a view reads GSW_TZ_OFFSET from "any of the interaction's events".
-      userData: copy(record),
+      parentInteractionId: null,
+      caseId: `case-${interaction.interactionId}`,
+      media: "voice",
+      state: interaction.state,
+      previousState: interaction.previousState,
+      isConsultation: false,
+      isMainCaseInteraction: true,
+      startDate: interaction.startDate,
+      callUuid: `uuid-${interaction.interactionId}`,
+      direction: "OUT",
+      callType: "OUTBOUND",
+      ani: "",
+      dnis: record?.GSW_PHONE ?? "",
+      recordingState: interaction.recordingState,
+      parties: [],
+      userData: filterKeys(userData, readAllowed),
     };
+  }
+
+  /** WWE's `service-client-api.user-data.read-allowed` ("*" or comma list): null means all. */
+  setReadAllowed(text) {
+    this.readAllowed = keyList(text);
   }
 
   _interactionEvent(eventType, interaction) {
@@ -278,7 +342,7 @@ export class OutboundSimulator {
     if (campaign.mode !== "Preview") reject(`Campaign ${describe(campaign.name)} is a ${campaign.mode} campaign: preview records are pushed, not pulled`);
     const chain = this._takeChain(campaign) ?? reject(`No records available in campaign ${describe(campaign.name)}`);
     chain.status = "assigned";
-    const interaction = this._addInteraction(campaign, chain, { state: "preview" });
+    const interaction = this._addInteraction(campaign, chain, { state: "PREVIEW" });
     return { data: this._previewPayload(interaction) };
   }
 
@@ -289,7 +353,10 @@ export class OutboundSimulator {
       reject(`Record handle ${recordHandle} is not in the chain of interaction ${describe(interaction.interactionId)}`);
     }
     interaction.recordHandle = recordHandle;
-    interaction.state = "active";
+    interaction.previousState = interaction.state;
+    interaction.state = "DIALING";
+    interaction.dialledRecord = true;
+    interaction.startDate = Date.now();
     this._record(interaction).GSW_ATTEMPTS += 1;
     if (this.newIdOnCall) {
       // The reference, for every method taking an interactionId: "For Preview and Push
@@ -303,10 +370,46 @@ export class OutboundSimulator {
       this.interactions.set(interaction.interactionId, interaction);
       this._interactionEvent("ADDED", interaction);
       this.onEvent("interaction", { eventType: "REMOVED", interaction: { ...this.interactionView(interaction),
-        interactionId: previous, state: "preview" } });
+        interactionId: previous, state: "PREVIEW" } });
     } else {
       this._interactionEvent("CHANGED", interaction); // the call keeps the preview's ID
     }
+    this.onChange();
+    // the customer answers a moment later
+    setTimeout(() => { if (interaction.state === "DIALING") this.setState(interaction, "TALKING"); }, this.connectMs);
+  }
+
+  // -- the call itself (voice.*, and the simulator's buttons) ------------------
+
+  _call(interactionId) {
+    const interaction = this._interaction(interactionId);
+    if (!LIVE_STATES.has(interaction.state)) {
+      reject(`Interaction ${describe(interaction.interactionId)} has no live call (it is ${interaction.state})`);
+    }
+    return interaction;
+  }
+
+  hold(interactionId) {
+    const interaction = this._call(interactionId);
+    if (interaction.state !== "TALKING") reject(`Interaction ${describe(interaction.interactionId)} is ${interaction.state}: only a call in TALKING can be held`);
+    this.setState(interaction, "HELD");
+  }
+
+  resume(interactionId) {
+    const interaction = this._call(interactionId);
+    if (interaction.state !== "HELD") reject(`Interaction ${describe(interaction.interactionId)} is not on hold`);
+    this.setState(interaction, "TALKING");
+  }
+
+  /** Release the call (the agent's hang up, or the customer's): IDLE, waiting for mark done. */
+  hangUp(interactionId) {
+    this.setState(this._call(interactionId), "IDLE");
+  }
+
+  setRecording(interactionId, recordingState) {
+    const interaction = this._call(interactionId);
+    interaction.recordingState = recordingState;
+    this._interactionEvent("CHANGED", interaction);
     this.onChange();
   }
 
@@ -368,6 +471,7 @@ export class OutboundSimulator {
   }
 
   setDoNotCall(interactionId) {
+    // Do Not Call is not in WWE's Interaction: no interaction event says it changed
     this._withCall(interactionId).doNotCall = true;
     this.onChange();
   }
@@ -378,7 +482,7 @@ export class OutboundSimulator {
   }
 
   rescheduleRecord(interactionId, recordHandle, rescheduleDate, callbackType) {
-    const interaction = this._interaction(interactionId);
+    const interaction = this._changeable(interactionId);
     if (!Number.isInteger(recordHandle) || !this._record(interaction, recordHandle)) {
       reject(`Record handle ${describe(recordHandle)} is not in the chain of interaction ${describe(interaction.interactionId)}`);
     }
@@ -390,7 +494,7 @@ export class OutboundSimulator {
 
   cancelReschedule(interactionId) {
     // OCS accepts a cancel for a record without a schedule; so does the simulator.
-    this._interaction(interactionId).schedule = null;
+    this._changeable(interactionId).schedule = null;
     this.onChange();
   }
 
@@ -404,7 +508,7 @@ export class OutboundSimulator {
   }
 
   updateRecordFields(interactionId, recordData) {
-    const interaction = this._interaction(interactionId);
+    const interaction = this._changeable(interactionId);
     if (recordData === null || typeof recordData !== "object" || Array.isArray(recordData)) {
       reject(`recordData must be an object of field names and values, not ${describe(recordData)}`);
     }
@@ -445,7 +549,7 @@ export class OutboundSimulator {
     chain ??= this._takeChain(campaign);
     if (!chain) return null;
     chain.status = "assigned";
-    const interaction = this._addInteraction(campaign, chain, { state: "preview" });
+    const interaction = this._addInteraction(campaign, chain, { state: "PREVIEW" });
     this.onEvent("outbound", { eventType: "PreviewRecord", ...this._previewPayload(interaction) });
     return interaction;
   }
@@ -485,14 +589,59 @@ export class OutboundSimulator {
     return campaign ? this.pushRecord(campaign.name) : null;
   }
 
-  /** Mark an active call done (the agent's "Done" in WWE). */
-  complete(interactionId) {
-    const interaction = this._interaction(interactionId);
-    interaction.state = "completed";
-    interaction.chain.status = "done";
-    this._interactionEvent("CHANGED", interaction);
-    this.onChange();
+  /**
+   * Why WWE refuses to mark the interaction done now, or null (contract "markdone-states").
+   * Blocks by views (blockMarkdone) are the desktop's (desktop.js), checked before this.
+   */
+  markDoneProblem(interaction) {
+    if (interaction.state === "COMPLETED") return `Interaction ${describe(interaction.interactionId)} is already marked done`;
+    if (interaction.state === "PREVIEW") {
+      return `Interaction ${describe(interaction.interactionId)} is a preview record: call, reject or cancel it instead`;
+    }
+    if (LIVE_STATES.has(interaction.state)) {
+      return `Interaction ${describe(interaction.interactionId)} has a live call (${interaction.state}): release it first`;
+    }
+    return null;
   }
+
+  /**
+   * Mark done (the agent's Done in WWE, or interaction.markdone): the record goes to OCS
+   * as it now stands — its fields as updated, the call result, Do Not Call, the callback —
+   * and can no longer change (contract "markdone-sends-record"). Returns what was sent.
+   */
+  markDone(interactionId) {
+    const interaction = this._interaction(interactionId);
+    const problem = this.markDoneProblem(interaction);
+    if (problem) reject(problem);
+    const record = this._record(interaction);
+    const sent = {
+      interactionId: interaction.interactionId,
+      campaignName: interaction.campaignName,
+      recordHandle: interaction.recordHandle,
+      chainId: interaction.chain.chainId,
+      fields: Object.fromEntries(this.fieldsOf(interaction).map((f) => [f.name, f.value ?? ""])),
+      callResult: interaction.callResult ?? record.GSW_CALL_RESULT,
+      doNotCall: interaction.doNotCall,
+      schedule: interaction.schedule ? { ...interaction.schedule } : null,
+      records: copy(interaction.chain.records),
+    };
+    this.sentToOcs.push(sent);
+    interaction.chain.status = "done";
+    this.setState(interaction, "COMPLETED");
+    return sent;
+  }
+}
+
+/** Keys allowed by a WWE key list option ("*", or comma separated); null: all. */
+export function keyList(text) {
+  const items = String(text ?? "*").split(",").map((item) => item.trim()).filter(Boolean);
+  return items.length === 0 || items.includes("*") ? null : new Set(items);
+}
+
+/** `data` with only the keys `allowed` lists (null: all). */
+export function filterKeys(data, allowed) {
+  if (allowed === null || allowed === undefined) return data;
+  return Object.fromEntries(Object.entries(data).filter(([key]) => allowed.has(key)));
 }
 
 const METHODS = Object.freeze(Object.fromEntries(

@@ -1,29 +1,17 @@
 /**
- * A small custom view that calls each outbound method through
+ * A small custom view that calls each method of every namespace (from the contract) through
  * `genesys.wwe.service` (the classic client loaded by panel.html), for a person
  * clicking through the API while watching the simulator's message log.
  */
 
-const PARAMETERS = {
-  getCampaigns: [],
-  getPreviewRecord: [["campaignName", "text", "Outbound Campaign Custom"]],
-  callPreviewRecord: [["interactionId", "text", ""], ["recordHandle", "number", ""]],
-  rejectPreviewRecord: [["interactionId", "text", ""]],
-  cancelPreviewRecord: [["interactionId", "text", ""]],
-  startDirectPushPreview: [],
-  stopDirectPushPreview: [],
-  getListOfCallResults: [],
-  setCallResult: [["interactionId", "text", "1"], ["callResult", "number", "6"]],
-  getCallResult: [["interactionId", "text", "1"]],
-  setDoNotCall: [["interactionId", "text", "1"]],
-  removeDoNotCall: [["interactionId", "text", "1"]],
-  rescheduleRecord: [["interactionId", "text", "1"], ["recordHandle", "number", "283"],
-    ["rescheduleDate", "text", "05/27/2030 10:55"], ["callbackType", "text", "PERSONAL"]],
-  cancelReschedule: [["interactionId", "text", "1"]],
-  getChainedRecords: [["interactionId", "text", "1"]],
-  getRecordFields: [["interactionId", "text", "1"]],
-  updateRecordFields: [["interactionId", "text", "1"], ["recordData", "json", '{"GSW_CUSTOM_STRING": "Updated from the panel"}']],
-};
+import { CONTRACT } from "../client/service-client.js";
+
+/** Each method by its name (outbound's bare, the others' qualified) with its parameters and an example of each. */
+const PARAMETERS = Object.fromEntries(Object.entries(CONTRACT.namespaces).flatMap(([namespace, spec]) =>
+  Object.entries(spec.methods).map(([method, m]) => [
+    namespace === "outbound" ? method : `${namespace}.${method}`,
+    m.params.map((p) => [p.name, p.kind, p.example ?? ""]),
+  ])));
 
 /** A number when the text is one (so a person can also send a bad one), else the text. */
 function readValue(kind, text) {
@@ -67,7 +55,8 @@ function methodRow(service, method, params) {
       output.dataset.status = status;
       output.textContent = `${status} in ${Math.round(performance.now() - started)} ms\n${JSON.stringify(answer, null, 2)}`;
     };
-    service.outbound[method](...args, show("succeeded"), show("failed"));
+    const [namespace, name] = method.includes(".") ? method.split(".", 2) : ["outbound", method];
+    service[namespace][name](...args, show("succeeded"), show("failed"));
   });
   return el("div", { class: "panel-method", dataset: { method } }, button, ...inputs, output);
 }
@@ -82,9 +71,17 @@ if (!service) {
   document.documentElement.dataset.panelState = "error";
 } else {
   const container = document.querySelector("[data-panel-methods]");
-  for (const [method, params] of Object.entries(PARAMETERS)) container.append(methodRow(service, method, params));
+  for (const [namespace, spec] of Object.entries(CONTRACT.namespaces)) {
+    const group = el("details", { dataset: { namespace }, ...(namespace === "outbound" ? { open: "" } : {}) },
+      el("summary", { text: `${namespace}: ${spec.summary}` }));
+    for (const method of Object.keys(spec.methods)) {
+      const name = namespace === "outbound" ? method : `${namespace}.${method}`;
+      group.append(methodRow(service, name, PARAMETERS[name]));
+    }
+    container.append(group);
+  }
   const events = document.querySelector("[data-panel-events]");
-  service.subscribe(["outbound", "interaction"], (message) => {
+  service.subscribe([...CONTRACT.events.names], (message) => {
     events.prepend(el("li", { text: `${message.event} ${message.data?.eventType ?? ""}: ${JSON.stringify(message.data)}` }));
   });
   document.documentElement.dataset.panelState = "ready";

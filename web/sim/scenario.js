@@ -4,7 +4,11 @@
  */
 
 import { validate } from "./schema.js";
-import { OUTBOUND_METHODS } from "../client/service-client.js";
+import { METHODS } from "../client/service-client.js";
+
+/** The names a fault can be set for: outbound's methods bare, every other namespace's qualified. */
+export const FAULT_NAMES = Object.freeze(Object.entries(METHODS).flatMap(([namespace, methods]) =>
+  Object.keys(methods).map((method) => (namespace === "outbound" ? method : `${namespace}.${method}`))));
 
 /** A scenario that cannot be used; `problems` say which key is wrong and why. */
 export class ScenarioError extends Error {
@@ -73,8 +77,8 @@ export function crossCheck(scenario) {
     taken.add(`${interaction.campaign}\0${interaction.chainId}`);
   });
   for (const method of Object.keys(scenario.faults ?? {})) {
-    if (!Object.hasOwn(OUTBOUND_METHODS, method)) {
-      problems.push({ path: `/faults/${method}`, message: `is not an outbound method (known: ${Object.keys(OUTBOUND_METHODS).join(", ")})` });
+    if (!FAULT_NAMES.includes(method)) {
+      problems.push({ path: `/faults/${method}`, message: `is not a WWE method (outbound's by name, e.g. getRecordFields; the others qualified, e.g. interaction.markdone)` });
     }
   }
   return problems;

@@ -30,6 +30,9 @@ function summary(entry) {
     }
     case "event":
       return `${message.event} ${message.data?.eventType ?? ""}`.trim();
+    case "markdone":
+    case "ocs":
+      return entry.text ?? "";
     case "refused":
       return `${message.request ?? message.event ?? "message"} not answered: ${entry.text}`;
     default:
@@ -96,8 +99,17 @@ export function logView(list, startedAt) {
   };
 }
 
-/** The interaction list, with a Done button for calls (WWE's "Mark Done"). */
-export function interactionsView(list, { onDone }) {
+/**
+ * The interaction list, with the agent's call controls as WWE has them: Hold /
+ * Resume and Release for a live call, Done (WWE's Mark Done) once it is released.
+ * A mark done a view blocks shows the views' warnings, as WWE shows them.
+ */
+export function interactionsView(list, { onDone, onHangUp, onHold, onResume }) {
+  const button = (label, action, id, name) => {
+    const node = el("button", { type: "button", text: label, dataset: { simAction: name } });
+    node.addEventListener("click", () => action(id));
+    return node;
+  };
   return {
     render(interactions) {
       list.replaceChildren(...interactions.map((i) => {
@@ -109,16 +121,35 @@ export function interactionsView(list, { onDone }) {
           i.doNotCall ? "Do Not Call" : null,
           i.callResult !== undefined ? `call result ${i.callResult}` : null,
           i.schedule ? `callback ${i.schedule.date} (${i.schedule.callbackType})` : null,
+          i.blocks?.length ? "Done blocked by a view" : null,
         ].filter(Boolean);
         const item = el("li", { dataset: { interactionId: i.interactionId, state: i.state } },
           el("strong", { text: i.interactionId }),
           el("span", { class: "facts", text: facts.join(" · ") }));
-        if (i.state === "active") {
-          const done = el("button", { type: "button", text: "Done" });
-          done.addEventListener("click", () => onDone(i.interactionId));
-          item.append(done);
+        if (i.state === "TALKING") item.append(button("Hold", onHold, i.interactionId, "hold"));
+        if (i.state === "HELD") item.append(button("Resume", onResume, i.interactionId, "resume"));
+        if (["DIALING", "TALKING", "HELD"].includes(i.state)) item.append(button("Release", onHangUp, i.interactionId, "release"));
+        if (i.state === "IDLE") item.append(button("Done", onDone, i.interactionId, "done"));
+        if (i.refusal?.length && i.state !== "COMPLETED") {
+          item.append(el("p", { class: "sim-refusal", role: "alert", dataset: { simRefusal: i.interactionId },
+            text: `Mark done refused: ${i.refusal.join(" ")}` }));
         }
         return item;
+      }));
+    },
+  };
+}
+
+/** The toasts views popped up (system.popupToast), each dismissable as WWE's are. */
+export function toastsView(list, onClose) {
+  return {
+    render(toasts) {
+      list.replaceChildren(...[...toasts].map(([id, toast]) => {
+        const close = el("button", { type: "button", text: "Dismiss" });
+        close.addEventListener("click", () => onClose(id));
+        return el("li", { dataset: { toastId: id }, role: "status" },
+          el("strong", { text: String(toast.title ?? toast.subject ?? "") }),
+          el("span", { text: ` ${String(toast.message ?? "")} ` }), close);
       }));
     },
   };

@@ -8,28 +8,46 @@
  * asking window with that window's origin as the target, never "*".
  */
 
+import { filterFor, filterMatches, parseOriginEntries } from "./desktop.js";
+
 export const USER_AGENT = "WWE Server";
 export const PROTOCOL_VERSION = 2;
 export const MALFORMED_KINDS = Object.freeze(["missing-data", "wrong-type"]);
 
 /**
- * Parse the WWE option `accepted-web-content-origins`: "*" or a comma list.
- * @returns {{any: boolean, origins: Set<string>, invalid: string[]}}
+ * Parse the WWE option `accepted-web-content-origins`: "*" or a comma list of origins,
+ * each with an optional filter of the requests it may make: `http://s3 (agent.*, interaction.*)`.
+ * @returns {{any: boolean, origins: Set<string>, filters: Map<string, string[]>, invalid: string[]}}
  */
 export function parseAcceptedOrigins(text) {
-  const entries = String(text ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-  const result = { any: entries.includes("*"), origins: new Set(), invalid: [] };
-  for (const entry of entries) {
-    if (entry === "*") continue;
+  const entries = parseOriginEntries(text);
+  const result = { any: false, origins: new Set(), filters: new Map(), invalid: [] };
+  for (const { origin: entry, filter, invalid } of entries) {
+    if (entry === "*" && !invalid) {
+      result.any = true;
+      if (filter) result.filters.set("*", filter);
+      continue;
+    }
     try {
+      if (invalid) throw new Error("not an origin with a filter");
       const origin = new URL(entry).origin;
       if (origin === "null") throw new Error("opaque");
       result.origins.add(origin);
+      if (filter) result.filters.set(origin, filter);
     } catch {
       result.invalid.push(entry);
     }
   }
   return result;
+}
+
+/**
+ * Whether `accepted` lets `origin` make `request`: an origin without a filter may make
+ * every request; one with `(agent.*, interaction.getInteractions)` only those.
+ */
+export function requestAllowed(accepted, origin, request) {
+  const filter = filterFor(accepted, origin);
+  return !filter || filter.some((item) => filterMatches(item, request));
 }
 
 /** `data` replaced by a value of another JSON type, for the "wrong-type" fault. */
@@ -69,10 +87,11 @@ export class WireServer {
    * @param {object} [options.faults] method -> fault
    * @param {(entry: object) => void} [options.log]
    */
-  constructor({ win, service, acceptedOrigins, faults = {}, log = () => {}, rateLimit = 0, quarantineDelayS = 30,
+  constructor({ win, service, desktop = null, acceptedOrigins, faults = {}, log = () => {}, rateLimit = 0, quarantineDelayS = 30,
                 now = () => performance.now() }) {
     this.win = win;
     this.service = service;
+    this.desktop = desktop;
     this.log = log;
     this.now = now;
     this.setRateLimit(rateLimit, quarantineDelayS);
@@ -112,6 +131,8 @@ export class WireServer {
         dropped += 1;
       }
     }
+    // a block of mark done does not outlive the view that set it (contract "markdone-block")
+    if (this.desktop) for (const blocks of this.desktop.blocks.values()) for (const view of [...blocks.keys()]) if (view?.closed) blocks.delete(view);
     if (dropped) this.log({ kind: "note", text: `dropped ${dropped} subscription(s) of views that are gone` });
     return dropped;
   }
@@ -199,17 +220,25 @@ export class WireServer {
       const subscription = this.subscriptions.get(message.data);
       if (subscription?.source === event.source) this.subscriptions.delete(message.data);
     } else {
-      this.answerRequest(message, reply);
+      this.answerRequest(message, reply, event.source, event.origin);
     }
   }
 
-  answerRequest(message, reply) {
+  /** The fault set for a request: outbound's by their bare names (as ever), the others' qualified. */
+  faultFor(request) {
+    const [namespace, method] = request.split(".", 2);
+    return this.faults.get(request) ?? (namespace === "outbound" ? this.faults.get(method) : undefined);
+  }
+
+  answerRequest(message, reply, source = null, origin = null) {
     const [namespace, method] = message.request.split(".", 2);
-    if (namespace !== "outbound") {
-      reply({ request: message.request, errorMessage: `The simulator implements only the outbound service: ${message.request} is not available` });
+    if (origin !== null && !requestAllowed(this.accepted, origin, message.request)) {
+      // contract "filtered-request": the origin's filter in accepted-web-content-origins leaves it out
+      this.log({ kind: "refused", origin, message, text: `${message.request} is not in ${origin}'s filter in accepted-web-content-origins` });
+      reply({ request: message.request, errorMessage: `${message.request} is not allowed for ${origin} (accepted-web-content-origins)` });
       return;
     }
-    const fault = this.faults.get(method);
+    const fault = this.faultFor(message.request);
     if (fault?.never) {
       this.log({ kind: "fault", text: `no answer to ${message.request} (fault: never)` });
       return;
@@ -217,11 +246,15 @@ export class WireServer {
     // WWE acts on the request at once; a delay holds back only its answer. A late
     // answer is the hard case for a view: WWE has done it, the view does not know.
     let body;
+    const parameters = Array.isArray(message.parameters) ? message.parameters : [];
     if (fault?.errorMessage) {
       body = { errorMessage: fault.errorMessage };
-    } else {
-      const parameters = Array.isArray(message.parameters) ? message.parameters : [];
+    } else if (namespace === "outbound") {
       body = this.service.handle(method, parameters);
+    } else if (this.desktop) {
+      body = this.desktop.handle(message.request, parameters, { source, origin, accepted: this.accepted });
+    } else {
+      body = { errorMessage: `The simulator implements only the outbound service: ${message.request} is not available` };
     }
     if (fault?.malformed && !("errorMessage" in body)) {
       if (fault.malformed === "missing-data") delete body.data;
