@@ -181,6 +181,19 @@ def wwe_browser(request: pytest.FixtureRequest) -> Iterator[Any]:
 # -- the controller -------------------------------------------------------------------------
 
 
+def _request(method: str) -> str:
+    """A wire request name: outbound's methods bare (``getCampaigns``), the others qualified."""
+    return method if "." in method else f"outbound.{method}"
+
+
+@dataclass(frozen=True)
+class MarkDone:
+    """What the agent's Done did: the record OCS got, or the views' warnings that refused it."""
+
+    sent: dict[str, Any] | None
+    refused: str | None
+
+
 class Wwe:
     """The simulator in a browser page, driven from a test.
 
@@ -318,6 +331,57 @@ class Wwe:
         """Set WWE's accepted-web-content-origins ("*" or a comma list)."""
         self.page.evaluate("(t) => wweSim.setAcceptedOrigins(t)", text)
 
+    # -- the desktop around outbound ------------------------------------------------------
+
+    def set_state(self, interaction_id: str, state: str) -> None:
+        """Move an interaction to one of WWE's interaction states (``"TALKING"``, ``"HELD"``,
+        ``"IDLE"``...), announced to the views as WWE does (an ``interaction`` CHANGED event).
+        Any text is taken, so a test can also see how a view copes with a state it does not know."""
+        self.page.evaluate("([id, s]) => wweSim.setState(id, s)", [interaction_id, state])
+
+    def release(self, interaction_id: str) -> None:
+        """The call ends (the agent's Release, or the customer hanging up): the interaction is IDLE."""
+        self.page.click(f'[data-interaction-id="{interaction_id}"] [data-sim-action=release]')
+
+    def mark_done(self, interaction_id: str, *, release: bool = True) -> MarkDone:
+        """Press WWE's Done for the interaction, as the agent would (releasing a live call
+        first unless *release* is False). Returns what happened: ``.sent``, the record as OCS
+        got it, or ``.refused``, the warnings of the views that block it (``blockMarkdone``)."""
+        state = self.page.evaluate("(id) => wweSim.service.interactions.get(id)?.state ?? null", interaction_id)
+        if state is None:
+            raise AssertionError(f"the simulator has no interaction {interaction_id!r}")
+        if release and state in ("DIALING", "TALKING", "HELD"):
+            self.release(interaction_id)
+        before = len(self.sent_to_ocs())
+        done = self.page.locator(f'[data-interaction-id="{interaction_id}"] [data-sim-action=done]')
+        if done.count() == 0:
+            state = self.page.evaluate("(id) => wweSim.service.interactions.get(id)?.state", interaction_id)
+            raise AssertionError(f"WWE offers no Done for interaction {interaction_id!r} while it is {state}")
+        done.click()
+        sent = self.sent_to_ocs()
+        if len(sent) > before:
+            return MarkDone(sent=sent[-1], refused=None)
+        refusal = self.page.evaluate("(id) => wweSim.desktop.lastRefusal?.interactionId === id "
+                                     "? wweSim.desktop.lastRefusal.warnings.join(' ') : null", interaction_id)
+        return MarkDone(sent=None, refused=refusal)
+
+    def sent_to_ocs(self, interaction_id: str | None = None) -> list[dict[str, Any]]:
+        """What mark done handed OCS, in order (each: interactionId, campaignName, recordHandle,
+        fields, callResult, doNotCall, schedule, records); only *interaction_id*'s if given."""
+        sent: list[dict[str, Any]] = self.page.evaluate("wweSim.sentToOcs()")
+        return [s for s in sent if interaction_id is None or s.get("interactionId") == interaction_id]
+
+    def mark_done_blocks(self, interaction_id: str) -> list[str]:
+        """The warnings of the views that block mark done on the interaction now."""
+        return list(self.page.evaluate("(id) => wweSim.blocks(id)", interaction_id))
+
+    def set_options(self, options: dict[str, Any]) -> None:
+        """Set WWE options for this session, as Configuration Server would hold them:
+        ``{"privilege.outbound.can-reschedule": False, "outbound.timed-preview-auto-dial": 10,
+        "MySection/my-option": "x"}`` (None removes one). Views read them with
+        ``configuration.getOption``; a view reads them when it starts (reopen it to apply)."""
+        self.page.evaluate("(o) => wweSim.setOptions(o)", options)
+
     # -- records -----------------------------------------------------------------------
 
     def _campaign(self, mode: str, campaign: str | None) -> str:
@@ -369,26 +433,28 @@ class Wwe:
         return errors
 
     def expect_request(self, method: str, count: int = 1, *, timeout: float = 10.0) -> list[Any]:
-        """Wait until the host has received *count* ``outbound.<method>`` requests (in all);
-        returns the parameters of the last of them. Fails after *timeout* seconds with
-        the requests it did receive."""
+        """Wait until the host has received *count* requests of *method* (in all): an outbound
+        method by its name (``"setCallResult"``), any other qualified (``"interaction.blockMarkdone"``).
+        Returns the parameters of the last of them. Fails after *timeout* seconds with the
+        requests it did receive."""
+        request = _request(method)
         try:
             self.page.wait_for_function(
                 "([request, count]) => wweSim.log.entries.filter((e) => e.kind === 'request' "
                 "&& e.message?.request === request).length >= count",
-                arg=[f"outbound.{method}", count], timeout=timeout * 1000)
+                arg=[request, count], timeout=timeout * 1000)
         except Exception as exc:
             if type(exc).__name__ != "TimeoutError":
                 raise
             seen = [e["message"].get("request") for e in self.messages("request")]
-            raise AssertionError(f"expected {count} outbound.{method} request(s) within {timeout:g} s; "
+            raise AssertionError(f"expected {count} {request} request(s) within {timeout:g} s; "
                                  f"the host received {seen}") from None
         return self.requests(method)[count - 1]
 
     def requests(self, method: str) -> list[list[Any]]:
-        """The parameters of every outbound.<method> request the host received."""
+        """The parameters of every request of *method* the host received (named as for `expect_request`)."""
         return [e["message"].get("parameters", []) for e in self.messages("request")
-                if e["message"].get("request") == f"outbound.{method}"]
+                if e["message"].get("request") == _request(method)]
 
     # -- artefacts ------------------------------------------------------------------------
 
@@ -499,7 +565,9 @@ _namespace = {"__name__": "__wwe_test__"}
 async def _run(code):
     if not _namespace.get("_ready"):
         exec("from bridge import *", _namespace)
-        exec("from bridge import outbound", _namespace)
+        exec("import bridge", _namespace)
+        for _client in _namespace["bridge"].SERVICES:  # outbound, interaction, configuration, system, ...
+            _namespace[_client] = getattr(_namespace["bridge"], _client)
         _namespace["_ready"] = True
     try:
         value = await eval_code_async(code, _namespace, filename="<wwe_python>")

@@ -119,7 +119,7 @@ def test_tab_completion(view) -> None:  # type: ignore[no-untyped-def]
     assert {"outbound.get_record_fields(", "outbound.get_campaigns(", "outbound.get_chained_records("} <= set(listed)
     box.fill("cheatsh")
     box.press("Tab")
-    assert box.input_value() == "cheatsheet()"  # rlcompleter closes a call without parameters
+    assert box.input_value() == "cheatsheet("  # it takes a namespace (default: outbound)
 
 
 def test_tracebacks_show_only_the_users_code(view) -> None:  # type: ignore[no-untyped-def]

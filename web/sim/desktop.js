@@ -88,7 +88,11 @@ export class DesktopSimulator {
     /** section -> Map(option -> text) */
     this.options = new Map();
     for (const [key, value] of Object.entries(scenario.options ?? {})) this.setOption(key, value);
-    /** interactionId -> Map(view window -> warning message) */
+    /**
+     * interactionId -> Map(view origin -> {message, view}): one block per view origin
+     * (contract "markdone-block"), so the unblock a view sends as its page goes away,
+     * which WWE receives with no window to answer, still finds the block it set.
+     */
     this.blocks = new Map();
     this.agent = {
       employeeId: scenario.agent?.id ?? "agent-1001",
@@ -178,8 +182,8 @@ export class DesktopSimulator {
   blockMessages(interactionId) {
     const blocks = this.blocks.get(String(interactionId));
     if (!blocks) return [];
-    for (const view of [...blocks.keys()]) if (view?.closed) blocks.delete(view);
-    return [...blocks.values()];
+    for (const [origin, block] of [...blocks]) if (block.view?.closed) blocks.delete(origin);
+    return [...blocks.values()].map((block) => block.message);
   }
 
   /**
@@ -206,9 +210,19 @@ export class DesktopSimulator {
     return { sent };
   }
 
-  /** Forget the blocks of a view whose window is gone, or that asked (pagehide unblocks). */
+  /** Forget the blocks a view set (its window is gone, or holds another page now); returns how many. */
   dropView(view) {
-    for (const blocks of this.blocks.values()) blocks.delete(view);
+    let dropped = 0;
+    for (const blocks of this.blocks.values()) {
+      for (const [origin, block] of [...blocks]) {
+        if (block.view === view) {
+          blocks.delete(origin);
+          dropped += 1;
+        }
+      }
+    }
+    if (dropped) this.onChange();
+    return dropped;
   }
 
   // -- allowed services ------------------------------------------------------
@@ -270,17 +284,17 @@ const HANDLERS = {
   "interaction.markdone"([interactionId]) {
     return markDoneAnswer(this.markDone(interactionId, "interaction.markdone"));
   },
-  "interaction.blockMarkdone"([interactionId, warningMessage], { source }) {
+  "interaction.blockMarkdone"([interactionId, warningMessage], { source, origin }) {
     const interaction = this._interaction(interactionId);
     if (interaction.state === "COMPLETED") reject(`Interaction ${describe(interaction.interactionId)} is already marked done`);
     if (typeof warningMessage !== "string" || !warningMessage.trim()) reject("warningMessage must be the text shown to the agent");
     if (!this.blocks.has(interaction.interactionId)) this.blocks.set(interaction.interactionId, new Map());
-    this.blocks.get(interaction.interactionId).set(source ?? null, warningMessage);
+    this.blocks.get(interaction.interactionId).set(origin ?? null, { message: warningMessage, view: source ?? null });
     this.onChange();
   },
-  "interaction.unblockMarkdone"([interactionId], { source }) {
+  "interaction.unblockMarkdone"([interactionId], { origin }) {
     this._interaction(interactionId);
-    this.blocks.get(String(interactionId))?.delete(source ?? null);
+    this.blocks.get(String(interactionId))?.delete(origin ?? null);
     this.onChange();
   },
   "interaction.accept"([interactionId]) {

@@ -132,7 +132,7 @@ export class WireServer {
       }
     }
     // a block of mark done does not outlive the view that set it (contract "markdone-block")
-    if (this.desktop) for (const blocks of this.desktop.blocks.values()) for (const view of [...blocks.keys()]) if (view?.closed) blocks.delete(view);
+    if (this.desktop) for (const blocks of this.desktop.blocks.values()) for (const [origin, block] of [...blocks]) if (block.view?.closed) blocks.delete(origin);
     if (dropped) this.log({ kind: "note", text: `dropped ${dropped} subscription(s) of views that are gone` });
     return dropped;
   }
@@ -195,10 +195,18 @@ export class WireServer {
     const isRequest = typeof message.request === "string";
     const isSubscription = message.event === "subscribe" || message.event === "unsubscribe";
     if (!isRequest && !isSubscription) return; // not for WWE (or one of our own answers)
-    if (!event.source) return;
     if (!this.accepts(event.origin)) {
       // WWE stays silent; the simulator says why in its log.
       this.log({ kind: "refused", origin: event.origin, message, text: `origin ${event.origin} is not in accepted-web-content-origins` });
+      return;
+    }
+    if (!event.source) {
+      // Sent by a page as it went away (a view's pagehide): there is no window to answer.
+      // WWE acts on a request from an accepted origin and its answer goes nowhere
+      // (contract "request-from-a-page-going-away"); a subscription is moot.
+      if (!isRequest || message.protocolVersion !== PROTOCOL_VERSION) return;
+      this.log({ kind: "request", origin: event.origin, message, text: "sent by a page going away: acted on, nobody to answer" });
+      this.answerRequest(message, () => {}, null, event.origin);
       return;
     }
     const reply = (body) => this.send(event.source, event.origin, { ...body, referenceId: message.referenceId }, message);
