@@ -131,3 +131,10 @@ def test_every_assumption_has_an_id_a_text_and_where_it_shows() -> None:
     assert len(ids) == len(set(ids))
     for assumption in assumptions:
         assert assumption["text"].strip() and assumption["where"].strip(), assumption
+
+
+def test_the_readme_lists_every_assumption_for_deployers_to_check() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Check these on your WWE", 1)[1].split("\n## ", 1)[0]
+    for assumption in contract.assumptions():
+        assert f"- `{assumption['id']}`: {assumption['text']}" in section, assumption["id"]
