@@ -88,10 +88,7 @@ def _to_correct(it: Interaction) -> list[str]:
 
 def _label(it: Interaction, name: str) -> str:
     """A field as the agent sees it: the deployer's label, else WWE's, else its name."""
-    for shown in it.fields:
-        if shown.name == name:
-            return shown.label or name
-    return name
+    return it.labels().get(name) or name
 
 
 class MarkDoneGuard:

@@ -84,9 +84,16 @@ class Interaction:
     callback_handle: int | None = None  # the chain's record the callback is for (None: the first)
     auto_dial_at: float | None = None  # loop time a timed preview dials at (outbound.timed-preview-auto-dial)
     areas: dict[str, Area] = field(default_factory=lambda: {name: Area() for name in AREAS})
+    _labels: tuple[list[Field], dict[str, str]] | None = field(default=None, repr=False)
 
     def area(self, name: str) -> Area:
         return self.areas[name]
+
+    def labels(self) -> dict[str, str]:
+        """Field name → the label shown (built once per set of fields, not per keystroke)."""
+        if self._labels is None or self._labels[0] is not self.fields:
+            self._labels = (self.fields, {f.name: f.label for f in self.fields})
+        return self._labels[1]
 
     @property
     def phase(self) -> Phase:
