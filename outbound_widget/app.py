@@ -156,7 +156,7 @@ class Widget:
         if self.guard is not None:
             # what WWE holds from before (a reload) is not known: each known interaction is
             # blocked or released as it stands now
-            self.guard.touch_all(self.interactions.values())
+            self.guard.resync(self.interactions.values())
         # The record is what the agent waits for: fetch it alongside the lists.
         await asyncio.gather(self._load_call_results(), self.preview.load_campaigns(),
                              *([self.show(self.first_interaction)] if self.first_interaction else []))

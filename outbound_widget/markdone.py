@@ -112,9 +112,11 @@ class MarkDoneGuard:
         self.left = left
         self.spawn = spawn
         self.warn = warn
-        # what WWE holds for each interaction, as far as we know: a message, None (no
-        # block), or absent (not known: after a start, or a failed call)
+        # what WWE holds for each interaction, as far as we know: a message, or None (no
+        # block: what an interaction the widget just learnt of has)
         self.held: dict[str, str | None] = {}
+        # interactions whose block is not known: from before a reload, or after a failed call
+        self.unknown: set[str] = set()
         self._sending: set[str] = set()
         self._due: dict[str, Interaction] = {}
         self._warned: set[str] = set()
@@ -131,14 +133,17 @@ class MarkDoneGuard:
             except RuntimeError:  # no loop (state built by hand in a test)
                 self._due.clear()
 
-    def touch_all(self, interactions: Iterable[Interaction]) -> None:
+    def resync(self, interactions: Iterable[Interaction]) -> None:
+        """After a (re)start: what WWE holds for these is not known (a block from before a
+        reload, or none): each is blocked or released as it stands now."""
         for it in interactions:
+            self.unknown.add(it.id)
             self.touch(it)
 
     def _flush(self) -> None:
         due, self._due = self._due, {}
         for it in due.values():
-            if it.id not in self._sending and self._wanted(it) != self.held.get(it.id, ...):
+            if it.id not in self._sending and (it.id in self.unknown or self._wanted(it) != self.held.get(it.id)):
                 self._sending.add(it.id)
                 self.spawn(self._sync(it))
 
@@ -150,7 +155,7 @@ class MarkDoneGuard:
         try:
             while True:
                 iid, wanted = it.id, self._wanted(it)
-                if self.held.get(iid, ...) == wanted:
+                if iid not in self.unknown and self.held.get(iid) == wanted:
                     return
                 try:
                     if wanted is None:
@@ -158,10 +163,11 @@ class MarkDoneGuard:
                     else:
                         await self.interaction.block_mark_done(iid, wanted)
                 except BridgeError as exc:
-                    self.held.pop(iid, None)  # not known: the next change tries again
+                    self.unknown.add(iid)  # not known: the next change tries again
                     self._failed(exc, wanted is not None)
                     return
                 self.held[iid] = wanted
+                self.unknown.discard(iid)
                 self.failure = None
                 if it.id != iid:  # re-keyed meanwhile (a preview's call got a new ID)
                     self.held.pop(iid, None)
@@ -179,11 +185,13 @@ class MarkDoneGuard:
     def forget(self, interaction_id: str) -> None:
         """The interaction is gone: WWE ends its blocks with it."""
         self.held.pop(interaction_id, None)
+        self.unknown.discard(interaction_id)
         self._due.pop(interaction_id, None)
 
     def rekey(self, old: str, new: str) -> None:
         """The call of preview *old* is interaction *new*: its block is looked at again there."""
         self.held.pop(old, None)
+        self.unknown.discard(old)
 
     def blocked(self) -> list[str]:
         """The interactions WWE holds a block for (what a pagehide must release)."""

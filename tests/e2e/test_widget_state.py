@@ -49,25 +49,28 @@ def test_a_new_record_shows_none_of_the_previous_records_actions(widget) -> None
     view.locator("#w-when").fill("05/27/2031 10:30")
     view.locator("#w-reschedule").click()
     expect(view.locator("#reschedule-status")).to_have_attribute("data-status", "done")
-    view.locator("#w-chain button", has_text="Call this number").first.click()  # WWE refuses: 1 is in a call
-    expect(view.locator("#chain-status")).to_have_attribute("data-status", "error")
+    page.evaluate("wweSim.setFault('setCallResult', {errorMessage: 'OCS is busy'})")  # WWE refuses it
+    view.select_option("#w-callresult", label="No answer")
+    view.locator("#w-set-callresult").click()
+    expect(view.locator("#callresult-status")).to_have_attribute("data-status", "error")
+    page.evaluate("wweSim.setFault('setCallResult', null)")
     pushed = page.evaluate("wweSim.deliver('Renewals')")
     shows(view, pushed)
     wait_for_widget(view)
     for area in AREAS:
         expect(view.locator(f"#{area}-status")).to_have_attribute("data-status", "idle")
     text = view.locator("#widget").inner_text()
-    assert "Rescheduled" not in text and "refused" not in text
+    assert "Rescheduled" not in text and "refused" not in text and "OCS is busy" not in text
     assert view.get_by_role("button", name="Retry").count() == 0
     assert view.locator("#w-when").input_value() == ""
     # Back on interaction 1: its own statuses, and its own Retry.
     switch_to(view, "1")
     expect(view.locator("#reschedule-status")).to_contain_text("Rescheduled for 05/27/2031 10:30")
-    chain = view.locator("#chain-status")
-    expect(chain).to_have_attribute("data-status", "error")
-    chain.get_by_role("button", name="Retry").click()
+    result = view.locator("#callresult-status")
+    expect(result).to_have_attribute("data-status", "error")
+    result.get_by_role("button", name="Retry").click()
     wait_idle(view)
-    assert sent(page, "callPreviewRecord") == [["1", 283], ["1", 283]]
+    assert sent(page, "setCallResult") == [["1", 7], ["1", 7]]
 
 
 def test_the_chain_is_read_again_after_a_save_and_a_call_result(widget) -> None:  # type: ignore[no-untyped-def]

@@ -49,8 +49,8 @@ class Desk(Wwe):
         self.done.append(args[0])
 
 
-async def start(desk: Desk, config: str = "", iid: str | None = "1") -> tuple[Widget, FakeDom]:
-    dom = FakeDom()
+async def start(desk: Desk, config: str = "", iid: str | None = "1", dom: FakeDom | None = None) -> tuple[Widget, FakeDom]:
+    dom = dom or FakeDom()
     widget = Widget(dom, Outbound(desk.host, timeout=5), iid, clock=lambda: NOW, config=parse_config(config),
                     desktop=Desktop.on(desk.host, timeout=5))
     await widget.start()
@@ -112,7 +112,7 @@ def test_unsaved_edits_block_mark_done_with_what_is_left_and_a_save_releases_it(
     async def scenario() -> None:
         desk = Desk()
         widget, dom = await start(desk)
-        assert desk.blocks == {} and desk.sent("interaction.unblockMarkdone") == [["1"]]  # clean at start
+        assert desk.blocks == {} and desk.sent("interaction.unblockMarkdone") == []  # nothing to release
         type_into(widget, NOTES, "call back after 5", "input")
         await settle(widget)
         assert desk.blocks["1"].startswith("Outbound record: 1 unsaved change in Notes")
@@ -315,4 +315,25 @@ def test_a_failure_in_front_of_the_agent_is_no_toast_unless_wwe_hides_the_widget
         click(widget, "retry", area="record")
         await settle(widget)
         assert len(desk.toasts) == 1
+    run(scenario())
+
+
+def test_after_a_reload_each_known_interaction_is_blocked_or_released_as_it_stands() -> None:
+    async def scenario() -> None:
+        desk = Desk()
+        widget, dom = await start(desk)
+        type_into(widget, NOTES, "kept", "input")
+        switch(widget, "2")
+        await settle(widget)
+        assert set(desk.blocks) == {"1"}
+        widget.close()
+        desk.blocks["2"] = "a block WWE still holds from before"  # (whatever WWE holds: not known)
+        reloaded, _ = await start(desk, iid="2", dom=FakeDom(dom.storage))
+        await settle(reloaded)
+        assert set(desk.blocks) == {"1"} and "unsaved changes kept from before a reload" in desk.blocks["1"]
+        # an interaction learnt of afterwards is assumed unblocked: nothing is sent for it
+        sent = len(desk.sent("interaction.unblockMarkdone"))
+        desk.host.emit("interaction", {"eventType": "ADDED", "interaction": {"interactionId": "9", "state": "TALKING"}})
+        await settle(reloaded)
+        assert len(desk.sent("interaction.unblockMarkdone")) == sent
     run(scenario())
