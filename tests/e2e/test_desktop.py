@@ -7,6 +7,8 @@ and two views talk through the messenger."""
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import pytest
 
@@ -172,3 +174,85 @@ def test_get_option_answers_sections(wwe: Wwe, wwe_python, names) -> None:  # ty
     sections = wwe_python(f"[(s.name, dict(s.options)) for s in await configuration.get_option({json.dumps(names)})]")
     assert sections and all(name == "interaction-workspace" for name, _ in sections)
     assert wwe_python("(await configuration.options('MySection/*'))['MySection/answer']") == "42"
+
+
+# The vendor's own client script judges our simulator where a test can load it: set
+# WWE_VENDOR_SERVICE_CLIENT to a copy of GenesysPureEngage/workspace-development-kit's
+# wwe-service-client-api/api-overview/wwe-service-client-api.js (we may not ship it, and CI
+# cannot download it). Without it, our classic build stands in, through the same
+# data-service-client path a deployment with WWE's script takes.
+VENDOR_SCRIPT = os.environ.get("WWE_VENDOR_SERVICE_CLIENT")
+
+EVERY_NAMESPACE = """
+import asyncio
+seen = {}
+heard = []
+stop = messenger.listen("team", heard.append)
+seen["outbound"] = [c.name for c in await outbound.get_campaigns()]
+seen["interactions"] = sorted(i.interaction_id for i in await interaction.get_interactions())
+seen["state"] = (await interaction.get_by_interaction_id("1")).state
+await interaction.set_user_data("1", {"Disposition": "Sale"})
+seen["user_data"] = (await interaction.get_by_interaction_id("1")).user_data.get("Disposition")
+await interaction.delete_user_data("1", "Disposition")
+seen["deleted"] = "Disposition" not in (await interaction.get_by_interaction_id("1")).user_data
+await interaction.block_mark_done("1", "<b>not yet</b>")
+seen["options"] = sorted((await configuration.options("outbound.preview.*")).keys())
+seen["services"] = await system.get_allowed_services()
+seen["visible"] = await system.am_i_visible()
+seen["toast"] = bool(await system.popup_toast({"title": "Hi", "message": "from the view"}))
+seen["agent"] = (await agent.get()).user_name
+seen["agent_states"] = len(await agent.get_state_list()) > 1
+await voice.hold("1")
+seen["held"] = (await interaction.get_by_interaction_id("1")).state
+await voice.resume("1")
+seen["media"] = bool(await media.get_media_list())
+await messenger.broadcast_message("team", {"text": "hi"})
+seen["microphone"] = await sip_endpoint.is_microphone_mute()
+seen["jwt"] = bool(await auth.get_jwt_token())
+await email.create("someone@example.com")  # WWE answers nothing here: the request is what counts
+for _ in range(100):
+    if heard: break
+    await asyncio.sleep(0.02)
+stop()
+seen["heard"] = [e.data for e in heard]
+seen
+"""
+
+
+def test_every_namespace_through_a_configured_service_client(wwe: Wwe, wwe_python) -> None:  # type: ignore[no-untyped-def]
+    site = wwe.server.root
+    script = Path(VENDOR_SCRIPT).read_bytes() if VENDOR_SCRIPT else (site / "client/service-client.classic.js").read_bytes()
+    boot = (site / "boot.html").read_text().replace(
+        "<html ", '<html data-service-client="/vendor/wwe-service-client-api.js" ', 1)
+    served: list[str] = []
+
+    def serve_script(route) -> None:  # type: ignore[no-untyped-def]
+        served.append(route.request.url)
+        route.fulfill(body=script, content_type="text/javascript")
+
+    wwe.page.context.route("**/vendor/wwe-service-client-api.js", serve_script)
+    wwe.page.context.route("**/boot.html", lambda route: route.fulfill(body=boot, content_type="text/html"))
+    wwe.set_options({"outbound.preview.max-simultaneous-preview-record": 2})
+    view = wwe.open_view("boot.html")
+    view.wait_for_function("() => ['ready', 'error'].includes(document.documentElement?.dataset.bridgeState)", timeout=60_000)
+    assert view.evaluate("bridgeBoot.service.client") == "vendor", view.inner_text("body")
+    assert len(served) == 1  # that script, and it alone, is the view's service client
+    if VENDOR_SCRIPT:
+        assert view.evaluate("typeof ServiceClientAPI") == "function"  # the vendor's constructor
+    seen = wwe_python(EVERY_NAMESPACE)
+    assert seen["outbound"] and seen["interactions"] and "1" in seen["interactions"]
+    assert seen["state"] == "TALKING" and seen["held"] == "HELD"
+    assert seen["user_data"] == "Sale" and seen["deleted"]
+    assert wwe.mark_done_blocks("1") == ["<b>not yet</b>"]
+    assert seen["options"] == ["outbound.preview.max-simultaneous-preview-record"]
+    assert seen["services"] == ["*"]  # no per-origin filter in this scenario: everything
+    assert seen["visible"] is True
+    assert seen["toast"]
+    assert seen["agent"] and seen["agent_states"]
+    assert seen["media"] and seen["microphone"] in (True, False) and seen["jwt"]
+    assert seen["heard"] == [{"text": "hi"}]
+    # every namespace reached the simulator through that script
+    for request in ("outbound.getCampaigns", "interaction.blockMarkdone", "configuration.getOption", "system.popupToast",
+                    "agent.getStateList", "voice.hold", "media.getMediaList", "messenger.broadcastMessage",
+                    "sipEndpoint.isMicrophoneMute", "auth.getJwtToken", "email.create"):
+        assert wwe.requests(request), request
