@@ -301,6 +301,7 @@ class Widget:
             it = self.interactions[interaction_id] = Interaction(interaction_id)
             self.known_changed()
         if state and state.strip().upper() != it.state:
+            was_done = it.done
             it.state = state.strip().upper()
             if not is_known_state(state) and state not in self._unknown_states:
                 # a newer WWE's state, or a bug: said once, and WWE decides what it allows
@@ -310,6 +311,8 @@ class Widget:
             it.was_preview = it.was_preview or it.in_preview
             self.known_changed()
             self.touched(it)
+            if it.done != was_done:
+                self.record.finished(it)
         if campaign and campaign != it.campaign:
             before = self.settings(it)
             it.campaign = campaign

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from bridge import BridgeError, BridgeTimeoutError, MalformedResponseError, OutboundError, QuarantinedError
 
 from .. import views
+from ..controls import DONE_REASON
 from ..state import Area, Interaction, Status
 
 if TYPE_CHECKING:
@@ -19,6 +20,9 @@ READ_FAILED = "Could not read"
 #: What the agent is told when a privilege the deployer withheld is asked for anyway
 #: (the controls are not shown; this answers a click that came regardless).
 NOT_ALLOWED = "Not allowed for you (privilege.outbound.{}): nothing was sent."
+#: Why nothing of a record marked done can change, and the answer to an action tried anyway.
+MARKED_DONE = DONE_REASON
+NOTHING_SENT = f"{DONE_REASON} Nothing was sent."
 
 
 def describe_error(exc: BaseException) -> str:
@@ -108,6 +112,9 @@ async def guarded_run(widget: Widget, state: Area, show: Callable[[Status], None
 
     async def attempt() -> bool:
         if state.busy:
+            return False
+        if it is not None and it.done:  # (a Retry pressed after WWE marked it done, too)
+            show(Status("error", NOTHING_SENT))
             return False
         state.busy = True
         show(Status("busy", busy))

@@ -9,7 +9,7 @@ from bridge._numbers import whole_number
 
 from .. import views
 from ..state import Interaction, Status
-from .base import READ_FAILED, Panel, describe_error
+from .base import MARKED_DONE, READ_FAILED, Panel, describe_error
 
 if TYPE_CHECKING:
     from ..app import Widget
@@ -30,6 +30,8 @@ class OutcomePanel(Panel):
         """Why WWE would refuse a call result now (None: it would not)."""
         if it.in_preview:
             return NOT_CALLED
+        if it.done:
+            return MARKED_DONE
         return DNC_SET if it.dnc else None
 
     def offered(self, it: Interaction) -> CallResults | None:

@@ -21,7 +21,7 @@ from bridge import BridgeError, BridgeTimeoutError, Field, RecordEditor
 
 from ..rules import RuleError
 from ..state import Interaction, Status
-from .base import describe_error
+from .base import NOTHING_SENT, describe_error
 from .record_form import Op, RecordForm
 
 
@@ -54,6 +54,9 @@ class RecordPanel(RecordForm):
 
         async def attempt() -> None:
             if area.busy:
+                return
+            if it.done:  # (a Retry pressed after WWE marked it done, too)
+                self.set_status(it, Status("error", NOTHING_SENT))
                 return
             area.busy = it.saving = True
             try:

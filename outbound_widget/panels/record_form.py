@@ -10,7 +10,7 @@ from bridge import BridgeError, Field, RecordEditor
 from bridge.record import Rebased
 
 from .. import views
-from ..controls import Control, ControlKind, control_for, duplicate_control
+from ..controls import DONE_REASON, Control, ControlKind, control_for, duplicate_control
 from ..layout import adjust, relabel, sections
 from ..state import Interaction, Status
 from .base import Panel, describe_error
@@ -74,9 +74,29 @@ class RecordForm(Panel):
     def controls(self, it: Interaction, editor: RecordEditor, fields: list[Field]) -> list[Control]:
         """Each row's control: from WWE's metadata, then the deployer's help and locks."""
         layout, derived = self.widget.settings(it).layout, self.widget.rules.derived
+        if it.done:
+            return [Control(ControlKind.READONLY, hint=control_for(f, True).hint, readonly_reason=DONE_REASON) for f in fields]
         return [adjust(control_for(f, editor.baseline_problem(f.name) is None), f, layout, derived)
                 if editor.index(f.name) == i else duplicate_control()
                 for i, f in enumerate(fields)]
+
+    def finished(self, it: Interaction) -> None:
+        """WWE marked *it* done (or, rarely, took that back): every row follows. Edits still
+        unsaved then did not reach OCS and can no longer be saved: the notice keeps their
+        text for the agent, and they leave the form and the drafts."""
+        if it.editor is None:
+            return
+        if it.done and it.editor.has_changes():
+            editor = it.editor
+            kept = "; ".join(f"{editor.field(n).label}: {editor.text(n)}" for n in editor.changed_names())
+            for name in editor.changed_names():
+                editor.revert(name)
+            self.widget.drafts.save(it.id, editor)
+            it.notice = " ".join(filter(None, [it.notice, "WWE marked this record done before your changes were saved, "
+                                               f"and sent it to OCS without them: {kept}."]))
+        it.controls = self.controls(it, it.editor, it.fields)
+        if self.shown(it):
+            self.widget.render_all()
 
     def relayout(self, it: Interaction) -> None:
         """The interaction's campaign is known now (or changed): its layout applies."""

@@ -15,7 +15,7 @@ from bridge.values import DATE_FORMAT, FieldValueError, parse_date
 
 from .. import views
 from ..state import Interaction
-from .base import Panel
+from .base import MARKED_DONE, Panel
 
 FORMAT_HINT = "write it as MM/DD/YYYY HH:MM, with two digits for the month, day, hour and minute, e.g. 05/27/2031 09:05"
 
@@ -140,6 +140,10 @@ class ReschedulePanel(Panel):
         if not settings.shows("reschedule") or not (settings.allows("can-reschedule")
                                                     or settings.allows("can-reschedule-before-call")):
             self.dom.render("slot-reschedule", "")
+            return
+        if it.done:
+            self.dom.render("slot-reschedule", views.reschedule_view(it.id, None, it.area(self.area).status,
+                                                                     unavailable=MARKED_DONE))
             return
         if not self.allowed(it):
             later = "once the record has been called" if it.in_preview else "before the call only"

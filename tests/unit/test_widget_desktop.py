@@ -194,6 +194,39 @@ def test_mark_done_from_the_widget_only_on_a_clean_record_after_the_call() -> No
     run(scenario())
 
 
+def test_a_record_marked_done_changes_no_more_and_edits_wwe_sent_without_are_kept_in_words() -> None:
+    async def scenario() -> None:
+        desk = Desk()
+        widget, dom = await start(desk)
+        click(widget, "set-call-result", values={"w-callresult": "6"})
+        await settle(widget)
+        type_into(widget, NOTES, "call back after 5", "input")
+        desk.host.hold("updateRecordFields")
+        click(widget, "save")
+        await settle_until(lambda: desk.sent("updateRecordFields"))
+        desk.host.modes.clear()
+        desk.host.last("updateRecordFields").fail("Connection lost")
+        await settle(widget)
+        assert dom.status("record")[0] == "error"  # with its Retry
+        # WWE marks it done anyway (a WWE that ignores blocks, or a supervisor): OCS has the
+        # record without the edit, which the form can no longer send
+        state(desk, "1", "COMPLETED")
+        await settle(widget)
+        assert "sent it to OCS without them: Notes: call back after 5" in dom.text("slot-notice")
+        assert widget.shown is not None and widget.shown.editor is not None and not widget.shown.editor.has_changes()
+        assert all(c.kind.value == "readonly" for c in widget.shown.controls)
+        assert "Marked done" in dom.text("w-callresult-why")
+        updates = len(desk.sent("updateRecordFields"))
+        type_into(widget, NOTES, "forged", "input")  # a forged edit, the Retry, a forged call result
+        click(widget, "retry", area="record")
+        click(widget, "set-call-result", values={"w-callresult": "7"})
+        await settle(widget)
+        assert len(desk.sent("updateRecordFields")) == updates and desk.sent("setCallResult") == [["1", 6]]
+        assert dom.status("callresult")[1].startswith("Marked done") and dom.status("record")[1].endswith("Nothing was sent.")
+        assert "1" not in desk.blocks  # nothing left that a save could still do
+    run(scenario())
+
+
 def test_mark_done_is_not_offered_when_the_deployment_turns_it_off() -> None:
     async def scenario() -> None:
         desk = Desk()
