@@ -12,7 +12,8 @@ Two parts:
   to the "Saved" status. WWE is an in-page fake (`FakeHost`) that answers on the
   next turn of the event loop, so the save's time is the widget's own: two reads
   of the whole record (the check before sending and the read-back), the update,
-  and the patches.
+  and the patches. Measured with WWE's desktop (the mark-done guard keeping WWE's
+  block in step with every keystroke) and without it, as the baseline.
 
     python3 build.py && .venv/bin/python bench/widget_render.py [--repeat N]
 
@@ -47,11 +48,12 @@ from bridge import Outbound
 from bridge.testing import FakeHost
 from outbound_widget.app import Widget
 from outbound_widget._dom import PageDom
+from outbound_widget.desktop import Desktop
 
 layer = js.widgetLayer  # imported by the page script below (the CSP forbids js.eval)
 root = js.document.createElement("main")
 root.id = "widget"
-for slot in ("header", "notice", "summary", "record", "callresult", "reschedule", "chain", "preview"):
+for slot in ("header", "notice", "summary", "record", "callresult", "reschedule", "done", "chain", "preview"):
     div = js.document.createElement("div")
     div.id = "slot-" + slot
     root.append(div)
@@ -80,7 +82,11 @@ def stateful_host(n):
                 field["value"] = str(args[1][field["name"]])
     return FakeHost({"getRecordFields": lambda args: json.loads(json.dumps(held)), "getCallResult": 6,
                      "getChainedRecords": [{"records": []}], "getListOfCallResults": {"OK": 0}, "getCampaigns": [],
-                     "updateRecordFields": update})
+                     "updateRecordFields": update,
+                     # the desktop around outbound: the mark-done guard's block follows each keystroke
+                     "interaction.getByInteractionId": {"interactionId": "1", "state": "TALKING"},
+                     "interaction.blockMarkdone": None, "interaction.unblockMarkdone": None,
+                     "configuration.getOption": [], "system.getAllowedServices": ["*"], "system.amIVisible": True})
 """
 
 RENDER = r"""
@@ -109,7 +115,8 @@ json.dumps(results)
 
 MOUNT = r"""
 from pyodide.ffi import create_proxy
-widget = Widget(PageDom(layer), Outbound(stateful_host(SIZE)), None)
+host = stateful_host(SIZE)
+widget = Widget(PageDom(layer), Outbound(host), None, desktop=Desktop.on(host) if DESKTOP else None)
 layer.listen("widget", create_proxy(lambda payload: widget.handle(json.loads(payload))))
 await widget.start()
 await widget.show("1")
@@ -166,9 +173,9 @@ def open_page(browser, url: str):  # type: ignore[no-untyped-def]
     return page
 
 
-def end_to_end(browser, url: str, size: int, repeat: int) -> dict[str, list[float]]:  # type: ignore[no-untyped-def]
+def end_to_end(browser, url: str, size: int, repeat: int, desktop: bool) -> dict[str, list[float]]:  # type: ignore[no-untyped-def]
     page = open_page(browser, url)
-    run_python(page, MOUNT.replace("SIZE", str(size)))
+    run_python(page, MOUNT.replace("SIZE", str(size)).replace("DESKTOP", str(desktop)))
     page.evaluate(KEY_PROBE)
     saves = []
     for round_ in range(repeat):
@@ -192,7 +199,8 @@ def main() -> None:
         page = open_page(browser, server.url)
         results = json.loads(run_python(page, code))
         page.close()
-        e2e = {n: end_to_end(browser, server.url, n, args.repeat) for n in E2E_SIZES}
+        e2e = {n: end_to_end(browser, server.url, n, args.repeat, True) for n in E2E_SIZES}
+        bare = {n: end_to_end(browser, server.url, n, args.repeat, False) for n in E2E_SIZES}
         browser.close()
     base = statistics.median(results["20"]["render"])
     print(f"{'fields':>7} {'render ms':>10} {'ratio':>6} {'ms/field':>9} {'load+render ms':>15} {'keystroke ms':>13}")
@@ -209,6 +217,11 @@ def main() -> None:
         keys = sorted(e2e[n]["key"])
         print(f"{n:>7} {statistics.median(keys):>13.2f} {keys[int(len(keys) * 0.9)]:>6.2f} "
               f"{statistics.median(e2e[n]['handler']):>18.2f} {statistics.median(e2e[n]['save']):>17.1f}")
+    print("the same, outbound only (no WWE desktop: no mark-done guard), and the guard's cost as a ratio")
+    for n in E2E_SIZES:
+        key, key_bare = statistics.median(e2e[n]["key"]), statistics.median(bare[n]["key"])
+        save, save_bare = statistics.median(e2e[n]["save"]), statistics.median(bare[n]["save"])
+        print(f"{n:>7} {key_bare:>13.2f} keystroke x{key / key_bare:.2f} with the guard; save {save_bare:.1f} ms, x{save / save_bare:.2f}")
     for n in E2E_SIZES[1:]:
         print(f"{n} / {first} fields: keystroke {statistics.median(e2e[n]['key']) / statistics.median(e2e[first]['key']):.2f}x, "
               f"save {statistics.median(e2e[n]['save']) / statistics.median(e2e[first]['save']):.2f}x")
