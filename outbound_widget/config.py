@@ -51,6 +51,7 @@ PRIVILEGES: Mapping[str, str] = {
     "can-reschedule-before-call": "Reschedule and Cancel reschedule on a preview, before the call.",
     "can-reschedule-on-new-number": "Choosing another of the chain's numbers for the callback.",
     "can-set-call-result": "Set call result (setCallResult).",
+    "can-use": "Every outbound action (saving the record, Call, Get record, direct push…); false: the record is shown read-only.",
 }
 
 #: The widget's panels around the record form, which the deployer may turn off.

@@ -59,6 +59,7 @@ class Control:
 READ_ONLY_REASON = "Read-only in WWE: it cannot be changed here."
 # Once WWE marks an interaction done it has sent the record to OCS and refuses any change
 # of it (the reference: the fields go to OCS "when the record is marked done").
+NOT_USABLE = "Read-only: WWE does not let you use outbound (privilege.outbound.can-use)."
 DONE_REASON = "Marked done: WWE has sent this record to OCS, so nothing of it can change now."
 DUPLICATE_REASON = "WWE sent another field with this name: only the first one can be edited here."
 def _fits(field: Field) -> bool:

@@ -116,6 +116,10 @@ async def guarded_run(widget: Widget, state: Area, show: Callable[[Status], None
         if it is not None and it.done:  # (a Retry pressed after WWE marked it done, too)
             show(Status("error", NOTHING_SENT))
             return False
+        settings = widget.settings(it) if it is not None else widget.session_settings()
+        if not settings.allows("can-use"):  # WWE's privilege.outbound.can-use: nothing outbound
+            show(Status("error", NOT_ALLOWED.format("can-use")))
+            return False
         state.busy = True
         show(Status("busy", busy))
         try:

@@ -58,6 +58,8 @@ class RecordPanel(RecordForm):
             if it.done:  # (a Retry pressed after WWE marked it done, too)
                 self.set_status(it, Status("error", NOTHING_SENT))
                 return
+            if self.withheld(it, "can-use"):
+                return
             area.busy = it.saving = True
             try:
                 await self._save(it)

@@ -10,7 +10,7 @@ from bridge import BridgeError, Field, RecordEditor
 from bridge.record import Rebased
 
 from .. import views
-from ..controls import DONE_REASON, Control, ControlKind, control_for, duplicate_control
+from ..controls import DONE_REASON, NOT_USABLE, Control, ControlKind, control_for, duplicate_control
 from ..layout import adjust, relabel, sections
 from ..state import Interaction, Status
 from .base import Panel, describe_error
@@ -74,8 +74,9 @@ class RecordForm(Panel):
     def controls(self, it: Interaction, editor: RecordEditor, fields: list[Field]) -> list[Control]:
         """Each row's control: from WWE's metadata, then the deployer's help and locks."""
         layout, derived = self.widget.settings(it).layout, self.widget.rules.derived
-        if it.done:
-            return [Control(ControlKind.READONLY, hint=control_for(f, True).hint, readonly_reason=DONE_REASON) for f in fields]
+        if it.done or not self.widget.settings(it).allows("can-use"):
+            reason = DONE_REASON if it.done else NOT_USABLE
+            return [Control(ControlKind.READONLY, hint=control_for(f, True).hint, readonly_reason=reason) for f in fields]
         return [adjust(control_for(f, editor.baseline_problem(f.name) is None), f, layout, derived)
                 if editor.index(f.name) == i else duplicate_control()
                 for i, f in enumerate(fields)]
@@ -272,6 +273,7 @@ class RecordForm(Panel):
         if self.shown(it):
             self.render(it)
         self.widget.drafts.save(it.id, it.editor)
+        self.widget.touched(it)  # clean again: WWE's mark-done block goes
 
     def check(self, it: Interaction) -> bool:
         """Show every field that cannot be sent; True when there is none."""

@@ -23,6 +23,17 @@ def test_the_shipped_file_sets_nothing() -> None:
     assert parse_config(SHIPPED.read_text()) == parse_config("")
 
 
+def test_the_shipped_file_names_every_key_of_its_sections_commented_out() -> None:
+    # what a deployer can set is all there to uncomment (a new key once went unlisted)
+    schema, text = json_schema()["properties"], SHIPPED.read_text()
+    for section in ("privilege", "outbound", "widget"):
+        node = schema[section]["properties"]
+        keys = node["outbound"]["properties"] if section == "privilege" else node
+        for key in keys:
+            if key not in ("treatment-mode", "preview"):  # (refused; a table of its own)
+                assert f"# {key} = " in text, f"[{section}] {key} is not in {SHIPPED.name}"
+
+
 def test_the_build_serves_the_defaults_and_the_schema_beside_the_widget() -> None:
     if not (DIST / "widget.html").exists():
         pytest.fail("dist/ is not built: run python3 build.py first")

@@ -144,6 +144,20 @@ async def settle_until(done: Any) -> None:
     raise AssertionError("never happened")
 
 
+def test_revert_all_releases_the_block() -> None:
+    async def scenario() -> None:
+        desk = Desk()
+        widget, _ = await start(desk)
+        type_into(widget, NOTES, "a", "input")
+        type_into(widget, VISITS, "4", "input")
+        await settle(widget)
+        assert "2 unsaved changes" in desk.blocks["1"]
+        click(widget, "revert-all")
+        await settle(widget)
+        assert "1" not in desk.blocks
+    run(scenario())
+
+
 def test_the_block_follows_the_latest_state_when_changes_overlap_its_calls() -> None:
     async def scenario() -> None:
         desk = Desk()
@@ -307,6 +321,16 @@ def test_can_use_false_withholds_every_outbound_action() -> None:
         settings = widget.settings(widget.shown)
         assert not any(settings.privileges.values())
         assert "can-use is false" in dom.text("slot-notice")
+        # the record is shown read-only, and what arrives regardless is refused, sending nothing
+        assert widget.shown is not None and all(c.kind.value == "readonly" for c in widget.shown.controls)
+        type_into(widget, NOTES, "forged", "input")
+        widget.shown.editor.set_text(widget.shown.fields[NOTES].name, "forged")  # (as a script would)
+        click(widget, "save")
+        click(widget, "toggle-direct-push")
+        await settle(widget)
+        assert dom.status("record")[1] == "Not allowed for you (privilege.outbound.can-use): nothing was sent."
+        assert "can-use" in dom.status(widget.preview.session_area)[1]
+        assert desk.sent("updateRecordFields") == [] and desk.sent("startDirectPushPreview") == []
     run(scenario())
 
 
