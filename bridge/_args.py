@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from typing import Any
 
 from .errors import ArgumentTypeError, ArgumentValueError
+
+#: The largest integer a JS number holds exactly: WWE gets larger ones rounded.
+MAX_SAFE_INTEGER = 2**53 - 1
 
 
 def interaction_id(value: Any) -> str:
@@ -43,3 +48,31 @@ def timeout(value: Any, default: float) -> float:
     if not 0 < value <= 3600:
         raise ArgumentValueError(f"timeout must be between 0 and 3600 seconds, not {value}")
     return float(value)
+
+
+def plain_data(name: str, value: Any) -> Any:
+    """*value* if it crosses to WWE as it is: JSON's types (str, int, float, bool, None, lists,
+    mappings with str keys), finite numbers, integers JS holds exactly. Else a precise error,
+    before anything is sent (a NaN failed in the page as a JSON SyntaxError; 10**400 was sent)."""
+    def walk(item: Any, where: str) -> None:
+        if item is None or isinstance(item, (str, bool)):
+            return
+        if isinstance(item, int):
+            if abs(item) > MAX_SAFE_INTEGER:
+                raise ArgumentValueError(f"{where} is {item}, beyond what a JS number holds exactly "
+                                         f"(±{MAX_SAFE_INTEGER}): send it as text")
+        elif isinstance(item, float):
+            if not math.isfinite(item):
+                raise ArgumentValueError(f"{where} is {item}, which JSON cannot carry: send a finite number or text")
+        elif isinstance(item, Mapping):
+            for key, inner in item.items():
+                if not isinstance(key, str):
+                    raise ArgumentTypeError(f"{where} has the key {key!r}: keys must be str")
+                walk(inner, f"{where}[{key!r}]")
+        elif isinstance(item, (list, tuple)):
+            for i, inner in enumerate(item):
+                walk(inner, f"{where}[{i}]")
+        else:
+            raise ArgumentTypeError(f"{where} is a {type(item).__name__}: only plain data (JSON types) reaches WWE")
+    walk(value, name)
+    return value

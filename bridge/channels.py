@@ -24,7 +24,7 @@ def _data(name: str, value: Any) -> dict[str, Any]:
         return {}
     if not isinstance(value, Mapping):
         raise ArgumentTypeError(f"{name} must be a mapping or None, not {type(value).__name__}")
-    return dict(value)
+    return dict(_args.plain_data(name, value))
 
 
 class VoiceService(Service):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from . import _args
 from .errors import ArgumentTypeError, ArgumentValueError, MalformedResponseError
 from .service import Service
 
@@ -28,7 +29,7 @@ def _flag(method: str, data: Any) -> bool:
 def _mapping(name: str, value: Any) -> dict[str, Any]:
     if not isinstance(value, Mapping):
         raise ArgumentTypeError(f"{name} must be a mapping, not {type(value).__name__}")
-    return dict(value)
+    return dict(_args.plain_data(name, value))
 
 
 def _text(name: str, value: Any) -> str:
@@ -41,6 +42,9 @@ def _text(name: str, value: Any) -> str:
 
 def _toast(parameters: Any) -> dict[str, Any]:
     toast = _mapping("parameters", parameters)
+    for key in ("title", "subject", "message"):
+        if key in toast and not isinstance(toast[key], str):
+            raise ArgumentTypeError(f"a toast's {key} is text, not {type(toast[key]).__name__}: {toast[key]!r}")
     if not any(isinstance(toast.get(k), str) and toast[k] for k in ("title", "subject", "message")):
         raise ArgumentValueError("a toast needs a title, subject or message to show")
     return toast

@@ -125,6 +125,7 @@ def _key_values(value: Any) -> dict[str, Any]:
         _user_data_key(key)
         if not isinstance(item, (str, int, float, bool)) and item is not None:
             raise ArgumentTypeError(f"user data {key!r} must be text, a number or a boolean, not {type(item).__name__}")
+        _args.plain_data(f"user data {key!r}", item)
     return dict(value)
 
 

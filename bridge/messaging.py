@@ -4,10 +4,10 @@ subscribed to the event ``messenger:<channel>``."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
+from . import _args
 from .errors import ArgumentTypeError, ArgumentValueError
 from .events import Event
 from .service import EventStream, Service
@@ -37,11 +37,7 @@ class MessengerService(Service):
 
     async def broadcast_message(self, channel: str, message: Any, *, timeout: float | None = None) -> None:
         """Send *message* (plain data: JSON types) to every view listening to *channel*."""
-        try:
-            json.dumps(message, allow_nan=False)
-        except (TypeError, ValueError) as exc:
-            raise ArgumentTypeError(f"message must be plain data (JSON types): {exc}") from None
-        await self._call("broadcastMessage", [channel_name(channel), message], timeout)
+        await self._call("broadcastMessage", [channel_name(channel), _args.plain_data("message", message)], timeout)
 
     def listen(self, channel: str, handler: Callable[[Event], Any]) -> Callable[[], None]:
         """Call *handler* with each message of *channel* (``event.data`` is the message);

@@ -4,6 +4,7 @@ back typed, what is refused before anything is sent."""
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 
 import pytest
@@ -94,11 +95,28 @@ def test_user_data_and_mark_done_send_the_vendor_parameters() -> None:
     (lambda c: c.block_mark_done("7", "  "), ArgumentValueError),
     (lambda c: c.mark_done(7), ArgumentTypeError),
     (lambda c: c.consult("7", 5001), ArgumentTypeError),
+    (lambda c: c.set_user_data("7", {"k": float("nan")}), ArgumentValueError),
+    (lambda c: c.set_user_data("7", {"k": 10**400}), ArgumentValueError),
 ])
 def test_bad_arguments_are_refused_before_anything_is_sent(call: Any, error: type) -> None:
     host = FakeHost()
     with pytest.raises(error):
         run(call(InteractionService(host)))
+    assert host.calls == []
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda h: SystemService(h).popup_toast({"title": "x", "message": float("inf")}), "['message'] is inf"),
+    (lambda h: SystemService(h).popup_toast({"title": 5}), "a toast's title is text, not int"),
+    (lambda h: SystemService(h).open_dialog("/d.html", {"size": [1, float("nan")]}), "options['size'][1] is nan"),
+    (lambda h: VoiceService(h).dial("5001", {"n": 2**60}), "beyond what a JS number holds exactly"),
+    (lambda h: MessengerService(h).broadcast_message("team", {"at": {1: "x"}}), "has the key 1: keys must be str"),
+    (lambda h: EmailService(h).create("a@b.c", {"f": {1, 2}}), "is a set: only plain data"),
+])
+def test_data_that_json_or_js_numbers_cannot_carry_is_refused_naming_where(call: Any, message: str) -> None:
+    host = FakeHost()
+    with pytest.raises((ArgumentTypeError, ArgumentValueError), match=re.escape(message)):
+        run(call(host))
     assert host.calls == []
 
 
