@@ -120,7 +120,7 @@ class Widget:
         self.chain = ChainPanel(self)
         self.preview = PreviewPanel(self)
         self.done = DonePanel(self)
-        self.guard = (MarkDoneGuard(desktop.interaction, self.left_to_do, self.spawn, dom.warn)
+        self.guard = (MarkDoneGuard(desktop.interaction, self.left_to_do, self.spawn, dom.warn, self._block_changed)
                       if desktop is not None else None)
         self._touched: set[str] = set()
 
@@ -198,6 +198,11 @@ class Widget:
             asyncio.get_running_loop().call_soon(redraw)
         except RuntimeError:
             self._touched.discard(it.id)
+
+    def _block_changed(self, interaction_id: str) -> None:
+        """WWE refused (or took again) the guard's block: the Mark done line says so."""
+        if self.shown is not None and self.shown.id == interaction_id:
+            self.done.render(self.shown)
 
     def alert(self, it: Interaction, title: str, message: str) -> None:
         """What the agent must not miss about *it*: a WWE toast when the widget is not in

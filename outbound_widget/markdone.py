@@ -104,10 +104,14 @@ class MarkDoneGuard:
         Runs a coroutine as one of the widget's tasks.
     warn : Callable[[str], None]
         Where a failed block is said (once per kind of failure).
+    failed : Callable[[str], None]
+        Called with the interaction's ID when WWE refused its block or release, and
+        when a later call worked again (`failures` says which): the widget shows it.
     """
 
     def __init__(self, interaction: InteractionService, left: Callable[[Interaction], str | None],
-                 spawn: Callable[..., None], warn: Callable[[str], None]) -> None:
+                 spawn: Callable[..., None], warn: Callable[[str], None],
+                 failed: Callable[[str], None] = lambda iid: None) -> None:
         self.interaction = interaction
         self.left = left
         self.spawn = spawn
@@ -120,7 +124,9 @@ class MarkDoneGuard:
         self._sending: set[str] = set()
         self._due: dict[str, Interaction] = {}
         self._warned: set[str] = set()
-        self.failure: str | None = None
+        self.on_failure = failed
+        # what WWE refused, per interaction: the agent must know its Done is not held back
+        self.failures: dict[str, str] = {}
 
     def touch(self, it: Interaction) -> None:
         """*it* may have changed: look again once the current turn of the loop is over
@@ -164,29 +170,32 @@ class MarkDoneGuard:
                         await self.interaction.block_mark_done(iid, wanted)
                 except BridgeError as exc:
                     self.unknown.add(iid)  # not known: the next change tries again
-                    self._failed(exc, wanted is not None)
+                    self._failed(iid, exc, wanted is not None)
                     return
                 self.held[iid] = wanted
                 self.unknown.discard(iid)
-                self.failure = None
+                if self.failures.pop(iid, None) is not None:
+                    self.on_failure(iid)
                 if it.id != iid:  # re-keyed meanwhile (a preview's call got a new ID)
                     self.held.pop(iid, None)
         finally:
             self._sending.discard(it.id)
 
-    def _failed(self, exc: BridgeError, blocking: bool) -> None:
-        what = "protect unsaved work from Mark done" if blocking else "release its Mark done block"
-        self.failure = f"WWE did not let the widget {what}: {exc}"
+    def _failed(self, iid: str, exc: BridgeError, blocking: bool) -> None:
+        what = "hold WWE's Done back while work is left" if blocking else "release its Mark done block"
+        self.failures[iid] = f"WWE did not let the widget {what} ({exc})"
         kind = type(exc).__name__ + str(blocking)
         if kind not in self._warned:
             self._warned.add(kind)
-            self.warn(f"outbound widget: {self.failure}")
+            self.warn(f"outbound widget: {self.failures[iid]}")
+        self.on_failure(iid)
 
     def forget(self, interaction_id: str) -> None:
         """The interaction is gone: WWE ends its blocks with it."""
         self.held.pop(interaction_id, None)
         self.unknown.discard(interaction_id)
         self._due.pop(interaction_id, None)
+        self.failures.pop(interaction_id, None)
 
     def rekey(self, old: str, new: str) -> None:
         """The call of preview *old* is interaction *new*: its block is looked at again there."""

@@ -439,12 +439,16 @@ def preview_view(campaigns: Sequence[Campaign], selected: str | None, direct_pus
 
 
 def mark_done_view(interaction_id: str, left: str | None, status: Status, *, offered: bool,
-                   waiting: str | None = None) -> Node:
+                   waiting: str | None = None, unprotected: str | None = None) -> Node:
     """WWE's Mark done from the widget: offered only when nothing is left (*left* None);
     otherwise what is left, which WWE's own Done also shows while the widget blocks it.
-    *waiting*: why it is not offered although the record is clean (the call is still on)."""
-    if left is not None:
-        body: Node | None = h("p", {"id": "w-done-left", "class": "why"}, f"Mark done waits: {left}")
+    *waiting*: why it is not offered although the record is clean (the call is still on).
+    *unprotected*: WWE refused the block, so its Done would go ahead: said as a warning."""
+    if left is not None and unprotected is not None:
+        body: Node | None = h("p", {"id": "w-done-left", "class": "why warning", "role": "alert"},
+                              f"WWE's Done is not held back: {unprotected}. Save or revert before you mark done: {left}")
+    elif left is not None:
+        body = h("p", {"id": "w-done-left", "class": "why"}, f"Mark done waits: {left}")
     elif waiting is not None:
         body = h("p", {"id": "w-done-left", "class": "why"}, waiting)
     elif offered:

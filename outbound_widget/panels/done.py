@@ -34,8 +34,11 @@ class DonePanel(Panel):
             return
         left = self.left(it)
         waiting = CALL_ON if it.phase == "call" and self.widget.settings(it).mark_done else None
+        guard = self.widget.guard
+        refused = guard.failures.get(it.id) if guard is not None and left is not None else None
         self.dom.render("slot-done", views.mark_done_view(it.id, left, it.area(self.area).status,
-                                                          offered=self.offered(it), waiting=waiting))
+                                                          offered=self.offered(it), waiting=waiting,
+                                                          unprotected=refused))
 
     async def mark_done(self, it: Interaction) -> None:
         """The agent's Mark done: only on a clean record (nothing is saved silently)."""

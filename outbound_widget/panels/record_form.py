@@ -4,6 +4,7 @@ record.py's."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bridge import BridgeError, Field, RecordEditor
@@ -16,6 +17,9 @@ from ..state import Interaction, Status
 from .base import Panel, describe_error
 
 Op = tuple[Any, ...]
+
+SAVE_OR_REVERT = "Save or revert them."
+RESTORED = re.compile(r"Restored \d+ unsaved change\(s\) from before the reload: .*?" + re.escape(SAVE_OR_REVERT))
 
 
 class RecordForm(Panel):
@@ -87,17 +91,24 @@ class RecordForm(Panel):
         text for the agent, and they leave the form and the drafts."""
         if it.editor is None:
             return
-        if it.done and it.editor.has_changes():
-            editor = it.editor
-            kept = "; ".join(f"{editor.field(n).label}: {editor.text(n)}" for n in editor.changed_names())
-            for name in editor.changed_names():
-                editor.revert(name)
-            self.widget.drafts.save(it.id, editor)
-            it.notice = " ".join(filter(None, [it.notice, "WWE marked this record done before your changes were saved, "
-                                               f"and sent it to OCS without them: {kept}."]))
+        dropped = self.drop_unsendable(it)
+        if dropped:  # restored drafts are no longer "to save or revert": what became of them replaces that
+            it.notice = " ".join(filter(None, [RESTORED.sub("", it.notice).strip(), dropped]))
         it.controls = self.controls(it, it.editor, it.fields)
         if self.shown(it):
             self.widget.render_all()
+
+    def drop_unsendable(self, it: Interaction) -> str:
+        """On a record marked done, edits can no longer be sent: they leave the form and the
+        drafts, and what to tell the agent keeps their text (empty: there were none)."""
+        editor = it.editor
+        if editor is None or not it.done or not editor.has_changes():
+            return ""
+        kept = "; ".join(f"{editor.field(n).label}: {editor.text(n)}" for n in editor.changed_names())
+        for name in editor.changed_names():
+            editor.revert(name)
+        self.widget.drafts.save(it.id, editor)
+        return f"WWE marked this record done before your changes were saved, and sent it to OCS without them: {kept}."
 
     def relayout(self, it: Interaction) -> None:
         """The interaction's campaign is known now (or changed): its layout applies."""
@@ -128,9 +139,12 @@ class RecordForm(Panel):
                 notes.append(f"Your save from before the reload was not confirmed, and WWE does not have it ({labels}).")
             drafts.confirmed(it.id)
         restored = drafts.restore(it.id, it.editor)
-        if restored:
+        dropped = self.drop_unsendable(it)  # (the view was away while WWE marked it done)
+        if dropped:
+            notes.append(dropped)
+        elif restored:
             labels = ", ".join(it.editor.field(n).label for n in restored)
-            notes.append(f"Restored {len(restored)} unsaved change(s) from before the reload: {labels}. Save or revert them.")
+            notes.append(f"Restored {len(restored)} unsaved change(s) from before the reload: {labels}. {SAVE_OR_REVERT}")
         return " ".join(notes)
 
     # -- drawing --------------------------------------------------------------------

@@ -264,7 +264,15 @@ def test_a_block_wwe_refuses_is_said_once_and_tried_again_on_the_next_change() -
         type_into(widget, NOTES, "ab", "input")
         await settle(widget)
         assert len(desk.sent("interaction.blockMarkdone")) == 2
-        assert sum("protect unsaved work" in w for w in dom.warnings) == 1
+        assert sum("hold WWE's Done back" in w for w in dom.warnings) == 1
+        # the agent is told where they look: WWE's Done would go ahead with the edit unsaved
+        assert "WWE's Done is not held back" in dom.text("slot-done") and "1 unsaved change in Notes" in dom.text("slot-done")
+        del desk.host.replies["interaction.blockMarkdone"]  # WWE takes it again
+        desk.host.replies["interaction.blockMarkdone"] = lambda a: desk.blocks.__setitem__(a[0], a[1])
+        type_into(widget, NOTES, "abc", "input")
+        await settle(widget)
+        assert "1" in desk.blocks and "not held back" not in dom.text("slot-done")
+        assert "Mark done waits" in dom.text("slot-done")
     run(scenario())
 
 
@@ -390,4 +398,22 @@ def test_after_a_reload_each_known_interaction_is_blocked_or_released_as_it_stan
         desk.host.emit("interaction", {"eventType": "ADDED", "interaction": {"interactionId": "9", "state": "TALKING"}})
         await settle(reloaded)
         assert len(desk.sent("interaction.unblockMarkdone")) == sent
+    run(scenario())
+
+
+def test_drafts_of_a_record_marked_done_while_the_view_was_away_are_kept_as_text_not_offered() -> None:
+    async def scenario() -> None:
+        desk = Desk()
+        widget, dom = await start(desk)
+        type_into(widget, NOTES, "typed before it went away", "input")
+        await settle(widget)
+        widget.close()  # the view is gone (navigated, crashed): WWE marks the record done meanwhile
+        desk.blocks.clear()
+        desk.interactions["1"]["state"] = "COMPLETED"
+        reloaded, dom = await start(desk, dom=FakeDom(dom.storage))
+        await settle(reloaded)
+        notice = dom.text("slot-notice")
+        assert "sent it to OCS without them: Notes: typed before it went away" in notice and "Restored" not in notice
+        assert reloaded.shown is not None and reloaded.shown.editor is not None
+        assert not reloaded.shown.editor.has_changes() and "1" not in desk.blocks
     run(scenario())
