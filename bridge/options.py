@@ -96,6 +96,9 @@ class Options(Mapping[str, str]):
     def __len__(self) -> int:
         return len(self._values)
 
+    def __repr__(self) -> str:  # as what it holds (the console and test reports show it)
+        return f"Options({self._values!r})"
+
     def flag(self, name: str, default: bool = False) -> bool:
         """A true/false option as WWE reads it (``true``, any case); *default* when not set."""
         value = self._values.get(name)

@@ -67,11 +67,13 @@ def left_to_do(it: Interaction, *, unsaved_elsewhere: bool = False, needs_call_r
     problems = _to_correct(it)
     if problems:
         parts.append(f"{len(problems)} field{'s' if len(problems) != 1 else ''} to correct ({_names(problems)})")
+    todo = ["Save or revert"] if parts else []  # (what saving or reverting settles)
     if needs_call_result and it.in_call and (it.call_result is None or it.call_result.code == NOT_SET):
         parts.append("no call result set")
+        todo.append("set a call result" if todo else "Set a call result")
     if not parts:
         return None
-    text = "Outbound record: " + "; ".join(parts) + ". Save or revert in the outbound widget first."
+    text = "Outbound record: " + "; ".join(parts) + f". {' and '.join(todo)} in the outbound widget first."
     return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE - 1] + "…"
 
 

@@ -277,7 +277,12 @@ class Wwe:
         *wait*: a JS expression to wait for in the view (our pages wait for themselves).
         """
         self._view = url
-        self.page.evaluate("(url) => { wweSim.frames.view.src = new URL(url, location.href).href; }", url)
+        target = self.page.evaluate("(url) => new URL(url, location.href).href", url)
+        with self.page.expect_response(lambda r: r.url == target, timeout=READY_TIMEOUT_MS) as answer:
+            self.page.evaluate("(url) => { wweSim.frames.view.src = url; }", target)
+        if answer.value.status >= 400:  # (a page not found would otherwise fail later, at whatever waits on it)
+            raise AssertionError(f"the view {url} could not be opened: the server answered {answer.value.status} for "
+                                 f"{target} (is the file in the folder served as /custom/, wwe-bridge serve --pages?)")
         self._wait_view_loaded(url)
         view = self.view
         known = {"widget.html": "widgetState", "console.html": "consoleState"}
@@ -337,19 +342,29 @@ class Wwe:
         """Move an interaction to one of WWE's interaction states (``"TALKING"``, ``"HELD"``,
         ``"IDLE"``...), announced to the views as WWE does (an ``interaction`` CHANGED event).
         Any text is taken, so a test can also see how a view copes with a state it does not know."""
+        self._state_of(interaction_id)
         self.page.evaluate("([id, s]) => wweSim.setState(id, s)", [interaction_id, state])
+
+    def _state_of(self, interaction_id: str) -> str:
+        state = self.page.evaluate("(id) => wweSim.service.interactions.get(id)?.state ?? null", interaction_id)
+        if state is None:
+            known = self.page.evaluate("() => [...wweSim.service.interactions.keys()]")
+            raise AssertionError(f"the simulator has no interaction {interaction_id!r} (it has {', '.join(known) or 'none'})")
+        return str(state)
 
     def release(self, interaction_id: str) -> None:
         """The call ends (the agent's Release, or the customer hanging up): the interaction is IDLE."""
-        self.page.click(f'[data-interaction-id="{interaction_id}"] [data-sim-action=release]')
+        state = self._state_of(interaction_id)
+        button = self.page.locator(f'[data-interaction-id="{interaction_id}"] [data-sim-action=release]')
+        if button.count() == 0:
+            raise AssertionError(f"interaction {interaction_id!r} has no call to release: it is {state}")
+        button.click()
 
     def mark_done(self, interaction_id: str, *, release: bool = True) -> MarkDone:
         """Press WWE's Done for the interaction, as the agent would (releasing a live call
         first unless *release* is False). Returns what happened: ``.sent``, the record as OCS
         got it, or ``.refused``, the warnings of the views that block it (``blockMarkdone``)."""
-        state = self.page.evaluate("(id) => wweSim.service.interactions.get(id)?.state ?? null", interaction_id)
-        if state is None:
-            raise AssertionError(f"the simulator has no interaction {interaction_id!r}")
+        state = self._state_of(interaction_id)
         if release and state in ("DIALING", "TALKING", "HELD"):
             self.release(interaction_id)
         before = len(self.sent_to_ocs())

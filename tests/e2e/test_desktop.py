@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -256,3 +257,23 @@ def test_every_namespace_through_a_configured_service_client(wwe: Wwe, wwe_pytho
                     "agent.getStateList", "voice.hold", "media.getMediaList", "messenger.broadcastMessage",
                     "sipEndpoint.isMicrophoneMute", "auth.getJwtToken", "email.create"):
         assert wwe.requests(request), request
+
+
+def test_the_plugin_says_at_once_what_cannot_be_done(wwe: Wwe) -> None:
+    with pytest.raises(AssertionError, match="server answered 404"):
+        wwe.open_view("/custom/missing.html")
+    with pytest.raises(AssertionError, match="no interaction '999' \\(it has 1"):
+        wwe.set_state("999", "HELD")
+    wwe.set_state("1", "IDLE")
+    started = time.monotonic()
+    with pytest.raises(AssertionError, match="has no call to release: it is IDLE"):
+        wwe.release("1")
+    assert time.monotonic() - started < 5
+
+
+def test_a_block_ends_with_its_interaction(wwe: Wwe, wwe_python) -> None:  # type: ignore[no-untyped-def]
+    iid = wwe.deliver_preview({"GSW_PHONE": "+15550123"})
+    wwe_python(f"await interaction.block_mark_done({iid!r}, 'not yet')")
+    assert wwe.mark_done_blocks(iid) == ["not yet"]
+    wwe_python(f"await outbound.cancel_preview_record({iid!r})")
+    assert wwe.mark_done_blocks(iid) == []

@@ -183,7 +183,8 @@ def test_fields_to_correct_and_a_required_call_result_block_too() -> None:
         desk = Desk()
         widget, _ = await start(desk, "[widget]\nmark-done-needs-call-result = true")
         await settle(widget)
-        assert "no call result set" in desk.blocks["1"]  # 28: OCS's "unknown"
+        assert desk.blocks["1"] == ("Outbound record: no call result set. Set a call result in the outbound widget "
+                                    "first.")  # 28: OCS's "unknown"
         type_into(widget, VISITS, "many", "change")
         await settle(widget)
         assert "1 field to correct (Visits)" in desk.blocks["1"]

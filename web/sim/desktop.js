@@ -182,6 +182,12 @@ export class DesktopSimulator {
   blockMessages(interactionId) {
     const blocks = this.blocks.get(String(interactionId));
     if (!blocks) return [];
+    if (!this.outbound.interactions.has(String(interactionId))) {
+      // a block lasts for the interaction: one rejected, cancelled or re-keyed (a preview's
+      // call under a new ID) takes its blocks with it
+      this.blocks.delete(String(interactionId));
+      return [];
+    }
     for (const [origin, block] of [...blocks]) if (block.view?.closed) blocks.delete(origin);
     return [...blocks.values()].map((block) => block.message);
   }
