@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from . import _args
 from .errors import ArgumentTypeError, ArgumentValueError, MalformedResponseError
@@ -38,6 +39,17 @@ def _text(name: str, value: Any) -> str:
     if not value.strip():
         raise ArgumentValueError(f"{name} is empty")
     return value
+
+
+def _dialog_url(value: Any) -> str:
+    """A page for WWE to frame: http(s) or relative to the view. A javascript: or data: URL
+    would run in WWE's dialog, not in a page of the deployment's."""
+    url = _text("url", value)
+    # (urlsplit drops what browsers drop too: leading spaces, and tabs and newlines within)
+    scheme = urlsplit(url.strip()).scheme.lower()
+    if scheme not in ("", "http", "https"):
+        raise ArgumentValueError(f"url must be an http(s) page or one relative to this view, not a {scheme}: URL")
+    return url
 
 
 def _toast(parameters: Any) -> dict[str, Any]:
@@ -93,7 +105,7 @@ class SystemService(Service):
     async def open_dialog(self, url: str, options: Mapping[str, Any] | None = None, *,
                           timeout: float | None = None) -> str | None:
         """Open a dialog framing *url* (``$Dialog.Id$`` in it is replaced by WWE); its ID."""
-        data = await self._fetch("openDialog", [_text("url", url), _mapping("options", options or {})], timeout)
+        data = await self._fetch("openDialog", [_dialog_url(url), _mapping("options", options or {})], timeout)
         return data if isinstance(data, str) else None
 
     async def close_dialog(self, dialog_id: str, *, timeout: float | None = None) -> None:

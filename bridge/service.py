@@ -93,6 +93,9 @@ class Service:
         names = [events] if isinstance(events, str) else list(events)
         if not names or not all(isinstance(n, str) and n for n in names):
             raise ArgumentValueError(f"events must be event names such as 'outbound', not {events!r}")
+        if not callable(handler):  # (else the first event would fail, far from here)
+            raise ArgumentTypeError(f"handler must be a function taking the event, not {type(handler).__name__}: "
+                                    f"{handler!r}")
 
         def deliver(message: Any) -> None:
             # A handler that raises must not stop delivery to the others (the host

@@ -17,6 +17,11 @@ from .base import NOT_ALLOWED, Panel, describe_error, guarded_run
 CALLED = "This record has been called: it can no longer be called, rejected or cancelled as a preview."
 
 
+#: How often a timed preview that came due while the widget was out of view asks WWE
+#: whether it is back (WWE sends no event for it).
+VISIBLE_POLL_S = 2.0
+
+
 class PreviewPanel(Panel):
     area = "preview"
     session_area = "campaign"
@@ -79,7 +84,8 @@ class PreviewPanel(Panel):
         self.widget.spawn(self._auto_dial(it), it, self.area)
         if delay > 0:  # (the widget not visible in WWE: its countdown is not seen, WWE's toast is)
             self.widget.alert(it, "Preview record about to be dialled",
-                              f"Interaction {it.id} is dialled in {delay} s (outbound.timed-preview-auto-dial).")
+                              f"Interaction {it.id} is dialled in {delay} s if the outbound widget is in view then "
+                              "(outbound.timed-preview-auto-dial).")
 
     def _still_due(self, it: Interaction) -> bool:
         settings = self.widget.settings(it)  # (its campaign, hence its settings, may be learnt meanwhile)
@@ -102,6 +108,18 @@ class PreviewPanel(Panel):
             due = it.auto_dial_at is not None and self._still_due(it)
             it.auto_dial_at = None
             self.patch(it, [("hidden", "w-auto-dial", True)])
+        desktop = self.widget.desktop
+        if due and desktop is not None and not await desktop.visible():
+            # WWE shows another view: nothing is dialled the agent is not looking at. The
+            # countdown starts again once the widget is back in view.
+            await desktop.toast("Preview record not dialled", f"Interaction {it.id} waits for you: it is dialled "
+                                f"{self.widget.settings(it).auto_dial_s} s after the outbound widget is back in view.")
+            while self._still_due(it):
+                await asyncio.sleep(VISIBLE_POLL_S)
+                if self._still_due(it) and await desktop.visible():
+                    self.arm(it)
+                    return
+            return
         if due:
             await self.call(it)
 

@@ -105,6 +105,11 @@ def test_bad_arguments_are_refused_before_anything_is_sent(call: Any, error: typ
     assert host.calls == []
 
 
+def test_a_handler_must_be_callable_when_it_is_given() -> None:
+    with pytest.raises(ArgumentTypeError, match="handler must be a function"):
+        MessengerService(FakeHost()).listen("team", "notcallable")  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize(("call", "message"), [
     (lambda h: SystemService(h).popup_toast({"title": "x", "message": float("inf")}), "['message'] is inf"),
     (lambda h: SystemService(h).popup_toast({"title": 5}), "a toast's title is text, not int"),
@@ -112,6 +117,8 @@ def test_bad_arguments_are_refused_before_anything_is_sent(call: Any, error: typ
     (lambda h: VoiceService(h).dial("5001", {"n": 2**60}), "beyond what a JS number holds exactly"),
     (lambda h: MessengerService(h).broadcast_message("team", {"at": {1: "x"}}), "has the key 1: keys must be str"),
     (lambda h: EmailService(h).create("a@b.c", {"f": {1, 2}}), "is a set: only plain data"),
+    (lambda h: SystemService(h).open_dialog(" java\tscript:alert(1)"), "not a javascript: URL"),
+    (lambda h: SystemService(h).open_dialog("data:text/html,<b>x</b>"), "not a data: URL"),
 ])
 def test_data_that_json_or_js_numbers_cannot_carry_is_refused_naming_where(call: Any, message: str) -> None:
     host = FakeHost()

@@ -17,7 +17,8 @@ from outbound_widget.desktop import Desktop
 
 from .fake_dom import FakeDom
 from .helpers import run
-from .test_widget_state import NOTES, NOW, VISITS, Wwe, click, switch, turn, type_into
+from .test_widget_config import until
+from .test_widget_state import NOTES, NOW, VISITS, Wwe, click, deliver_preview, switch, turn, type_into
 
 
 class Desk(Wwe):
@@ -417,4 +418,24 @@ def test_drafts_of_a_record_marked_done_while_the_view_was_away_are_kept_as_text
         assert "sent it to OCS without them: Notes: typed before it went away" in notice and "Restored" not in notice
         assert reloaded.shown is not None and reloaded.shown.editor is not None
         assert not reloaded.shown.editor.has_changes() and "1" not in desk.blocks
+    run(scenario())
+
+
+def test_a_timed_preview_due_while_wwe_shows_another_view_waits_until_the_widget_is_back(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from outbound_widget.panels import preview
+    monkeypatch.setattr(preview, "VISIBLE_POLL_S", 0.05)
+
+    async def scenario() -> None:
+        desk = Desk({"outbound.timed-preview-auto-dial": "1"})
+        widget, dom = await start(desk, iid=None)
+        deliver_preview(desk, widget, "P1")
+        await until(lambda: widget.shown is not None and widget.shown.auto_dial_at is not None)
+        desk.visible = False  # the agent opened another tab of WWE's sidebar mid-countdown
+        await until(lambda: any(t["title"] == "Preview record not dialled" for t in desk.toasts))
+        await asyncio.sleep(0.3)
+        assert desk.sent("callPreviewRecord") == []
+        desk.visible = True  # back: the countdown starts again, and then dials
+        await until(lambda: "Dialling in 1 s" in dom.text("w-auto-dial"))
+        await until(lambda: desk.sent("callPreviewRecord"))
+        assert [a[0] for a in desk.sent("callPreviewRecord")] == ["P1"]
     run(scenario())
