@@ -192,8 +192,7 @@ class Widget:
 
         def redraw() -> None:
             self._touched.discard(it.id)
-            if self.shown is it:
-                self.done.render(it)
+            self.done.refresh(it)
         try:
             asyncio.get_running_loop().call_soon(redraw)
         except RuntimeError:
@@ -444,6 +443,7 @@ class Widget:
             self.dom.render("slot-record", views.status_view("record", Status("idle", placeholder)))
             for target in ("slot-callresult", "slot-reschedule", "slot-done", "slot-chain"):
                 self.dom.render(target, "")
+            self.done.drawn = None
         else:
             self.record.render(it)
             self.outcome.render(it)
