@@ -38,6 +38,7 @@ from typing import Any
 from bridge import BridgeError
 from bridge.call_results import DEFAULT_CALL_RESULTS
 
+from .rule_budget import DEFAULT_BUDGET_MS, MAX_BUDGET_MS
 from ._schema import Array, Bool, Int, Node, Problems, Table, Text, TextMap, Unsupported, toml_key
 
 #: WWE's outbound privileges (``privilege.outbound.<name>``) and what each governs here.
@@ -152,6 +153,12 @@ def _file_schema() -> Table:
         "rules": Text("The deployer's Python rules: a .py file beside this one (same site).",
                       pattern=r"^[A-Za-z_][A-Za-z0-9_]*\.py(?![\s\S])",
                       pattern_hint="a .py file name beside this file, such as widget_rules.py (letters, digits, _)"),
+        "rule-budget-ms": Table("Milliseconds a rule may run per call before it is stopped and turned off for "
+                                "the record (README, \"What rules may do\").", {
+            **{hook: Int(f"Default {ms}.", minimum=1, maximum=MAX_BUDGET_MS) for hook, ms in DEFAULT_BUDGET_MS.items()},
+            "rules": TextMap("A rule (its function's name) → its own budget, over its hook's.",
+                             values=Int("Milliseconds.", minimum=1, maximum=MAX_BUDGET_MS)),
+        }),
         **settings.fields,
         "campaign": TextMap("Per campaign (by its exact name), settings that override the defaults above.",
                             values=Table("", settings.fields)),
@@ -256,6 +263,12 @@ class WidgetConfig:
     campaigns: Mapping[str, Settings] = field(default_factory=lambda: MappingProxyType({}))
     rules: str | None = None
     source: str = "(built-in defaults)"
+    budgets: Mapping[str, int] = field(default_factory=lambda: MappingProxyType(dict(DEFAULT_BUDGET_MS)))
+    rule_budgets: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+
+    def budget_ms(self, hook: str, rule: str) -> int:
+        """How long the rule *rule* of *hook* (``validate``, ``before-save``…) may run per call."""
+        return self.rule_budgets.get(rule, self.budgets[hook])
 
     def for_campaign(self, campaign: str | None) -> Settings:
         """The settings for an interaction of *campaign* (the defaults when it has no section)."""
@@ -346,5 +359,8 @@ def parse_config(text: str, source: str = "widget-config.toml") -> WidgetConfig:
         _cross_checks(campaigns[name], f"campaign.{toml_key(name)}.", problems, section)
     if problems:
         raise ConfigError(problems.items, source)
-    return WidgetConfig(defaults, MappingProxyType(campaigns), checked.get("rules"), source)
+    budgets = dict(checked.get("rule-budget-ms", {}))
+    per_rule = budgets.pop("rules", {})
+    return WidgetConfig(defaults, MappingProxyType(campaigns), checked.get("rules"), source,
+                        MappingProxyType({**DEFAULT_BUDGET_MS, **budgets}), MappingProxyType(per_rule))
 

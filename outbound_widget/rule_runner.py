@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import json
 import traceback
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from bridge import Event
 from bridge.values import FieldValueError, format_text
 
-from .rules import Record, RuleError, Rules, Reaction, Veto, call_rule, rule_name
+from .rules import Record, RuleError, Rules, Reaction, Veto, call_rule, describe, rule_name
 from .state import Interaction
 
 if TYPE_CHECKING:
@@ -31,15 +32,19 @@ VALUE_TYPES = (str, int, float, bool, datetime.date, datetime.time)
 def _value(rule: str, value: Any) -> Any:
     """A rule's answer for a field, or its failure: never the text of some other object."""
     if value is not None and not isinstance(value, VALUE_TYPES):
-        raise RuleError(rule, TypeError(f"it gave {type(value).__name__} {value!r:.60} for a field: give text, a "
-                                        "number, true/false, a date or a time (a rule is a plain function that "
-                                        "returns its value)"))
+        raise RuleError(rule, TypeError(f"it gave {type(value).__name__} {describe(value, 60)} for a field: give "
+                                        "text, a number, true/false, a date or a time (a rule is a plain function "
+                                        "that returns its value)"))
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 53:
+        # (past 2**53 a JS number rounds it; past 4,300 digits Python will not even print it)
+        raise RuleError(rule, ValueError(f"it gave an integer of {value.bit_length()} bits, more than a field's "
+                                         "number holds exactly: give it as text"))
     return value
 
 
 def _unfit(rule: str, value: Any, label: str, problem: str) -> str:
     """A rule's value the field does not take (it is not set), said."""
-    return f"the rule {rule} gave {str(value)[:80]!r}, which {label} does not take: {problem}"
+    return f"the rule {rule} gave {describe(value, 80)!r}, which {label} does not take: {problem}"
 
 
 def _as_text(editor: Any, name: str, value: Any) -> str:
@@ -51,8 +56,15 @@ def _as_text(editor: Any, name: str, value: Any) -> str:
     try:
         return str(format_text(editor.field(name), value))
     except (FieldValueError, TypeError, ValueError):
-        return str(value)
+        return describe(value, 10_000)
 
+
+#: Where the rules turned off for a record (interaction ID, rule) are kept in the tab's
+#: storage: a reload must not run again what froze the page (the draft that set it off is
+#: restored and checked at load).
+OFF_KEY = "wwe-outbound-widget:rules-off"
+#: What `RuleRunner._run` answers for a rule that is off for the record.
+OFF: Any = object()
 
 #: The longest rule message shown (a rule's bug must not fill the sidebar).
 MAX_MESSAGE = 300
@@ -70,6 +82,29 @@ class RuleRunner:
         self.rules = rules or Rules()
         self._warned: set[str] = set()
         self._failures: dict[tuple[str, str], str] = {}  # (interaction, derived field) -> its failure, said
+        self._off: set[tuple[str, str]] | None = None  # (interaction, rule): stopped at its budget, not run again
+
+    @property
+    def off(self) -> set[tuple[str, str]]:
+        """The rules turned off per record (interaction ID, rule name), as the tab's storage keeps them."""
+        if self._off is None:
+            try:
+                kept = json.loads(self.widget.drafts.storage.get(OFF_KEY) or "[]")
+                self._off = {(str(iid), str(rule)) for iid, rule in kept}
+            except (ValueError, TypeError):
+                self._off = set()
+        return self._off
+
+    def _turn_off(self, it: Interaction, rule: str) -> None:
+        self.off.add((it.id, rule))
+        self.widget.drafts.storage.set(OFF_KEY, json.dumps(sorted(self.off)))
+
+    def _run(self, it: Interaction | None, function: Any, hook: str, *args: Any) -> Any:
+        """One rule call, within its budget; `OFF` for a rule turned off for *it*'s record."""
+        rule = rule_name(function)
+        if it is not None and (it.id, rule) in self.off:
+            return OFF
+        return call_rule(function, *args, hook=hook, budget_ms=self.widget.config.budget_ms(hook, rule))
 
     def _say(self, it: Interaction, message: str, notes: list[str] | None) -> None:
         """A rule's failure: gathered for the load's notice, or shown now (while editing)."""
@@ -86,9 +121,16 @@ class RuleRunner:
         assert it.editor is not None
         return Record.of(it.editor, interaction_id=it.id, campaign=it.campaign)
 
-    def failed(self, it: Interaction | None, error: RuleError) -> str:
-        """Log a rule's traceback; returns what to tell the agent."""
+    def failed(self, it: Interaction | None, error: RuleError, value: Any = OFF) -> str:
+        """Log a rule's traceback; returns what to tell the agent. A rule stopped at its budget
+        is turned off for *it*'s record (*value*: what it was checking, named)."""
         self.widget.dom.error("outbound widget: a rule failed\n" + "".join(traceback.format_exception(error.error)))
+        if error.timed_out and it is not None:
+            self._turn_off(it, error.rule)
+            on = "" if value is OFF else f" on {describe(value, 40)!r}"
+            return _short(f"The rule {error.rule} ran past its budget{on} and was stopped ({describe(error.error)}): "
+                          "it is off for this record from now on, after a reload too. Your edits are kept; tell "
+                          "whoever maintains the widget's rules.")
         return _short(str(error))
 
     # -- values ------------------------------------------------------------------
@@ -102,7 +144,10 @@ class RuleRunner:
         for name, function in self.rules.defaults.items():
             if name in editor and not editor.is_changed(name) and editor.value(name) in (None, ""):
                 try:
-                    value = _value(rule_name(function), call_rule(function, self.record(it)))
+                    value = self._run(it, function, "default", self.record(it))
+                    if value is OFF:
+                        continue
+                    value = _value(rule_name(function), value)
                 except RuleError as exc:
                     notes.append(self.failed(it, exc))
                     continue
@@ -134,7 +179,10 @@ class RuleRunner:
                     self.widget.dom.warn(f"the rule {rule} derives {name!r}, which WWE marks read-only: it is not applied")
                 continue
             try:
-                text = _as_text(editor, name, _value(rule, call_rule(function, self.record(it))))
+                value = self._run(it, function, "derive", self.record(it))
+                if value is OFF:
+                    continue
+                text = _as_text(editor, name, _value(rule, value))
             except RuleError as exc:
                 message = self.failed(it, exc)
                 self._failures[(it.id, name)] = message
@@ -170,14 +218,19 @@ class RuleRunner:
                 it.rule_problems.pop(target, None)  # its own type problem shows instead
                 continue
             try:
-                message = call_rule(validator.function, record[target], record)
-                if message is not None and not isinstance(message, str):
+                message = self._run(it, validator.function, "validate", record[target], record)
+                if message is OFF:
+                    message = None  # (turned off for this record: its notice said so)
+                elif message is not None and not isinstance(message, str):
                     raise RuleError(validator.name, TypeError(f"a validator returns a message (text) or None, "
-                                                              f"not {type(message).__name__} {message!r:.40}"))
+                                                              f"not {type(message).__name__} {describe(message, 40)}"))
             except Veto as veto:
-                message = str(veto)
+                message = describe(veto)
             except RuleError as exc:
-                message = self.failed(it, exc)
+                message = self.failed(it, exc, record[target])
+                if exc.timed_out:  # said in the notice; the field keeps no verdict of a rule that is off
+                    self._notice(it, message)
+                    message = None
             if message:
                 it.rule_problems[target] = _short(message)
             else:
@@ -210,9 +263,11 @@ class RuleRunner:
         for function in self.rules.before_save_hooks:
             changes = {name: editor.value(name) for name in editor.changed_names()}
             try:
-                answer = call_rule(function, changes, self.record(it))
+                answer = self._run(it, function, "before-save", changes, self.record(it))
             except Veto as veto:
-                return _short(str(veto)) or "a rule stopped the save"
+                return _short(describe(veto)) or "a rule stopped the save"
+            if answer is OFF:
+                continue
             if isinstance(answer, str):
                 return _short(answer)
             rule = rule_name(function)
@@ -238,9 +293,9 @@ class RuleRunner:
         reaction = Reaction(record, functools.partial(self._choose, it), functools.partial(self._notice, it))
         for function in functions:
             try:
-                call_rule(function, event, reaction)
-            except (RuleError, Veto) as exc:
-                self._notice(it, self.failed(it, exc) if isinstance(exc, RuleError) else str(exc))
+                self._run(it, function, "on", event, reaction)
+            except RuleError as exc:
+                self._notice(it, self.failed(it, exc))
 
     def _choose(self, it: Interaction | None, result: str | int) -> None:
         if it is None:

@@ -30,6 +30,8 @@ from typing import Any, TypeVar
 
 from bridge import BridgeError, Field, RecordEditor
 
+from .rule_budget import DEFAULT_BUDGET_MS, LOAD_BUDGET_MS, RuleTimeout, bound_sleep, run_within
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: The events `Rules.on` knows: WWE's two kinds, and the widget's own "record"
@@ -203,13 +205,35 @@ def _check_names(names: tuple[str, ...], hook: str) -> None:
 
 
 class RuleError(BridgeError):
-    """A rule raised: which one, and what."""
+    """A rule failed (raised, ran past its budget, or answered what it may not): which one, and what.
+
+    Attributes
+    ----------
+    rule : str
+        The rule's function name.
+    error : BaseException
+        What it raised (`RuleTimeout` when it was stopped at its budget).
+    timed_out : bool
+        It ran past its budget and was stopped (the widget then turns it off for the record).
+    """
 
     def __init__(self, rule: str, exc: BaseException) -> None:
         self.rule, self.error = rule, exc
-        text = str(exc) if len(str(exc)) <= 200 else str(exc)[:199] + "…"
-        super().__init__(f"the rule {rule} failed ({type(exc).__name__}: {text}); your edits are kept. "
+        self.timed_out = isinstance(exc, RuleTimeout)
+        text = describe(exc)
+        what = f"was {text}" if self.timed_out else f"failed ({type(exc).__name__}: {text})"
+        super().__init__(f"the rule {rule} {what}; your edits are kept. "
                          "Tell whoever maintains the widget's rules (details in the browser console).")
+
+
+def describe(value: object, limit: int = 200) -> str:
+    """``str(value)`` cut to *limit*, for anything a rule may raise or return: an exception
+    whose ``__str__`` raises, or an int too long to print, must not escape the report."""
+    try:
+        text = str(value)
+    except BaseException:  # (a rule's own __str__ is the rule's code: anything may come out)
+        text = f"<a {type(value).__name__} that cannot be shown as text>"
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def rules_of(module: Any, source: str) -> Rules:
@@ -221,13 +245,23 @@ def rules_of(module: Any, source: str) -> Rules:
     return found
 
 
-def call_rule(function: Callable[..., Any], *args: Any) -> Any:
-    """Run one rule; its exception becomes a `RuleError` naming it."""
+#: The hooks whose rules may raise `Veto` (a validator's message, a save stopped).
+VETOING = ("validate", "before-save")
+
+
+def call_rule(function: Callable[..., Any], *args: Any, hook: str = "validate", budget_ms: int | None = None) -> Any:
+    """Run one rule within its time budget (rule_budget.py): anything it raises, BaseException
+    included, becomes a `RuleError` naming it, as does running past its budget; a `Veto`
+    passes where the hook can veto and is a misuse, named, where it cannot."""
     try:
-        return function(*args)
-    except Veto:
-        raise
-    except (Exception, SystemExit) as exc:  # (sys.exit() in a rule is its bug too, not the page's end)
+        return run_within(budget_ms if budget_ms is not None else DEFAULT_BUDGET_MS[hook], function, *args)
+    except Veto as veto:
+        if hook in VETOING:
+            raise
+        raise RuleError(rule_name(function), TypeError(
+            f"it raised Veto ({describe(veto, 80)}), which a {hook} rule cannot: only validate and before_save "
+            "rules veto")) from None
+    except BaseException as exc:  # (sys.exit(), KeyboardInterrupt, CancelledError: the rule's, not the page's end)
         raise RuleError(rule_name(function), exc) from exc
 
 
@@ -266,10 +300,12 @@ def load_rules(source: str, file_name: str, folder: str | None = None) -> Rules:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[stem] = module  # as an import would: its own `import widget_rules` finds it
+    bound_sleep()  # (before the module runs: its `from time import sleep` gets the bounded one)
     try:
-        spec.loader.exec_module(module)
+        # its top level is bounded too: a module that loops would freeze every load
+        run_within(LOAD_BUDGET_MS, spec.loader.exec_module, module)
         return rules_of(module, file_name)
-    except (Exception, SystemExit) as exc:  # (a module calling sys.exit() is broken too, not an exit)
+    except (Exception, SystemExit, RuleTimeout) as exc:  # (a module calling sys.exit() is broken too, not an exit)
         del sys.modules[stem]
         frames = traceback.extract_tb(exc.__traceback__)
         own = [f for f in frames if f.filename == path]

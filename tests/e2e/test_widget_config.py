@@ -4,6 +4,7 @@ what a broken configuration or a failing rule looks like."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from playwright.sync_api import expect
@@ -246,3 +247,54 @@ def test_a_configuration_broken_mid_shift_loses_no_unsaved_edit(widget_factory) 
     expect(view.locator("#slot-notice")).to_contain_text("Restored 1 unsaved change(s) from before the reload: Agent notes")
     flush(view)
     assert sent(page, "updateRecordFields") == []
+
+
+HOSTILE_RULES = """
+import time
+from outbound_widget.rules import Rules
+
+rules = Rules()
+
+@rules.validate("GSW_CUSTOM_STRING")
+def never_returns(text, record):
+    while text == "loop":
+        try:
+            while True:
+                pass
+        except BaseException:  # (it tries to outlive its stop)
+            pass
+    return None
+
+@rules.derive("Custom_VarChar")
+def sleeps(record):
+    if record["GSW_CUSTOM_STRING"] == "sleep":
+        time.sleep(30)
+    return record["Custom_VarChar"]
+"""
+
+
+def test_a_rule_that_never_returns_is_stopped_and_stays_off_after_a_reload(widget_factory) -> None:  # type: ignore[no-untyped-def]
+    page, view = open_configured(widget_factory, 'rules = "widget_rules.py"\n', HOSTILE_RULES)
+    box = view.get_by_label("GSW_CUSTOM_STRING", exact=True)
+    started = time.monotonic()
+    box.fill("loop")
+    box.blur()  # its validator runs on leaving the field
+    expect(view.locator("#slot-notice")).to_contain_text("The rule never_returns ran past its budget on 'loop' and "
+                                                         "was stopped", timeout=10_000)
+    assert time.monotonic() - started < 5  # its 50 ms and the page's own work, not forever
+    # the page answers: WWE's page around it and the widget
+    assert page.evaluate("() => 1 + 1") == 2
+    view.locator("#w-save").click()
+    expect(view.locator("#record-status")).to_have_attribute("data-status", "done")
+    # a sleeping derive is stopped at its budget too (30 s otherwise)
+    started = time.monotonic()
+    box.fill("sleep")
+    expect(view.locator("#slot-notice")).to_contain_text("The rule sleeps ran past its budget", timeout=10_000)
+    assert time.monotonic() - started < 5
+    box.fill("loop")  # the draft that set it off, kept across the reload
+    view.goto(view.url)
+    view.wait_for_function("() => document.documentElement?.dataset.widgetState === 'ready'", timeout=90_000)
+    view.wait_for_selector("#w-form")
+    expect(view.get_by_label("GSW_CUSTOM_STRING", exact=True)).to_have_value("loop")
+    view.get_by_label("GSW_CUSTOM_STRING", exact=True).blur()
+    assert page.evaluate("() => 2 + 2") == 4

@@ -1,0 +1,135 @@
+"""Time budgets for the deployer's rules: a rule over its budget is stopped, not waited for.
+
+Rules run on the page's thread, between the agent's keystrokes: one that never returned
+froze the widget and WWE's page around it, and every reload froze it again (the draft
+that set it off is restored and checked at load). So each rule call gets a deadline,
+armed only while that rule runs:
+
+- on Python 3.12+ (Pyodide), `sys.monitoring` calls `_check` at every loop iteration
+  (JUMP) and every function start (PY_START); older CPython (the unit tests' 3.11) uses
+  a trace function, which Python unsets after the first exception it raises;
+- past the deadline `_check` raises `RuleTimeout`, a BaseException, so a rule's
+  ``except Exception`` does not swallow it, and raises it again at every later check,
+  so ``except BaseException`` only delays it to the next iteration;
+- `time.sleep` is bounded by the same deadline (it is patched once, when rules load,
+  so ``from time import sleep`` in a rules module gets the bounded one too).
+
+What no deadline stops: one long call into C (a catastrophic regular expression, a huge
+integer power, a C extension's loop), because the interpreter checks only between
+bytecodes. Such a call runs to its end, and the rule is then over budget and stopped.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from typing import Any, SupportsIndex
+
+#: Milliseconds each kind of rule may run per call (README, "What rules may do"). A rule
+#: runs on the page's thread while the agent works: validators on leaving a field, derived
+#: values on every keystroke, so a few tens of ms; before_save runs once per save and may
+#: compute more; reactions run per WWE event. Pyodide runs Python ~3x slower than CPython:
+#: these leave room for rules that do real work, and stop one that loops within a blink.
+DEFAULT_BUDGET_MS = {"validate": 50, "default": 50, "derive": 50, "before-save": 500, "on": 200}
+
+#: The longest budget a deployer may give a rule (the page is frozen meanwhile).
+MAX_BUDGET_MS = 10_000
+#: Milliseconds the rules module's top level may run when it loads (imports, tables).
+LOAD_BUDGET_MS = 2000
+
+_TOOL_NAME = "wwe rule budget"
+
+
+class RuleTimeout(BaseException):
+    """A rule ran past its budget (raised inside the rule, at the next check)."""
+
+    def __init__(self, budget_ms: int) -> None:
+        self.budget_ms = budget_ms
+        super().__init__(f"stopped after its budget of {budget_ms} ms")
+
+
+_deadline: float | None = None
+_budget_ms = 0
+
+
+def _check(*_: Any) -> None:
+    if _deadline is not None and time.perf_counter() > _deadline:
+        raise RuleTimeout(_budget_ms)
+
+
+def _trace(frame: Any, event: str, arg: Any) -> Any:
+    if event == "call":
+        frame.f_trace_opcodes = True  # (a one-line loop has no line events after its first)
+    _check()
+    return _trace
+
+
+def _monitoring_tool() -> int | None:
+    """A free `sys.monitoring` tool ID with `_check` registered, or None (Python < 3.12)."""
+    monitoring = getattr(sys, "monitoring", None)
+    if monitoring is None:
+        return None
+    for tool in range(5, -1, -1):  # (debuggers, coverage and profilers take the low IDs)
+        if monitoring.get_tool(tool) == _TOOL_NAME:
+            return tool
+        if monitoring.get_tool(tool) is None:
+            monitoring.use_tool_id(tool, _TOOL_NAME)
+            for event in (monitoring.events.JUMP, monitoring.events.PY_START):
+                monitoring.register_callback(tool, event, _check)
+            return tool
+    return None
+
+
+_tool = _monitoring_tool()
+_monitoring: Any = getattr(sys, "monitoring", None)  # (typed loosely: mypy checks for 3.11)
+_original_sleep = time.sleep
+
+
+def _bounded_sleep(seconds: float | SupportsIndex) -> None:
+    """`time.sleep`, which inside a rule sleeps no further than the rule's deadline."""
+    if _deadline is None:
+        _original_sleep(seconds)
+        return
+    seconds = float(seconds)
+    left = _deadline - time.perf_counter()
+    if seconds <= left:
+        _original_sleep(seconds)
+        return
+    _original_sleep(max(0.0, left))
+    raise RuleTimeout(_budget_ms)
+
+
+def bound_sleep() -> None:
+    """Bound `time.sleep` by the running rule's deadline (before a rules module loads)."""
+    time.sleep = _bounded_sleep
+
+
+def run_within(budget_ms: int, function: Callable[..., Any], *args: Any) -> Any:
+    """``function(*args)``, stopped by `RuleTimeout` once it has run *budget_ms*.
+
+    A rule that returns after its deadline (it caught the stop, or spent it in one call
+    into C) is over budget too: `RuleTimeout` is raised then.
+    """
+    global _deadline, _budget_ms
+    bound_sleep()
+    if _deadline is not None:  # (a rule calling into another: the outer deadline holds)
+        return function(*args)
+    _budget_ms = budget_ms
+    _deadline = deadline = time.perf_counter() + budget_ms / 1000
+    if _tool is not None:
+        _monitoring.set_events(_tool, _monitoring.events.JUMP | _monitoring.events.PY_START)
+    else:
+        previous = sys.gettrace()
+        sys.settrace(_trace)
+    try:
+        result = function(*args)
+    finally:
+        if _tool is not None:
+            _monitoring.set_events(_tool, 0)
+        else:
+            sys.settrace(previous)
+        _deadline = None
+    if time.perf_counter() > deadline:
+        raise RuleTimeout(budget_ms)
+    return result

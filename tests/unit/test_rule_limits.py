@@ -1,0 +1,158 @@
+"""A deployer's rule cannot freeze, blank or silently weaken the widget (CPython, fake WWE):
+a rule over its time budget is stopped, said with its name and value, and turned off for
+the record, in the tab and after a reload; every other way a rule can fail is a reported
+rule failure and the record still shows."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import pytest
+
+from outbound_widget.config import parse_config
+from outbound_widget.rule_budget import RuleTimeout, run_within
+from outbound_widget.rules import Record, Rules, Veto
+from tests.unit.fake_dom import FakeDom
+
+from .helpers import run
+from .test_widget_config import start
+from .test_widget_state import NOTES, VISITS, Wwe, click, type_into
+
+
+def looping_rules(calls: list[str]) -> Rules:
+    rules = Rules()
+
+    @rules.validate("NOTES")
+    def never_returns(notes: Any, record: Record) -> str | None:
+        calls.append(notes)
+        while notes == "loop":
+            pass
+        return None
+
+    return rules
+
+
+def test_run_within_stops_a_loop_and_a_sleep_at_the_budget_and_returns_what_finishes() -> None:
+    def spin() -> None:
+        while True:
+            pass
+
+    for function in (spin, lambda: time.sleep(30)):
+        started = time.perf_counter()
+        with pytest.raises(RuleTimeout, match="budget of 40 ms"):
+            run_within(40, function)
+        assert time.perf_counter() - started < 1.0
+    assert run_within(40, lambda x: x * 2, 21) == 42
+
+
+def test_a_looping_validator_is_stopped_said_and_off_for_the_record_after_a_reload_too() -> None:
+    async def scenario() -> None:
+        calls: list[str] = []
+        wwe = Wwe()
+        widget, dom = await start(wwe, "", looping_rules(calls))
+        started = time.perf_counter()
+        type_into(widget, NOTES, "loop", "change")  # leaving the field runs its validator
+        await widget.idle()
+        assert time.perf_counter() - started < 1.0  # stopped at its 50 ms, not waited for
+        notice = dom.text("slot-notice")
+        assert "The rule never_returns ran past its budget on 'loop' and was stopped" in notice
+        assert "off for this record" in notice
+        assert "NOTES" not in widget.shown.rule_problems  # no verdict from a rule that is off: the save goes
+        assert widget.shown.editor.text("NOTES") == "loop"  # the edit is kept
+        runs = len(calls)
+        type_into(widget, NOTES, "loop", "change")
+        await widget.idle()
+        assert len(calls) == runs  # not run again for this record
+        click(widget, "save")
+        await widget.idle()
+        assert wwe.sent("updateRecordFields")[-1][1]["NOTES"] == "loop"
+        # a reload restores nothing that could set it off again: it stays off
+        type_into(widget, NOTES, "loop again", "input")
+        widget.close()
+        reloaded = FakeDom(dom.storage)
+        from outbound_widget.app import Widget
+        from bridge import Outbound
+        from .test_widget_state import NOW
+        again = Widget(reloaded, Outbound(wwe.host, timeout=5), "1", clock=lambda: NOW, config=parse_config(""),
+                       rules=looping_rules(calls))
+        await again.start()
+        await again.idle()
+        assert again.shown is not None and again.shown.editor is not None and reloaded.has("w-form")
+        assert len(calls) == runs
+    run(scenario())
+
+
+def test_budgets_come_from_the_file_per_hook_and_per_rule() -> None:
+    async def scenario() -> None:
+        calls: list[str] = []
+        wwe = Wwe()
+        widget, dom = await start(wwe, "[rule-budget-ms]\nvalidate = 5\nrules = { never_returns = 400 }",
+                                  looping_rules(calls))
+        started = time.perf_counter()
+        type_into(widget, NOTES, "loop", "change")
+        await widget.idle()
+        assert 0.35 < time.perf_counter() - started < 2.0  # its own 400 ms, not the hook's 5
+        assert "never_returns ran past its budget" in dom.text("slot-notice")
+    run(scenario())
+
+
+class Unprintable(Exception):
+    def __str__(self) -> str:
+        raise RuntimeError("no")
+
+
+def huge(record: Record) -> int:
+    return 10**5000
+
+
+def vetoes(record: Record) -> str:
+    raise Veto("derives cannot veto")
+
+
+def interrupted(event: Any, reaction: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def unprintable(event: Any, reaction: Any) -> None:
+    raise Unprintable()
+
+
+@pytest.mark.parametrize(("hook", "function", "said"), [
+    ("derive", huge, "huge failed (ValueError: it gave an integer of 16610 bits"),
+    ("derive", vetoes, "vetoes failed (TypeError: it raised Veto (derives cannot veto), which a derive rule cannot"),
+    ("on", interrupted, "interrupted failed (KeyboardInterrupt"),
+    ("on", unprintable, "unprintable failed (Unprintable: <a Unprintable that cannot be shown as text>)"),
+])
+def test_every_other_way_a_rule_fails_is_reported_and_the_record_shows(hook: str, function: Any, said: str) -> None:
+    async def scenario() -> None:
+        rules = Rules()
+        rules.derive("VISITS")(function) if hook == "derive" else rules.on("record")(function)
+        wwe = Wwe()
+        widget, dom = await start(wwe, "", rules)
+        assert dom.has("w-form") and widget.shown is not None and widget.shown.editor is not None
+        assert said in dom.text("slot-notice")
+        type_into(widget, NOTES, "x", "change")
+        await widget.idle()
+        assert widget.shown.editor.text("NOTES") == "x" and dom.value("f0") == "x"
+    run(scenario())
+
+
+def test_a_before_save_that_raises_cancelled_error_stops_the_save_and_frees_it() -> None:
+    async def scenario() -> None:
+        rules = Rules()
+
+        @rules.before_save
+        def cancelled(changes: dict[str, Any], record: Record) -> None:
+            raise asyncio.CancelledError()
+
+        wwe = Wwe()
+        widget, dom = await start(wwe, "", rules)
+        type_into(widget, VISITS, "4")
+        click(widget, "save")
+        await widget.idle()
+        state, text = dom.status("record")
+        assert state == "error" and "cancelled failed (CancelledError" in text, text
+        assert not widget.shown.area("record").busy and wwe.sent("updateRecordFields") == []
+    run(scenario())
