@@ -115,8 +115,18 @@ json.dumps(results)
 
 MOUNT = r"""
 from pyodide.ffi import create_proxy
+import outbound_widget.rules as rules_module
+from outbound_widget.rules import Rules
+rules = None
+if RULES:
+    # a deployer's typical pair: a check of the typed field, a value derived from it
+    rules = Rules()
+    rules.validate("F3")(lambda text, record: None if len(text or "") < 200 else "too long")
+    rules.derive("F11")(lambda record: (record["F3"] or "").upper()[:20])
+    if RULES == "unbounded":  # the same rules with no time budget armed: the baseline of its cost
+        rules_module.run_within = lambda budget_ms, function, *args: function(*args)
 host = stateful_host(SIZE)
-widget = Widget(PageDom(layer), Outbound(host), None, desktop=Desktop.on(host) if DESKTOP else None)
+widget = Widget(PageDom(layer), Outbound(host), None, desktop=Desktop.on(host) if DESKTOP else None, rules=rules)
 layer.listen("widget", create_proxy(lambda payload: widget.handle(json.loads(payload))))
 await widget.start()
 await widget.show("1")
@@ -173,9 +183,9 @@ def open_page(browser, url: str):  # type: ignore[no-untyped-def]
     return page
 
 
-def end_to_end(browser, url: str, size: int, repeat: int, desktop: bool) -> dict[str, list[float]]:  # type: ignore[no-untyped-def]
+def end_to_end(browser, url: str, size: int, repeat: int, desktop: bool, rules: str = "") -> dict[str, list[float]]:  # type: ignore[no-untyped-def]
     page = open_page(browser, url)
-    run_python(page, MOUNT.replace("SIZE", str(size)).replace("DESKTOP", str(desktop)))
+    run_python(page, MOUNT.replace("SIZE", str(size)).replace("DESKTOP", str(desktop)).replace("RULES", repr(rules)))
     page.evaluate(KEY_PROBE)
     saves = []
     for round_ in range(repeat):
@@ -201,6 +211,8 @@ def main() -> None:
         page.close()
         e2e = {n: end_to_end(browser, server.url, n, args.repeat, True) for n in E2E_SIZES}
         bare = {n: end_to_end(browser, server.url, n, args.repeat, False) for n in E2E_SIZES}
+        budgeted = {n: end_to_end(browser, server.url, n, args.repeat, True, "budgeted") for n in E2E_SIZES}
+        unbounded = {n: end_to_end(browser, server.url, n, args.repeat, True, "unbounded") for n in E2E_SIZES}
         browser.close()
     base = statistics.median(results["20"]["render"])
     print(f"{'fields':>7} {'render ms':>10} {'ratio':>6} {'ms/field':>9} {'load+render ms':>15} {'keystroke ms':>13}")
@@ -222,6 +234,12 @@ def main() -> None:
         key, key_bare = statistics.median(e2e[n]["key"]), statistics.median(bare[n]["key"])
         save, save_bare = statistics.median(e2e[n]["save"]), statistics.median(bare[n]["save"])
         print(f"{n:>7} {key_bare:>13.2f} keystroke x{key / key_bare:.2f} with the guard; save {save_bare:.1f} ms, x{save / save_bare:.2f}")
+    print("with a validator and a derive: the rules' time budget armed against not (same rules, same run)")
+    for n in E2E_SIZES:
+        key, key_free = statistics.median(budgeted[n]["key"]), statistics.median(unbounded[n]["key"])
+        save, save_free = statistics.median(budgeted[n]["save"]), statistics.median(unbounded[n]["save"])
+        print(f"{n:>7} keystroke {key:.2f} ms against {key_free:.2f} (x{key / key_free:.2f}); "
+              f"save {save:.1f} ms against {save_free:.1f} (x{save / save_free:.2f})")
     for n in E2E_SIZES[1:]:
         print(f"{n} / {first} fields: keystroke {statistics.median(e2e[n]['key']) / statistics.median(e2e[first]['key']):.2f}x, "
               f"save {statistics.median(e2e[n]['save']) / statistics.median(e2e[first]['save']):.2f}x")
