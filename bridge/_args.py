@@ -10,6 +10,8 @@ from .errors import ArgumentTypeError, ArgumentValueError
 
 #: The largest integer a JS number holds exactly: WWE gets larger ones rounded.
 MAX_SAFE_INTEGER = 2**53 - 1
+#: How deep plain data may nest (deeper is a structure that contains itself, in practice).
+MAX_DEPTH = 64
 
 
 def interaction_id(value: Any) -> str:
@@ -54,9 +56,11 @@ def plain_data(name: str, value: Any) -> Any:
     """*value* if it crosses to WWE as it is: JSON's types (str, int, float, bool, None, lists,
     mappings with str keys), finite numbers, integers JS holds exactly. Else a precise error,
     before anything is sent (a NaN failed in the page as a JSON SyntaxError; 10**400 was sent)."""
-    def walk(item: Any, where: str) -> None:
+    def walk(item: Any, where: str, depth: int = 0) -> None:
         if item is None or isinstance(item, (str, bool)):
             return
+        if depth > MAX_DEPTH:
+            raise ArgumentValueError(f"{name} is nested more than {MAX_DEPTH} levels deep (or contains itself)")
         if isinstance(item, int):
             if abs(item) > MAX_SAFE_INTEGER:
                 raise ArgumentValueError(f"{where} is {item}, beyond what a JS number holds exactly "
@@ -68,10 +72,10 @@ def plain_data(name: str, value: Any) -> Any:
             for key, inner in item.items():
                 if not isinstance(key, str):
                     raise ArgumentTypeError(f"{where} has the key {key!r}: keys must be str")
-                walk(inner, f"{where}[{key!r}]")
+                walk(inner, f"{where}[{key!r}]", depth + 1)
         elif isinstance(item, (list, tuple)):
             for i, inner in enumerate(item):
-                walk(inner, f"{where}[{i}]")
+                walk(inner, f"{where}[{i}]", depth + 1)
         else:
             raise ArgumentTypeError(f"{where} is a {type(item).__name__}: only plain data (JSON types) reaches WWE")
     walk(value, name)

@@ -116,6 +116,10 @@ class Interaction:
         )
 
 
+#: The longest mark-done warning a view may send (an agent reads it in WWE's dialog).
+MAX_WARNING = 2000
+
+
 def _key_values(value: Any) -> dict[str, Any]:
     if not isinstance(value, Mapping):
         raise ArgumentTypeError(f"key_values must be a mapping of user data keys to values, not {type(value).__name__}")
@@ -195,8 +199,10 @@ class InteractionService(Service):
                               timeout: float | None = None) -> None:
         """Refuse mark done on the interaction, showing *warning_message* to the agent who
         tries, until `unblock_mark_done` (or the interaction ends)."""
-        await self._call("blockMarkdone", [_args.interaction_id(interaction_id),
-                                           _text_arg("warning_message", warning_message)], timeout)
+        message = _text_arg("warning_message", warning_message)
+        if len(message) > MAX_WARNING:  # (WWE shows it in a dialog to the agent pressing Done)
+            raise ArgumentValueError(f"warning_message is {len(message):,} characters: keep it under {MAX_WARNING:,}")
+        await self._call("blockMarkdone", [_args.interaction_id(interaction_id), message], timeout)
 
     async def unblock_mark_done(self, interaction_id: str, *, timeout: float | None = None) -> None:
         """Let the agent mark the interaction done again."""
@@ -246,5 +252,6 @@ def _target_args(interaction_id: str, target: Any, user_data: Any, extensions: A
     for name, value in (("user_data", user_data), ("extensions", extensions)):
         if value is not None and not isinstance(value, Mapping):
             raise ArgumentTypeError(f"{name} must be a mapping or None, not {type(value).__name__}")
-    return [_args.interaction_id(interaction_id), dict(target) if isinstance(target, Mapping) else target,
-            dict(user_data or {}), dict(extensions or {})]
+    return [_args.interaction_id(interaction_id),
+            dict(_args.plain_data("target", target)) if isinstance(target, Mapping) else target,
+            dict(_args.plain_data("user_data", user_data or {})), dict(_args.plain_data("extensions", extensions or {}))]

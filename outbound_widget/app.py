@@ -317,6 +317,8 @@ class Widget:
             self.touched(it)
             if it.done != was_done:
                 self.record.finished(it)
+            if self.shown is it:
+                self.preview.arm(it)  # (a view opened on a preview learns it is one from WWE: its countdown starts)
         if campaign and campaign != it.campaign:
             before = self.settings(it)
             it.campaign = campaign

@@ -265,8 +265,17 @@ class RecordForm(Panel):
                 ops += self.field_ops(it, editor.index(name))
         return ops
 
+    def _saving(self, it: Interaction) -> bool:
+        """A save is on its way: a revert now would undo on screen what WWE is being sent
+        (the form said "reverted" while WWE got the edit), so it waits, saying so."""
+        if not it.area(self.area).busy:
+            return False
+        self.set_status(it, Status("busy", f"{it.area(self.area).status.message.split(' (')[0]} (revert once it "
+                                           "is done: WWE is being sent these changes)"))
+        return True
+
     def revert(self, it: Interaction, index: int) -> None:
-        if not self.editable_index(it, index):
+        if not self.editable_index(it, index) or self._saving(it):
             return
         assert it.editor is not None
         it.editor.revert(it.fields[index].name)
@@ -275,15 +284,14 @@ class RecordForm(Panel):
         self.widget.drafts.save(it.id, it.editor)
 
     def revert_all(self, it: Interaction) -> None:
-        if it.editor is None:
+        if it.editor is None or self._saving(it):
             return
         it.editor.revert_all()
         self.widget.rules.derive(it)
         self.widget.rules.validate(it)
         it.summary, it.conflicts = [], ()
         area = it.area(self.area)
-        if not area.busy:  # nothing is left to save: a Retry of an earlier save has nothing to do
-            area.retry, area.status = None, Status()
+        area.retry, area.status = None, Status()  # nothing is left to save: a Retry has nothing to do
         if self.shown(it):
             self.render(it)
         self.widget.drafts.save(it.id, it.editor)

@@ -105,6 +105,12 @@ def test_bad_arguments_are_refused_before_anything_is_sent(call: Any, error: typ
     assert host.calls == []
 
 
+def _self_containing() -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    data["a"] = data
+    return data
+
+
 def test_a_handler_must_be_callable_when_it_is_given() -> None:
     with pytest.raises(ArgumentTypeError, match="handler must be a function"):
         MessengerService(FakeHost()).listen("team", "notcallable")  # type: ignore[arg-type]
@@ -118,6 +124,10 @@ def test_a_handler_must_be_callable_when_it_is_given() -> None:
     (lambda h: MessengerService(h).broadcast_message("team", {"at": {1: "x"}}), "has the key 1: keys must be str"),
     (lambda h: EmailService(h).create("a@b.c", {"f": {1, 2}}), "is a set: only plain data"),
     (lambda h: SystemService(h).open_dialog(" java\tscript:alert(1)"), "not a javascript: URL"),
+    (lambda h: InteractionService(h).single_step_conference("1", "555", None, {"x": 2**60}), "extensions['x'] is"),
+    (lambda h: InteractionService(h).consult("1", {"type": "AGENT", "destination": float("nan")}), "target['destination']"),
+    (lambda h: MessengerService(h).broadcast_message("t", _self_containing()), "or contains itself"),
+    (lambda h: InteractionService(h).block_mark_done("1", "x" * 100_000), "keep it under 2,000"),
     (lambda h: SystemService(h).open_dialog("data:text/html,<b>x</b>"), "not a data: URL"),
 ])
 def test_data_that_json_or_js_numbers_cannot_carry_is_refused_naming_where(call: Any, message: str) -> None:

@@ -458,3 +458,38 @@ def test_a_timed_preview_due_while_wwe_shows_another_view_waits_until_the_widget
         await until(lambda: desk.sent("callPreviewRecord"))
         assert [a[0] for a in desk.sent("callPreviewRecord")] == ["P1"]
     run(scenario())
+
+
+def test_a_revert_waits_for_the_save_on_its_way() -> None:
+    # (Revert all during a save showed the old value and "Saved", while WWE got the edit)
+    async def scenario() -> None:
+        desk = Desk()
+        widget, dom = await start(desk)
+        type_into(widget, NOTES, "typed", "change")
+        desk.host.hold("updateRecordFields")
+        click(widget, "save")
+        await settle_until(lambda: desk.sent("updateRecordFields"))
+        click(widget, "revert-all")
+        click(widget, "revert", field=str(NOTES))
+        assert widget.shown is not None and widget.shown.editor is not None
+        assert widget.shown.editor.text("NOTES") == "typed" and "revert once it is done" in dom.status("record")[1]
+        held = desk.host.last("updateRecordFields")
+        desk.host.modes.clear()
+        desk.update(held.args)
+        held.answer(None)
+        await settle(widget)
+        assert dom.status("record")[0] == "done" and dom.value(f"f{NOTES}") == "typed"
+        click(widget, "revert-all")  # now it reverts what is left: nothing, WWE has the edit
+        await settle(widget)
+        assert dom.value(f"f{NOTES}") == "typed" and not widget.shown.editor.has_changes()
+    run(scenario())
+
+
+def test_a_view_opened_on_a_timed_preview_starts_its_countdown_once_wwe_says_it_is_one() -> None:
+    async def scenario() -> None:
+        desk = Desk({"outbound.timed-preview-auto-dial": "1"})
+        desk.interactions["1"]["state"] = "PREVIEW"  # known from getByInteractionId only
+        widget, dom = await start(desk)
+        await until(lambda: desk.sent("callPreviewRecord"))
+        assert desk.sent("callPreviewRecord")[0][0] == "1"
+    run(scenario())
