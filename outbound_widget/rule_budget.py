@@ -87,17 +87,21 @@ _original_sleep = time.sleep
 
 
 def _bounded_sleep(seconds: float | SupportsIndex) -> None:
-    """`time.sleep`, which inside a rule sleeps no further than the rule's deadline."""
+    """`time.sleep`, which inside a rule never sleeps past the rule's deadline.
+
+    Inside a rule it waits on the clock instead of sleeping: Pyodide's sleep may suspend
+    the whole stack and let the event loop run other code meanwhile, which the rule's
+    armed deadline would then stop in its place. A sleep that would end past the
+    deadline stops the rule at once.
+    """
     if _deadline is None:
         _original_sleep(seconds)
         return
-    seconds = float(seconds)
-    left = _deadline - time.perf_counter()
-    if seconds <= left:
-        _original_sleep(seconds)
-        return
-    _original_sleep(max(0.0, left))
-    raise RuleTimeout(_budget_ms)
+    until = time.perf_counter() + float(seconds)
+    if until > _deadline:
+        raise RuleTimeout(_budget_ms)
+    while time.perf_counter() < until:
+        pass
 
 
 def bound_sleep() -> None:
