@@ -38,6 +38,7 @@ from .errors import (
     OutboundError,
     ServiceError,
     UnknownKeyError,
+    WriteRefusedError,
 )
 from .channels import EmailService, MediaService, SipEndpointService, VoiceService
 from .desktop import AuthService, SystemService
@@ -101,6 +102,7 @@ __all__ = [
     "RecordZone",
     "SERVICES",
     "UnknownKeyError",
+    "WriteRefusedError",
     "ValueType",
     "__version__",
     "allow_run_sync",

@@ -5,10 +5,16 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import Sequence
+from contextvars import ContextVar
 from typing import Any
 
-from .errors import BridgeTimeoutError, MalformedResponseError, ServiceError
+from .contract import effect_of
+from .errors import BridgeTimeoutError, MalformedResponseError, ServiceError, WriteRefusedError
 from .host import Host, SettleKind
+
+#: Who may only read WWE in this context (None: anyone may write). Set while a deployer's
+#: rule runs; tasks the rule starts copy the context, so their requests are refused too.
+READ_ONLY: ContextVar[str | None] = ContextVar("wwe_bridge_read_only", default=None)
 
 # What the vendor client passes to `failed` when WWE does not answer in 10 s.
 WWE_CLIENT_TIMEOUT = "Request timeout"
@@ -48,6 +54,9 @@ class Calls:
 
     async def call(self, method: str, args: Sequence[Any], timeout: float) -> Any:
         """Call *method* and return the payload WWE passed to ``succeeded``."""
+        reader = READ_ONLY.get()
+        if reader is not None and effect_of(method) != "read":
+            raise WriteRefusedError(method, reader)
         call_id = next(self._ids)
         future = self._new_future()
         self._pending[call_id] = (method, future, timeout)

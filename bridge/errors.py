@@ -104,6 +104,24 @@ class BridgeTimeoutError(BridgeError, TimeoutError):
         )
 
 
+class WriteRefusedError(BridgeError):
+    """A request that changes WWE was made from code that may only read: a deployer's rule
+    while it runs (or a task it started), which checks and transforms the record.
+
+    Attributes
+    ----------
+    method : str
+        The refused request.
+    who : str
+        The code that made it (``"the rule phone_in_e164"``).
+    """
+
+    def __init__(self, method: str, who: str) -> None:
+        self.method, self.who = method, who
+        super().__init__(f"{request_name(method)} changes WWE, which {who} may not do: rules check and transform "
+                         "the record, the widget's own actions write it (reads are allowed). Nothing was sent.")
+
+
 class MalformedResponseError(BridgeError):
     """WWE answered, but not with data of the documented shape.
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from bridge import BridgeError, Field, RecordEditor
+from bridge._calls import READ_ONLY
 
 from .rule_budget import DEFAULT_BUDGET_MS, LOAD_BUDGET_MS, RuleTimeout, bound_sleep, run_within
 
@@ -253,6 +254,9 @@ def call_rule(function: Callable[..., Any], *args: Any, hook: str = "validate", 
     """Run one rule within its time budget (rule_budget.py): anything it raises, BaseException
     included, becomes a `RuleError` naming it, as does running past its budget; a `Veto`
     passes where the hook can veto and is a misuse, named, where it cannot."""
+    # Rules check and transform the record: while one runs (and in any task it starts,
+    # which inherits the context) the bridge refuses requests that change WWE.
+    read_only = READ_ONLY.set(f"the rule {rule_name(function)}")
     try:
         return run_within(budget_ms if budget_ms is not None else DEFAULT_BUDGET_MS[hook], function, *args)
     except Veto as veto:
@@ -263,6 +267,8 @@ def call_rule(function: Callable[..., Any], *args: Any, hook: str = "validate", 
             "rules veto")) from None
     except BaseException as exc:  # (sys.exit(), KeyboardInterrupt, CancelledError: the rule's, not the page's end)
         raise RuleError(rule_name(function), exc) from exc
+    finally:
+        READ_ONLY.reset(read_only)
 
 
 class RulesLoadError(BridgeError):

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from bridge import WriteRefusedError
 from outbound_widget.config import parse_config
 from outbound_widget.rule_budget import RuleTimeout, run_within
 from outbound_widget.rules import Record, Rules, Veto
@@ -155,4 +156,36 @@ def test_a_before_save_that_raises_cancelled_error_stops_the_save_and_frees_it()
         state, text = dom.status("record")
         assert state == "error" and "cancelled failed (CancelledError" in text, text
         assert not widget.shown.area("record").busy and wwe.sent("updateRecordFields") == []
+    run(scenario())
+
+
+def test_rules_read_wwe_but_what_they_start_cannot_write_it() -> None:
+    async def scenario() -> None:
+        wwe = Wwe()
+        outcomes: list[Any] = []
+        rules = Rules()
+
+        @rules.validate("NOTES")
+        def acts(notes: Any, record: Record) -> None:
+            async def read_then_write() -> None:
+                outcomes.append((await widget.outbound.get_call_result("1")).code)
+                try:
+                    await widget.outbound.set_do_not_call("1")
+                except WriteRefusedError as exc:
+                    outcomes.append(str(exc))
+            asyncio.ensure_future(read_then_write())
+            return None
+
+        widget, dom = await start(wwe, "", rules)
+        type_into(widget, NOTES, "x", "change")
+        for _ in range(100):
+            if len(outcomes) == 2:
+                break
+            await asyncio.sleep(0.01)
+        assert isinstance(outcomes[0], int) and outcomes[1].startswith("outbound.setDoNotCall changes WWE, which the rule acts may not do")
+        assert wwe.sent("setDoNotCall") == []
+        # the widget's own actions still write
+        click(widget, "toggle-dnc")
+        await widget.idle()
+        assert wwe.sent("setDoNotCall") == [["1"]]
     run(scenario())
