@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 MIME_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -76,8 +77,19 @@ def accepted_encodings(header: str | None) -> set[str]:
     return allowed
 
 
+#: Seconds a connection may sit idle (a keep-alive between requests, or a request that
+#: never finishes arriving) before the server closes it: 200 idle connections once stayed
+#: open for good, a thread each.
+IDLE_TIMEOUT_S = 30.0
+#: Connections served at once; more are closed at once (a browser opens ~6 per origin and
+#: page context, so tests with many contexts stay well under it).
+MAX_CONNECTIONS = 128
+
+
 class DistHandler(SimpleHTTPRequestHandler):
     """Serves one folder with explicit MIME types and cache headers; logs nothing."""
+
+    timeout = IDLE_TIMEOUT_S  # (StreamRequestHandler applies it to each connection's socket)
 
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
     requests_seen: list[str]
@@ -210,6 +222,28 @@ class DistHandler(SimpleHTTPRequestHandler):
 
 class DistServer(ThreadingHTTPServer):
     daemon_threads = True
+    max_connections = MAX_CONNECTIONS
+    request_queue_size = 128  # (socketserver's 5 made a burst of connections wait on SYN retries)
+
+    def server_activate(self) -> None:
+        super().server_activate()
+        self._slots = threading.BoundedSemaphore(self.max_connections)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):  # full: this one is closed, the others go on
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
 
     @property
     def url(self) -> str:
