@@ -39,8 +39,10 @@ class DonePanel(Panel):
 
     def refresh(self, it: Interaction) -> None:
         """Redraw the line if what it says of *it* changed (after an edit, a save, a state)."""
-        if self.shown(it) and self._content(it) != self.drawn:
-            self.render(it)
+        if self.shown(it):
+            line = self._content(it)
+            if line != self.drawn:
+                self._draw(line)
 
     def left(self, it: Interaction) -> str | None:
         """What mark done would lose now (None: the record is clean)."""
@@ -67,7 +69,10 @@ class DonePanel(Panel):
                     refused=guard.failures.get(it.id) if guard is not None and left is not None else None)
 
     def render(self, it: Interaction) -> None:
-        self.drawn = line = self._content(it)
+        self._draw(self._content(it))
+
+    def _draw(self, line: Line) -> None:
+        self.drawn = line
         self.dom.render("slot-done", views.mark_done_view(line.iid, line.left, line.status, offered=line.offered,
                                                           waiting=line.waiting, unprotected=line.refused)
                         if line.shown else "")

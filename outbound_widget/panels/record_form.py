@@ -19,6 +19,7 @@ from .base import Panel, describe_error
 Op = tuple[Any, ...]
 
 SAVE_OR_REVERT = "Save or revert them."
+WAIT_TO_REVERT = " (revert once it is done: WWE is being sent these changes)"
 RESTORED = re.compile(r"Restored \d+ unsaved change\(s\) from before the reload: .*?" + re.escape(SAVE_OR_REVERT))
 
 
@@ -270,8 +271,8 @@ class RecordForm(Panel):
         (the form said "reverted" while WWE got the edit), so it waits, saying so."""
         if not it.area(self.area).busy:
             return False
-        self.set_status(it, Status("busy", f"{it.area(self.area).status.message.split(' (')[0]} (revert once it "
-                                           "is done: WWE is being sent these changes)"))
+        busy = it.area(self.area).status.message.removesuffix(WAIT_TO_REVERT)  # (said once, however many clicks)
+        self.set_status(it, Status("busy", busy + WAIT_TO_REVERT))
         return True
 
     def revert(self, it: Interaction, index: int) -> None:
