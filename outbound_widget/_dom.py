@@ -22,7 +22,7 @@ from bridge.tree import Node, h
 from .app import Op, Widget
 from .config import ConfigError, WidgetConfig, parse_config
 from .desktop import Desktop
-from .drafts import MemoryStorage, Storage
+from .drafts import FULL, Storage
 from .rules import Rules, RulesLoadError, load_rules
 
 #: The deployer's configuration, beside the widget's page (README, "Configuring the widget").
@@ -30,7 +30,8 @@ CONFIG_FILE = "widget-config.toml"
 
 
 class SessionStorage:
-    """The tab's sessionStorage (a full or disabled one fails quietly: drafts are a convenience)."""
+    """The tab's sessionStorage. A write it refuses is answered with why (drafts.py keeps
+    the value in memory and says so); reads and removals that fail are nothing kept."""
 
     def get(self, key: str) -> str | None:
         try:
@@ -39,17 +40,35 @@ class SessionStorage:
             return None
         return value if isinstance(value, str) else None
 
-    def set(self, key: str, value: str) -> None:
+    def set(self, key: str, value: str) -> str | None:
         try:
             js.sessionStorage.setItem(key, value)
-        except Exception:
-            js.console.warn("could not keep the unsaved edits in sessionStorage")
+        except Exception as exc:
+            # QuotaExceededError: this site's pages in the tab filled it (their share is one quota)
+            if getattr(exc, "name", "") == "QuotaExceededError" or "quota" in str(exc).lower():
+                return FULL
+            return f"the browser refused to keep them ({getattr(exc, 'name', '') or type(exc).__name__})"
+        return None
 
     def remove(self, key: str) -> None:
         try:
             js.sessionStorage.removeItem(key)
         except Exception:
             pass
+
+
+class NoStorage:
+    """A page the browser gives no sessionStorage (storage blocked for framed sites):
+    nothing is kept across a reload, and the agent is told when it matters."""
+
+    def get(self, key: str) -> str | None:
+        return None
+
+    def set(self, key: str, value: str) -> str | None:
+        return "the browser does not let this page keep anything (its storage is blocked for this site)"
+
+    def remove(self, key: str) -> None:
+        pass
 
 
 class PageDom:
@@ -59,7 +78,7 @@ class PageDom:
             js.sessionStorage.length
             self.storage: Storage = SessionStorage()
         except Exception:
-            self.storage = MemoryStorage()
+            self.storage = NoStorage()
 
     def render(self, target: str, tree: Node) -> None:
         self.layer.render(target, json.dumps(tree))

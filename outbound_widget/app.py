@@ -31,7 +31,7 @@ from bridge.tree import Node
 from . import views
 from .config import Settings, WidgetConfig
 from .desktop import Desktop
-from .drafts import Drafts, Storage
+from .drafts import FULL, SENDING, Drafts, Storage
 from .markdone import MarkDoneGuard, left_to_do
 from .page_events import PageEvents
 from .panels.base import describe_error
@@ -48,6 +48,9 @@ from .wwe_events import COALESCE_S, MAX_INTERACTIONS, WweEvents
 from .wwe_options import apply_wwe_options
 
 Op = tuple[Any, ...]
+
+#: How often edits the tab's storage refused are offered to it again (another page may free space).
+RETRY_STORAGE_S = 2.0
 
 
 
@@ -100,7 +103,8 @@ class Widget:
         self.config = config or WidgetConfig()
         self.config_notice = ""  # where WWE's options and the file disagree, or WWE's could not be read
         self.rules = RuleRunner(self, rules)
-        self.drafts = Drafts(dom.storage)
+        self.drafts = Drafts(dom.storage, self.storage_changed)
+        self._storage_retry: asyncio.TimerHandle | None = None
         self.session = Session()
         self.interactions: dict[str, Interaction] = {}
         self.shown: Interaction | None = None
@@ -222,6 +226,9 @@ class Widget:
         self.events.close()
         for task in self.tasks:
             task.cancel()
+        if self._storage_retry is not None:
+            self._storage_retry.cancel()
+            self._storage_retry = None
 
     def spawn(self, coro: Awaitable[Any], it: Interaction | None = None, area: str | None = None) -> None:
         """Run *coro* as a task whose unexpected failure is shown in *it*'s *area*."""
@@ -355,6 +362,7 @@ class Widget:
                                campaign if isinstance(campaign, str) else None)
             it.was_preview = it.was_preview or item.get("preview") is True
             it.dnc = item.get("dnc") is True
+        self.drafts.size_known(self.interactions)
         waiting = [iid for iid in self.interactions if iid != self.first_interaction and self.drafts.has_unsaved(iid)]
         if waiting:
             self.message = (f"Unsaved changes are kept for interaction(s) {', '.join(waiting)}: "
@@ -365,6 +373,7 @@ class Widget:
         it = self.remember(interaction_id)
         if self.shown is not it:
             self.shown = it
+            self.drafts.shown = it.id
             self.render_all()
         self.preview.arm(it)
         if not it.fetched:
@@ -409,6 +418,7 @@ class Widget:
             self.guard.forget(interaction_id)
         if self.shown is it:
             self.shown = None
+            self.drafts.shown = None
             self.message = f"Interaction {interaction_id} is gone."
             self.render_all()
         elif draw:
@@ -425,7 +435,46 @@ class Widget:
         shown = self.shown
         message = " ".join(filter(None, [shown.notice or self.message, shown.rule_notice] if shown else [self.message]))
         message = " ".join(filter(None, [message, self.config_notice]))
-        self.dom.render("slot-notice", views.h("p", {"class": "notice"}, message) if message else "")
+        storage = self.storage_notice()
+        self.dom.render("slot-notice", views.h("div", {}, *(
+            [views.h("p", {"class": "notice storage", "role": "alert", "id": "w-storage-notice"}, storage)] if storage else []),
+            *([views.h("p", {"class": "notice"}, message)] if message else [])) if storage or message else "")
+
+    # -- the tab's storage (drafts.py) --------------------------------------------------------
+
+    def storage_notice(self) -> str:
+        """What the agent must know about edits the tab's storage does not keep (a reload
+        would lose them): the shown record's first, then the others'."""
+        shown = self.shown.id if self.shown is not None else None
+        parts = []
+        if shown is not None and (why := self.drafts.unkept_of(shown)):
+            parts.append(f"Unsaved edits will not survive a reload: {'; '.join(why)}. They are kept while this page "
+                         "stays open: save them" + (", or free space (close other pages of this site in this tab)"
+                                                    if FULL in why else "") + ".")
+            if SENDING + shown in self.drafts.unkept:
+                parts.append("A reload before WWE confirms the save could not tell whether it reached WWE.")
+        others = [iid for iid in self.drafts.unkept_interactions() if iid != shown]
+        if others:
+            parts.append(f"Unsaved edits of interaction(s) {', '.join(others)} will not survive a reload either: "
+                         f"{'; '.join(sorted({w for iid in others for w in self.drafts.unkept_of(iid)}))}.")
+        return " ".join(parts)
+
+    def storage_changed(self) -> None:
+        """What the storage keeps changed: the notice says it, and while something is not
+        kept the widget tries again every RETRY_STORAGE_S (space freed by another page)."""
+        self.render_notice()
+        if self.drafts.unkept and self._storage_retry is None:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                return
+            self._storage_retry = loop.call_later(RETRY_STORAGE_S, self._retry_storage)
+
+    def _retry_storage(self) -> None:
+        self._storage_retry = None
+        self.drafts.retry()
+        if self.drafts.unkept:
+            self._storage_retry = asyncio.get_running_loop().call_later(RETRY_STORAGE_S, self._retry_storage)
 
     def render_state(self, it: Interaction) -> None:
         """What depends on the interaction's state (preview, in a call, Do Not Call)."""
@@ -466,6 +515,8 @@ class Widget:
             return
         it.id = new
         self.interactions[new] = it
+        if self.shown is it:
+            self.drafts.shown = new
         self.drafts.move(old, new)
         self.known_changed()
         if self.guard is not None:

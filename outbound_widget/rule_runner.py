@@ -89,7 +89,7 @@ class RuleRunner:
         """The rules turned off per record (interaction ID, rule name), as the tab's storage keeps them."""
         if self._off is None:
             try:
-                kept = json.loads(self.widget.drafts.storage.get(OFF_KEY) or "[]")
+                kept = json.loads(self.widget.drafts.read(OFF_KEY) or "[]")
                 self._off = {(str(iid), str(rule)) for iid, rule in kept}
             except (ValueError, TypeError):
                 self._off = set()
@@ -97,7 +97,7 @@ class RuleRunner:
 
     def _turn_off(self, it: Interaction, rule: str) -> None:
         self.off.add((it.id, rule))
-        self.widget.drafts.storage.set(OFF_KEY, json.dumps(sorted(self.off)))
+        self.widget.drafts.write(OFF_KEY, json.dumps(sorted(self.off)))
 
     def _run(self, it: Interaction | None, function: Any, hook: str, *args: Any) -> Any:
         """One rule call, within its budget; `OFF` for a rule turned off for *it*'s record."""

@@ -4,6 +4,7 @@ an earlier version, in the simulator, as an agent would meet it."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from playwright.sync_api import expect
@@ -152,6 +153,41 @@ def test_a_reload_during_a_save_says_what_wwe_has_and_sends_nothing_again(widget
     assert field(view, "Notes").input_value() == "before the reload"
     assert view.locator("#w-save").is_disabled() and view.locator(".field.changed").count() == 0
     assert len(sent(page, "updateRecordFields")) == 1
+
+
+FILL_STORAGE = """() => {
+    // another page of the site in this tab fills the storage they share, to the last character
+    let i = 0;
+    for (let size = 1 << 20; size >= 1; ) {
+        try { sessionStorage.setItem('another-page-' + i++, 'x'.repeat(size)); } catch (e) { size >>= 1; }
+    }
+}"""
+FREE_STORAGE = """() => { for (const key of Object.keys(sessionStorage))
+    if (key.startsWith('another-page-')) sessionStorage.removeItem(key); }"""
+DRAFT_OF_1 = "() => sessionStorage.getItem('wwe-outbound-widget:draft:1')"
+
+
+def test_a_full_storage_is_said_edits_are_kept_written_when_space_frees_and_saved(widget) -> None:  # type: ignore[no-untyped-def]
+    page, view = widget
+    view.evaluate(FILL_STORAGE)
+    field(view, "Notes").fill("typed with the storage full")
+    notice = view.locator("#w-storage-notice")
+    expect(notice).to_have_text("Unsaved edits will not survive a reload: the browser's storage for this site is "
+                                "full. They are kept while this page stays open: save them, or free space (close "
+                                "other pages of this site in this tab).")
+    assert view.evaluate(DRAFT_OF_1) is None
+    view.evaluate(FREE_STORAGE)  # the other page lets go: the widget writes the draft on its own
+    expect(notice).to_have_count(0, timeout=10_000)
+    assert json.loads(view.evaluate(DRAFT_OF_1)) == {"Custom_VarChar": "typed with the storage full"}
+    view.evaluate(FILL_STORAGE)  # full again: the edits save exactly as typed
+    field(view, "Visits").fill("7")
+    expect(notice).to_be_visible()
+    view.locator("#w-save").click()
+    expect(view.locator("#record-status")).to_have_attribute("data-status", "done")
+    assert sent(page, "updateRecordFields") == [["1", {"Custom_VarChar": "typed with the storage full",
+                                                       "Custom_Integer": 7}]]
+    expect(notice).to_have_count(0)  # nothing unsaved is left to lose
+    assert field(view, "Notes").input_value() == "typed with the storage full"
 
 
 def test_a_save_failing_while_another_record_is_shown_is_shown_on_return(widget) -> None:  # type: ignore[no-untyped-def]
