@@ -4,17 +4,36 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from .contract import effect_of
 from .errors import BridgeTimeoutError, MalformedResponseError, ServiceError, WriteRefusedError
 from .host import Host, SettleKind
 
-#: Who may only read WWE in this context (None: anyone may write). Set while a deployer's
-#: rule runs; tasks the rule starts copy the context, so their requests are refused too.
-READ_ONLY: ContextVar[str | None] = ContextVar("wwe_bridge_read_only", default=None)
+@dataclass(frozen=True)
+class WritePolicy:
+    """Which requests that change WWE (or act on the desktop) code in a context may make.
+
+    Attributes
+    ----------
+    who : str
+        The code it applies to, as errors name it (``"the rule phone_in_e164"``).
+    refuse : Callable[[str], str | None]
+        A request that does not only read (``"outbound.setDoNotCall"``) → why it is
+        refused, or None when it is allowed.
+    """
+
+    who: str
+    refuse: Callable[[str], str | None]
+
+
+#: The write policy in this context (None: every request goes). Set while a deployer's
+#: rule runs (reads only) or an after_save rule (the widget's privileges); tasks started
+#: there copy the context, so their requests are held to it too.
+WRITES: ContextVar[WritePolicy | None] = ContextVar("wwe_bridge_writes", default=None)
 
 # What the vendor client passes to `failed` when WWE does not answer in 10 s.
 WWE_CLIENT_TIMEOUT = "Request timeout"
@@ -54,9 +73,11 @@ class Calls:
 
     async def call(self, method: str, args: Sequence[Any], timeout: float) -> Any:
         """Call *method* and return the payload WWE passed to ``succeeded``."""
-        reader = READ_ONLY.get()
-        if reader is not None and effect_of(method) != "read":
-            raise WriteRefusedError(method, reader)
+        policy = WRITES.get()
+        if policy is not None and effect_of(method) != "read":
+            why = policy.refuse(method)
+            if why is not None:
+                raise WriteRefusedError(method, policy.who, why)
         call_id = next(self._ids)
         future = self._new_future()
         self._pending[call_id] = (method, future, timeout)

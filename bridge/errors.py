@@ -105,8 +105,9 @@ class BridgeTimeoutError(BridgeError, TimeoutError):
 
 
 class WriteRefusedError(BridgeError):
-    """A request that changes WWE was made from code that may only read: a deployer's rule
-    while it runs (or a task it started), which checks and transforms the record.
+    """A request that changes WWE was made from code that may not make it: a deployer's
+    rule while it runs (or a task it started), which may only read, or an after_save rule
+    asking for what the widget's privileges withhold.
 
     Attributes
     ----------
@@ -114,12 +115,15 @@ class WriteRefusedError(BridgeError):
         The refused request.
     who : str
         The code that made it (``"the rule phone_in_e164"``).
+    why : str
+        Why it is refused.
     """
 
-    def __init__(self, method: str, who: str) -> None:
+    def __init__(self, method: str, who: str, why: str = "") -> None:
         self.method, self.who = method, who
-        super().__init__(f"{request_name(method)} changes WWE, which {who} may not do: rules check and transform "
-                         "the record, the widget's own actions write it (reads are allowed). Nothing was sent.")
+        self.why = why or ("rules check and transform the record, the widget's own actions write it (reads are "
+                           "allowed)")
+        super().__init__(f"{request_name(method)} changes WWE, which {who} may not do: {self.why}. Nothing was sent.")
 
 
 class MalformedResponseError(BridgeError):

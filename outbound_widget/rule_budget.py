@@ -21,9 +21,10 @@ bytecodes. Such a call runs to its end, and the rule is then over budget and sto
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine, Generator
 from typing import Any, SupportsIndex
 
 #: Milliseconds each kind of rule may run per call (README, "What rules may do"). A rule
@@ -31,7 +32,10 @@ from typing import Any, SupportsIndex
 #: values on every keystroke, so a few tens of ms; before_save runs once per save and may
 #: compute more; reactions run per WWE event. Pyodide runs Python ~3x slower than CPython:
 #: these leave room for rules that do real work, and stop one that loops within a blink.
-DEFAULT_BUDGET_MS = {"validate": 50, "default": 50, "derive": 50, "before-save": 500, "on": 200}
+DEFAULT_BUDGET_MS = {"validate": 50, "default": 50, "derive": 50, "before-save": 500, "on": 200,
+                     # after_save waits on WWE (a few requests, each up to WWE's 10 s), and only
+                     # its own steps hold the page: its budget bounds the whole side effect
+                     "after-save": 5000}
 
 #: The longest budget a deployer may give a rule (the page is frozen meanwhile).
 MAX_BUDGET_MS = 10_000
@@ -115,12 +119,16 @@ def run_within(budget_ms: int, function: Callable[..., Any], *args: Any) -> Any:
     A rule that returns after its deadline (it caught the stop, or spent it in one call
     into C) is over budget too: `RuleTimeout` is raised then.
     """
+    return _run_until(time.perf_counter() + budget_ms / 1000, budget_ms, function, *args)
+
+
+def _run_until(deadline: float, budget_ms: int, function: Callable[..., Any], *args: Any) -> Any:
     global _deadline, _budget_ms
     bound_sleep()
     if _deadline is not None:  # (a rule calling into another: the outer deadline holds)
         return function(*args)
     _budget_ms = budget_ms
-    _deadline = deadline = time.perf_counter() + budget_ms / 1000
+    _deadline = deadline
     if _tool is not None:
         _monitoring.set_events(_tool, _monitoring.events.JUMP | _monitoring.events.PY_START)
     else:
@@ -137,3 +145,43 @@ def run_within(budget_ms: int, function: Callable[..., Any], *args: Any) -> Any:
     if time.perf_counter() > deadline:
         raise RuleTimeout(budget_ms)
     return result
+
+
+class _Stepped:
+    """Awaits a coroutine, running each of its steps (from one wait to the next) under
+    the deadline: code between two awaits is bounded like a plain rule."""
+
+    def __init__(self, coroutine: Coroutine[Any, Any, Any], deadline: float, budget_ms: int) -> None:
+        self.coroutine, self.deadline, self.budget_ms = coroutine, deadline, budget_ms
+
+    def __await__(self) -> Generator[Any, Any, Any]:
+        sent: Any = None
+        thrown: BaseException | None = None
+        while True:
+            try:
+                if thrown is None:
+                    waiting = _run_until(self.deadline, self.budget_ms, self.coroutine.send, sent)
+                else:
+                    waiting = _run_until(self.deadline, self.budget_ms, self.coroutine.throw, thrown)
+            except StopIteration as stop:
+                return stop.value
+            try:
+                sent, thrown = (yield waiting), None  # (the event loop waits on what the coroutine waits on)
+            except BaseException as exc:  # (its wait was cancelled: the coroutine hears it)
+                sent, thrown = None, exc
+
+
+async def run_async_within(budget_ms: int, coroutine: Coroutine[Any, Any, Any]) -> Any:
+    """Await *coroutine* within *budget_ms* in all: its steps are stopped like `run_within`'s,
+    and a wait still running at the deadline is cancelled; either way `RuleTimeout`."""
+    deadline = time.perf_counter() + budget_ms / 1000
+    timeout = asyncio.timeout(budget_ms / 1000)
+    try:
+        async with timeout:
+            return await _Stepped(coroutine, deadline, budget_ms)
+    except TimeoutError:
+        if timeout.expired():
+            raise RuleTimeout(budget_ms) from None
+        raise
+    finally:
+        coroutine.close()  # (one stopped mid-step is closed, not left for the GC to warn about)

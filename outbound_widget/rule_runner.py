@@ -15,10 +15,11 @@ import traceback
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
-from bridge import Event
+from bridge import Event, Field
+from bridge.contract import effect_of
 from bridge.values import FieldValueError, format_text
 
-from .rules import Record, RuleError, Rules, Reaction, Veto, call_rule, describe, rule_name
+from .rules import Record, RuleError, Rules, Reaction, Veto, call_rule, call_side_effect, describe, rule_name
 from .state import Interaction
 
 if TYPE_CHECKING:
@@ -57,6 +58,20 @@ def _as_text(editor: Any, name: str, value: Any) -> str:
         return str(format_text(editor.field(name), value))
     except (FieldValueError, TypeError, ValueError):
         return describe(value, 10_000)
+
+
+#: The privilege (``privilege.outbound.<name>``) that gates each outbound request the widget
+#: itself makes; every one needs can-use too. An after_save rule is held to the same.
+REQUEST_PRIVILEGES = {
+    "getPreviewRecord": "can-get-next-preview-record", "rejectPreviewRecord": "can-reject-record",
+    "cancelPreviewRecord": "can-cancel-record", "setCallResult": "can-set-call-result",
+    "setDoNotCall": "can-mark-do-not-call", "removeDoNotCall": "can-mark-do-not-call",
+    "rescheduleRecord": "can-reschedule", "cancelReschedule": "can-reschedule",
+}
+#: What an after_save rule may change beyond outbound: the interaction's attached data
+#: (a save's usual side effect in WWE: data for reporting or routing). Calls, transfers,
+#: the agent's state and mark done are the agent's to do.
+SIDE_EFFECTS = frozenset({"interaction.setUserData", "interaction.deleteUserData"})
 
 
 #: Where the rules turned off for a record (interaction ID, rule) are kept in the tab's
@@ -281,6 +296,56 @@ class RuleRunner:
             elif answer is not None:
                 raise RuleError(rule, TypeError(f"it returned {answer!r}: return None, a message, or {{field: value}}"))
         return None
+
+    # -- after a save -----------------------------------------------------------------
+
+    def after_save(self, it: Interaction, saved: dict[str, Any], fields: list[Field] | None) -> None:
+        """Run the `after_save` rules once WWE has *saved* (name → value sent), in the
+        background (the save is already shown as saved), held to the widget's privileges.
+        *fields*: the record read back from WWE (None when that read failed: the record as
+        the widget holds it then)."""
+        hooks = self.rules.after_save_hooks
+        if not hooks:
+            return
+        record = (Record.of(fields, interaction_id=it.id, campaign=it.campaign) if fields is not None
+                  else self.record(it))
+        settings = self.widget.settings(it)
+
+        def refuse(request: str) -> str | None:
+            namespace, _, name = request.rpartition(".")
+            namespace = namespace or "outbound"  # (the bridge names outbound requests bare)
+            if effect_of(request) == "ui" or request in SIDE_EFFECTS:
+                return None
+            if namespace != "outbound":
+                return ("an after_save rule changes the record's data, not calls, the agent or the desktop "
+                        "(outbound requests, the interaction's attached data, toasts and messages)")
+            if it.done:
+                return "the record is done in WWE: nothing more goes to it"
+            privilege = REQUEST_PRIVILEGES.get(name)
+            if privilege == "can-reschedule" and it.in_preview:
+                privilege = "can-reschedule-before-call"
+            for needed in ("can-use", privilege):
+                if needed is not None and not settings.allows(needed):
+                    return f"the widget's privileges withhold it (privilege.outbound.{needed} is false)"
+            return None
+
+        async def run() -> None:
+            for function in hooks:
+                rule = rule_name(function)
+                if (it.id, rule) in self.off:
+                    continue
+                try:
+                    await call_side_effect(function, dict(saved), record, refuse=refuse,
+                                           budget_ms=self.widget.config.budget_ms("after-save", rule))
+                except RuleError as exc:
+                    self.widget.dom.error("outbound widget: an after_save rule failed\n"
+                                          + "".join(traceback.format_exception(exc.error)))
+                    what = ("ran past its budget and was stopped" if exc.timed_out
+                            else f"failed ({type(exc.error).__name__}: {describe(exc.error, 120)})")
+                    self._notice(it, _short(f"The record is saved; the after_save rule {rule} {what}: its side "
+                                            "effects may not all have happened. Tell whoever maintains the "
+                                            "widget's rules."))
+        self.widget.spawn(run())
 
     # -- events --------------------------------------------------------------------
 

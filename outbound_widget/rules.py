@@ -22,16 +22,18 @@ nothing is sent.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import inspect
+import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from bridge import BridgeError, Field, RecordEditor
-from bridge._calls import READ_ONLY
+from bridge._calls import WRITES, WritePolicy
 
-from .rule_budget import DEFAULT_BUDGET_MS, LOAD_BUDGET_MS, RuleTimeout, bound_sleep, run_within
+from .rule_budget import DEFAULT_BUDGET_MS, LOAD_BUDGET_MS, RuleTimeout, bound_sleep, run_async_within, run_within
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -125,6 +127,7 @@ class Rules:
     defaults: dict[str, Callable[[Record], Any]] = field(default_factory=dict)
     derived: dict[str, Callable[[Record], Any]] = field(default_factory=dict)
     before_save_hooks: list[Callable[[dict[str, Any], Record], Any]] = field(default_factory=list)
+    after_save_hooks: list[Callable[[dict[str, Any], Record], Any]] = field(default_factory=list)
     reactions: dict[str, list[Callable[[Any, Reaction], Any]]] = field(default_factory=dict)
 
     def validate(self, first: str, *others: str) -> Callable[[F], F]:
@@ -152,6 +155,24 @@ class Rules:
         A message (or `Veto`) stops the save and is shown; a mapping amends the save
         (its values go into the form, checked like the agent's)."""
         return _registrar("before_save", self.before_save_hooks.append)(function)
+
+    def after_save(self, function: F) -> F:
+        """``fn(saved, record)`` or ``async def fn(saved, record)``: runs once WWE has a save,
+        for the side effects a deployer needs (attached data, a message to another view, a
+        follow-up outbound request). *saved* is field name → value as sent, *record* the
+        record as WWE now holds it.
+
+        The one kind of rule that may change WWE, and only as the widget's own actions
+        may: outbound requests its privileges allow for the record, the interaction's
+        attached data (``interaction.setUserData``/``deleteUserData``), toasts and messages.
+        Anything else is refused with `bridge.WriteRefusedError`. It runs after the save is
+        shown as saved, within its budget (5 s by default, waits included); its failure is
+        said in the notice and changes nothing saved.
+        """
+        if not callable(function):
+            raise TypeError(f"Rules.after_save: {rule_name(function)!r} must be a function")
+        self.after_save_hooks.append(function)
+        return function
 
     def on(self, event: str) -> Callable[[F], F]:
         """``fn(event, reaction)``: runs on WWE's ``"outbound"`` or ``"interaction"`` events
@@ -256,7 +277,7 @@ def call_rule(function: Callable[..., Any], *args: Any, hook: str = "validate", 
     passes where the hook can veto and is a misuse, named, where it cannot."""
     # Rules check and transform the record: while one runs (and in any task it starts,
     # which inherits the context) the bridge refuses requests that change WWE.
-    read_only = READ_ONLY.set(f"the rule {rule_name(function)}")
+    writes = WRITES.set(WritePolicy(f"the rule {rule_name(function)}", _reads_only))
     try:
         return run_within(budget_ms if budget_ms is not None else DEFAULT_BUDGET_MS[hook], function, *args)
     except Veto as veto:
@@ -268,7 +289,40 @@ def call_rule(function: Callable[..., Any], *args: Any, hook: str = "validate", 
     except BaseException as exc:  # (sys.exit(), KeyboardInterrupt, CancelledError: the rule's, not the page's end)
         raise RuleError(rule_name(function), exc) from exc
     finally:
-        READ_ONLY.reset(read_only)
+        WRITES.reset(writes)
+
+
+def _reads_only(request: str) -> str:
+    return ""  # (WriteRefusedError's own words: rules check and transform, reads are allowed)
+
+
+async def call_side_effect(function: Callable[..., Any], *args: Any, refuse: Callable[[str], str | None],
+                           budget_ms: int | None = None) -> None:
+    """Run an after_save rule (plain or async) within its budget, its requests held to
+    *refuse* (request → why not, None: allowed); any failure is a `RuleError` naming it."""
+    budget = budget_ms if budget_ms is not None else DEFAULT_BUDGET_MS["after-save"]
+    writes = WRITES.set(WritePolicy(f"the after_save rule {rule_name(function)}", refuse))
+    try:
+        started = time.perf_counter()
+        result = run_within(budget, function, *args)
+        if inspect.isawaitable(result):
+            left = max(1, budget - int((time.perf_counter() - started) * 1000))
+            await run_async_within(left, _coroutine(result))
+    except asyncio.CancelledError as exc:
+        task = asyncio.current_task()
+        if task is not None and task.cancelling():
+            raise  # the widget is closing: not the rule's failure
+        raise RuleError(rule_name(function), exc) from exc
+    except BaseException as exc:  # (as call_rule: whatever the rule raises is its failure)
+        if isinstance(exc, RuleTimeout) and exc.budget_ms != budget:
+            exc = RuleTimeout(budget)  # (say the rule's budget, not what was left of it)
+        raise RuleError(rule_name(function), exc) from exc
+    finally:
+        WRITES.reset(writes)
+
+
+async def _coroutine(awaitable: Any) -> Any:
+    return await awaitable
 
 
 class RulesLoadError(BridgeError):

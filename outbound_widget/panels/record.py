@@ -120,10 +120,11 @@ class RecordPanel(RecordForm):
             return
         drafts.confirmed(it.id)
         editor.mark_saved(sent)
-        note = await self._read_back(it, sent)
+        note, fresh_after = await self._read_back(it, sent)
         drafts.save(it.id, editor)
         self.set_status(it, Status("done", f"Saved {len(sent)} change(s).{note}"))
         self.widget.chain.reload(it)  # the chain shows the record's values too
+        self.widget.rules.after_save(it, sent, fresh_after)
 
     def _before_save(self, it: Interaction) -> bool:
         """The deployer's `before_save` rules: False (with the reason shown) when the save stops.
@@ -175,23 +176,24 @@ class RecordPanel(RecordForm):
             self.widget.drafts.save(it.id, editor)
         return True
 
-    async def _read_back(self, it: Interaction, sent: dict[str, Any]) -> str:
-        """Rebase on WWE's copy after a save; returns a note when it could not be read."""
+    async def _read_back(self, it: Interaction, sent: dict[str, Any]) -> tuple[str, list[Field] | None]:
+        """Rebase on WWE's copy after a save; returns a note when it could not be read, and
+        what was read (None: nothing)."""
         try:
             fresh = await self.outbound.get_record_fields(it.id)
         except BridgeError as exc:
             # The save is confirmed: what was sent is the baseline (mark_saved), and
             # what was typed since stays a change.
             self.refresh_rows(it, sent)
-            return f" (could not read the record back: {describe_error(exc)})"
+            return f" (could not read the record back: {describe_error(exc)})", None
         rebased = self.rebase(it, fresh)
         self.refresh_rows(it, sent)
         if rebased.conflicts:
             # WWE answered "done" yet holds something else (another writer in between):
             # the agent's values stay on screen as unsaved changes, and are named.
             labels = ", ".join(c.label for c in rebased.conflicts)
-            return f" WWE now holds other values for {labels}: yours are kept as unsaved changes."
-        return ""
+            return f" WWE now holds other values for {labels}: yours are kept as unsaved changes.", fresh
+        return "", fresh
 
     def refresh_rows(self, it: Interaction, names: Any) -> None:
         """The changed marks of the rows a save sent (cost: what was sent, not the record)."""
@@ -226,6 +228,7 @@ class RecordPanel(RecordForm):
             self.set_status(it, Status("done", f"Saved {len(sent)} change(s): WWE did not confirm in time, but the record "
                                                "shows them."))
             self.widget.chain.reload(it)
+            self.widget.rules.after_save(it, sent, fresh)
             return
         rebased = self.rebase(it, fresh)
         if rebased.conflicts:

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from .conftest import py
 from .sim import log_entries, open_sim, widget_url
-from .widgets import flush, sent, wait_idle, widget_factory  # noqa: F401 (fixtures)
+from .widgets import flush, row_of, sent, wait_idle, widget_factory  # noqa: F401 (fixtures)
 
 RULES = '''
 from outbound_widget.rules import Rules, Veto
@@ -298,3 +298,120 @@ def test_a_rule_that_never_returns_is_stopped_and_stays_off_after_a_reload(widge
     expect(view.get_by_label("GSW_CUSTOM_STRING", exact=True)).to_have_value("loop")
     view.get_by_label("GSW_CUSTOM_STRING", exact=True).blur()
     assert page.evaluate("() => 2 + 2") == 4
+
+
+ESCAPING_RULES = '''
+import asyncio
+
+import bridge
+from outbound_widget.rules import Rules, Veto
+
+rules = Rules()
+outcome = []
+
+
+class Unprintable(Exception):
+    def __str__(self):
+        raise RuntimeError("no")
+
+
+@rules.derive("Custom_Float")
+def huge(record):
+    return 10 ** 5000 if record["Custom_VarChar"] == "huge" else record["Custom_Float"]
+
+
+@rules.derive("Custom_Character")
+def vetoes(record):
+    if record["Custom_VarChar"] == "veto":
+        raise Veto("derives cannot veto")
+    return record["Custom_Character"]
+
+
+@rules.derive("Custom_Appointment")
+def unprintable(record):
+    if record["Custom_VarChar"] == "unprintable":
+        raise Unprintable()
+    return record["Custom_Appointment"]
+
+
+@rules.validate("GSW_CUSTOM_STRING")
+def interrupted(value, record):
+    if value == "interrupt":
+        raise KeyboardInterrupt
+
+
+@rules.before_save
+def cancelled(changes, record):
+    if changes.get("Custom_VarChar") == "cancel":
+        raise asyncio.CancelledError()
+
+
+@rules.validate("Custom_Integer")
+def acts(visits, record):
+    if visits == 13:  # a validator that tries to act: its task is held to the rule's reads-only
+        async def act():
+            try:
+                await bridge.outbound.set_do_not_call(record.interaction_id)
+            except bridge.WriteRefusedError as exc:
+                outcome.append(str(exc))
+        asyncio.ensure_future(act())
+
+
+@rules.after_save
+async def tag(saved, record):
+    await bridge.interaction.set_user_data(record.interaction_id, {"Disposition": "saved " + ",".join(sorted(saved))})
+    await bridge.outbound.set_do_not_call(record.interaction_id)  # withheld by the file below
+'''
+
+
+def test_every_way_a_rule_fails_is_said_the_record_shows_and_only_after_save_writes(widget_factory) -> None:  # type: ignore[no-untyped-def]
+    page, view = open_configured(widget_factory, 'rules = "widget_rules.py"\n[privilege.outbound]\n'
+                                 'can-mark-do-not-call = false\n', ESCAPING_RULES)
+    notes, notice = view.get_by_label("Notes", exact=True), view.locator("#slot-notice")
+    for trigger, said in (("huge", "the rule huge failed (ValueError: it gave an integer of 16610 bits"),
+                          ("veto", "the rule vetoes failed (TypeError: it raised Veto (derives cannot veto), which a "
+                                   "derive rule cannot"),
+                          ("unprintable", "the rule unprintable failed (Unprintable: <a Unprintable that cannot be "
+                                          "shown as text>)")):
+        notes.fill(trigger)
+        expect(notice).to_contain_text(said)
+        expect(notes).to_have_value(trigger)  # the field keeps its value
+    # on every load too: the restored draft sets the rule off again, and the record shows
+    view.goto(view.url)
+    view.wait_for_function("() => document.documentElement?.dataset.widgetState === 'ready'", timeout=90_000)
+    view.wait_for_selector("#w-form")
+    expect(view.get_by_label("Notes", exact=True)).to_have_value("unprintable")
+    expect(view.locator("#slot-notice")).to_contain_text("the rule unprintable failed")
+    notes, notice = view.get_by_label("Notes", exact=True), view.locator("#slot-notice")
+    # BaseExceptions are rule failures, not the widget's end
+    custom = view.get_by_label("GSW_CUSTOM_STRING", exact=True)
+    custom.fill("interrupt")
+    custom.blur()
+    expect(row_of(view, "GSW_CUSTOM_STRING")).to_contain_text("the rule interrupted failed (KeyboardInterrupt")
+    custom.fill("Custom message")
+    custom.blur()
+    notes.fill("cancel")
+    view.locator("#w-save").click()
+    status = view.locator("#record-status")
+    expect(status).to_contain_text("Not saved: the rule cancelled failed (CancelledError")
+    expect(status).to_have_attribute("data-status", "error")
+    # a rule that starts a write: refused, nothing sent
+    visits = view.get_by_label("Visits", exact=True)
+    visits.fill("13")
+    visits.blur()
+    outcome = py(view, "import asyncio, widget_rules\nfor _ in range(250):\n    if widget_rules.outcome: break\n"
+                       "    await asyncio.sleep(0.02)\nwidget_rules.outcome")
+    assert outcome and all(refused.startswith("outbound.setDoNotCall changes WWE, which the rule acts may not do: "
+                                              "rules check and transform the record") for refused in outcome)
+    # after_save is the one that writes, as the widget may: attached data yes, Do Not Call (withheld) no
+    notes.fill("fine")
+    view.locator("#w-save").click()
+    expect(status).to_have_attribute("data-status", "done")
+    expect(view.locator("#slot-notice")).to_contain_text(
+        "The record is saved; the after_save rule tag failed (WriteRefusedError: outbound.setDoNotCall changes WWE, "
+        "which the after_save rule tag may not do: the widget's privileges withhold it")
+    flush(view)
+    user_data = [e["message"].get("parameters") for e in log_entries(page, "request")
+                 if e["message"].get("request") == "interaction.setUserData"]
+    assert user_data == [["1", {"Disposition": "saved Custom_Integer,Custom_VarChar"}]]
+    assert sent(page, "setDoNotCall") == [] and len(sent(page, "updateRecordFields")) == 1

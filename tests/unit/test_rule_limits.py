@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bridge import WriteRefusedError
+from bridge import InteractionService, VoiceService, WriteRefusedError
 from outbound_widget.config import parse_config
 from outbound_widget.rule_budget import RuleTimeout, run_within
 from outbound_widget.rules import Record, Rules, Veto
@@ -191,4 +191,69 @@ def test_rules_read_wwe_but_what_they_start_cannot_write_it() -> None:
         click(widget, "toggle-dnc")
         await widget.idle()
         assert wwe.sent("setDoNotCall") == [["1"]]
+    run(scenario())
+
+
+# -- after_save: the one rule that may change WWE, as the widget's own actions may ------------
+
+
+def test_after_save_gets_what_was_saved_and_may_write_what_the_widget_may() -> None:
+    async def scenario() -> None:
+        wwe = Wwe()
+        wwe.host.replies["interaction.setUserData"] = None
+        wwe.host.replies["voice.hangUp"] = None
+        seen: list[Any] = []
+        rules = Rules()
+
+        @rules.after_save
+        async def report(saved: dict[str, Any], record: Record) -> None:
+            seen.append((saved, record["VISITS"], record.interaction_id))
+            await InteractionService(wwe.host).set_user_data(record.interaction_id or "", {"Visits": saved["VISITS"]})
+            await widget.outbound.set_call_result("1", 6)  # allowed: can-set-call-result
+            for refused in (widget.outbound.set_do_not_call("1"),  # withheld by the file
+                            VoiceService(wwe.host).hang_up("1")):  # never a save's side effect
+                try:
+                    await refused
+                except WriteRefusedError as exc:
+                    seen.append(str(exc))
+
+        widget, dom = await start(wwe, "[privilege.outbound]\ncan-mark-do-not-call = false\n", rules)
+        type_into(widget, VISITS, "4")
+        click(widget, "save")
+        await widget.idle()
+        assert dom.status("record") == ("done", "Saved 1 change(s).")
+        assert seen[0] == ({"VISITS": 4}, 4, "1")
+        assert seen[1].startswith("outbound.setDoNotCall changes WWE, which the after_save rule report may not do: "
+                                  "the widget's privileges withhold it (privilege.outbound.can-mark-do-not-call is "
+                                  "false). Nothing was sent.")
+        assert "voice.hangUp changes WWE, which the after_save rule report may not do: an after_save rule changes " \
+               "the record's data" in seen[2]
+        assert wwe.sent("interaction.setUserData") == [["1", {"Visits": 4}]] and wwe.sent("setCallResult") == [["1", 6]]
+        assert wwe.sent("setDoNotCall") == [] and wwe.sent("voice.hangUp") == []
+    run(scenario())
+
+
+@pytest.mark.parametrize("how", ["loops", "waits"])
+def test_an_after_save_over_its_budget_is_stopped_and_said_and_the_save_stands(how: str) -> None:
+    async def scenario() -> None:
+        wwe = Wwe()
+        wwe.host.hold("setCallResult")
+        rules = Rules()
+
+        @rules.after_save
+        async def slow(saved: dict[str, Any], record: Record) -> None:
+            if how == "loops":
+                while True:
+                    pass
+            await widget.outbound.set_call_result("1", 6)  # WWE never answers
+
+        widget, dom = await start(wwe, "[rule-budget-ms]\nafter-save = 200\n", rules)
+        type_into(widget, VISITS, "4")
+        started = time.perf_counter()
+        click(widget, "save")
+        await widget.idle()
+        assert time.perf_counter() - started < 2.0
+        assert dom.status("record")[0] == "done" and wwe.value("1", "VISITS") == "4"
+        assert ("The record is saved; the after_save rule slow ran past its budget and was stopped: its side effects "
+                "may not all have happened") in dom.text("slot-notice")
     run(scenario())
