@@ -7,12 +7,14 @@ or per event; the one event callback lives as long as the widget.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import datetime
+from collections.abc import Callable
 from typing import Any
 
 import js
-from pyodide.ffi import create_proxy, to_js
+from pyodide.ffi import create_proxy, jsnull, to_js
 
 import bridge
 from bridge import DEFAULT_TIMEOUT, BridgeError, Outbound, RateLimit, _args
@@ -92,6 +94,17 @@ class PageDom:
 
     def error(self, message: str) -> None:
         js.console.error(message)
+
+    async def acquire(self, name: str, timeout_s: float) -> Callable[[], None]:
+        locking = self.layer.lock(name, int(timeout_s * 1000))
+        try:
+            release = await locking
+        except asyncio.CancelledError:
+            self.layer.abandon(locking)  # (granted later, it must not stay held by nobody)
+            raise
+        if release is None or release is jsnull:
+            raise TimeoutError(f"{name} stayed held for {timeout_s:g} s")
+        return lambda: release()  # (called once: the lock's promise settles)
 
     def local_time(self, utc: datetime) -> tuple[str, str]:
         text, zone = self.layer.localTime(utc.timestamp() * 1000).to_py()

@@ -65,6 +65,11 @@ class Dom(Protocol):
     def error(self, message: str) -> None: ...
     def local_time(self, utc: datetime) -> tuple[str, str]: ...
 
+    async def acquire(self, name: str, timeout_s: float) -> Callable[[], None]:
+        """Hold the lock *name*, shared with the site's other pages (two views of one
+        record), within *timeout_s* (else TimeoutError); returns its release."""
+        ...
+
 
 def _utc_now() -> datetime:
     return datetime.now(timezone.utc)

@@ -42,6 +42,9 @@ MAX_BUDGET_MS = 10_000
 #: Milliseconds the rules module's top level may run when it loads (imports, tables).
 LOAD_BUDGET_MS = 2000
 
+#: Seconds a coroutine rule cancelled at its deadline may run its clean-up (finally blocks).
+CLEANUP_GRACE_S = 0.05
+
 _TOOL_NAME = "wwe rule budget"
 
 
@@ -128,20 +131,23 @@ def _run_until(deadline: float, budget_ms: int, function: Callable[..., Any], *a
     if _deadline is not None:  # (a rule calling into another: the outer deadline holds)
         return function(*args)
     _budget_ms = budget_ms
-    _deadline = deadline
-    if _tool is not None:
-        _monitoring.set_events(_tool, _monitoring.events.JUMP | _monitoring.events.PY_START)
-    else:
-        previous = sys.gettrace()
-        sys.settrace(_trace)
+    previous = sys.gettrace() if _tool is None else None
     try:
+        # Armed inside the try: once armed, this function's own jumps are monitored, and a
+        # step that starts past its deadline raises at the first of them, which must
+        # still disarm below (else every later Python line raises).
+        _deadline = deadline
+        if _tool is not None:
+            _monitoring.set_events(_tool, _monitoring.events.JUMP | _monitoring.events.PY_START)
+        else:
+            sys.settrace(_trace)
         result = function(*args)
     finally:
+        _deadline = None  # (first: a check during the rest of this block is then a no-op)
         if _tool is not None:
             _monitoring.set_events(_tool, 0)
         else:
             sys.settrace(previous)
-        _deadline = None
     if time.perf_counter() > deadline:
         raise RuleTimeout(budget_ms)
     return result
@@ -162,9 +168,21 @@ class _Stepped:
                 if thrown is None:
                     waiting = _run_until(self.deadline, self.budget_ms, self.coroutine.send, sent)
                 else:
-                    waiting = _run_until(self.deadline, self.budget_ms, self.coroutine.throw, thrown)
+                    # a cancelled wait (the budget's end, or the widget closing): its clean-up
+                    # (the bridge cancelling a pending call) gets a short grace, bounded too
+                    grace = max(self.deadline, time.perf_counter() + CLEANUP_GRACE_S)
+                    waiting = _run_until(grace, self.budget_ms, self.coroutine.throw, thrown)
             except StopIteration as stop:
                 return stop.value
+            if time.perf_counter() > self.deadline:
+                # past its budget and waiting again (it swallowed the cancellation): its
+                # wait is cancelled and it is closed (its finally blocks get the grace)
+                getattr(waiting, "cancel", lambda: None)()
+                try:
+                    _run_until(time.perf_counter() + CLEANUP_GRACE_S, self.budget_ms, self.coroutine.close)
+                except BaseException:  # (whatever its clean-up raised: it is stopped either way)
+                    pass
+                raise RuleTimeout(self.budget_ms)
             try:
                 sent, thrown = (yield waiting), None  # (the event loop waits on what the coroutine waits on)
             except BaseException as exc:  # (its wait was cancelled: the coroutine hears it)

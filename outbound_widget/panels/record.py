@@ -15,6 +15,7 @@ re-rendered, so typing during a save is never overwritten.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from bridge import BridgeError, BridgeTimeoutError, Field, RecordEditor
@@ -23,6 +24,15 @@ from ..rules import RuleError
 from ..state import Interaction, Status
 from .base import NOTHING_SENT, describe_error
 from .record_form import Op, RecordForm
+
+
+#: The lock a save holds (Web Locks: shared by the site's pages), per interaction.
+SAVE_LOCK = "wwe-outbound-widget:save:"
+#: How long a save waits for another view's save of the same record: that one's check,
+#: write and read-back, each bounded by WWE's timeout (10 s).
+SAVE_LOCK_WAIT_S = 45.0
+#: After this, the status says the save is waiting (a free lock is taken at once).
+SAY_WAITING_S = 0.1
 
 
 def holds(fields: list[Field], saved: dict[str, Any]) -> bool:
@@ -62,7 +72,7 @@ class RecordPanel(RecordForm):
                 return
             area.busy = it.saving = True
             try:
-                await self._save(it)
+                await self._save_alone(it)
             finally:
                 area.busy = it.saving = False
                 self.widget.touched(it)
@@ -71,6 +81,34 @@ class RecordPanel(RecordForm):
 
         area.retry = attempt
         await attempt()
+
+    async def _save_alone(self, it: Interaction) -> None:
+        """`_save` while no other view of this site saves the same record.
+
+        Saving checks WWE's record before it writes, but two views saving at once would
+        both check before either writes, and the second would overwrite the first
+        unseen. So a save holds a lock the site's pages share (the browser's Web Locks)
+        from its check to its read-back: the second view's save then starts from the
+        first's result, and shows a conflict instead of overwriting it. (WWE has no
+        compare-and-set, so writers outside this site are caught by the check and the
+        read-back, not prevented.)"""
+        acquiring = asyncio.ensure_future(self.widget.dom.acquire(SAVE_LOCK + it.id, SAVE_LOCK_WAIT_S))
+        try:
+            done, _ = await asyncio.wait({acquiring}, timeout=SAY_WAITING_S)
+            if not done:
+                self.set_status(it, Status("busy", "Waiting for another view of this record to finish saving it…"))
+            release = await acquiring
+        except TimeoutError:
+            self.set_status(it, Status("error", f"Not saved: another view of this record has been saving it for "
+                                                f"{SAVE_LOCK_WAIT_S:g} s. Your edits are kept; Retry checks WWE's "
+                                                "record first.", retry=True))
+            return
+        finally:
+            acquiring.cancel()  # (only if this save itself was cancelled while waiting)
+        try:
+            await self._save(it)
+        finally:
+            release()
 
     async def _save(self, it: Interaction) -> None:
         editor = it.editor

@@ -5,12 +5,13 @@ an earlier version, in the simulator, as an agent would meet it."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from playwright.sync_api import expect
 
 from .conftest import py
-from .sim import default_scenario, wait_for_widget
+from .sim import default_scenario, wait_for_widget, widget_url
 from .widgets import field, flush, row_of, sent, wait_idle, widget, widget_factory  # noqa: F401 (fixtures)
 
 AREAS = ("record", "callresult", "reschedule", "chain", "preview")
@@ -188,6 +189,41 @@ def test_a_full_storage_is_said_edits_are_kept_written_when_space_frees_and_save
                                                        "Custom_Integer": 7}]]
     expect(notice).to_have_count(0)  # nothing unsaved is left to lose
     assert field(view, "Notes").input_value() == "typed with the storage full"
+
+
+def second_view(page, url: str):  # type: ignore[no-untyped-def]
+    """Frame another custom view in the simulator, as WWE shows two views of one site (the
+    sidebar's and an interaction tab's); both talk to the same WWE."""
+    page.evaluate("""([url]) => { const frame = document.createElement('iframe');
+        frame.name = 'view2'; frame.src = url; frame.title = 'Second view';
+        document.querySelector('[data-sim-frame=view]').after(frame); }""", [url])
+    frame = page.wait_for_selector("iframe[name=view2]").content_frame()
+    assert frame is not None
+    wait_for_widget(frame)
+    return frame
+
+
+def test_the_same_record_saved_from_two_views_at_once_is_a_conflict_not_an_overwrite(widget) -> None:  # type: ignore[no-untyped-def]
+    page, view = widget
+    other = second_view(page, widget_url("1"))
+    # WWE is slow to answer reads: without coordination both saves would check the
+    # record before either wrote, and the second would overwrite the first unseen
+    page.evaluate("wweSim.setFault('getRecordFields', {delayMs: 600})")
+    field(view, "Notes").fill("from the sidebar")
+    field(other, "Notes").fill("from the tab")
+    view.locator("#w-save").click()
+    other.locator("#w-save").click()
+    for frame in (view, other):
+        expect(frame.locator("#record-status")).to_have_attribute("data-status", re.compile("done|error"),
+                                                                   timeout=20_000)
+    updates = sent(page, "updateRecordFields")
+    assert len(updates) == 1, updates
+    saved, refused = (view, other) if updates[0][1]["Custom_VarChar"] == "from the sidebar" else (other, view)
+    expect(saved.locator("#record-status")).to_have_attribute("data-status", "done")
+    expect(refused.locator("#record-status")).to_contain_text("WWE changed 1 field(s) you edited")
+    expect(refused.locator("#w-conflict-box")).to_be_visible()
+    mine = "from the tab" if refused is other else "from the sidebar"
+    assert field(refused, "Notes").input_value() == mine  # nothing of the agent's lost
 
 
 def test_a_save_failing_while_another_record_is_shown_is_shown_on_return(widget) -> None:  # type: ignore[no-untyped-def]

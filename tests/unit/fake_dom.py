@@ -4,7 +4,9 @@ agent would see (an element's text, whether a button is disabled) by id."""
 
 from __future__ import annotations
 
+import asyncio
 import copy
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -25,8 +27,11 @@ def _plain(node: Any) -> list[Any]:
 
 
 class FakeDom:
-    def __init__(self, storage: MemoryStorage | None = None) -> None:
+    """*locks*: the site's Web Locks, shared by the FakeDoms that stand for two views."""
+
+    def __init__(self, storage: MemoryStorage | None = None, locks: dict[str, asyncio.Lock] | None = None) -> None:
         self.storage = storage or MemoryStorage()
+        self.locks = locks if locks is not None else {}
         self.slots: dict[str, list[Any]] = {}
         self.ops: list[tuple[Any, ...]] = []
         self.warnings: list[str] = []
@@ -35,6 +40,12 @@ class FakeDom:
         self.renders = 0
 
     # -- the Dom protocol -------------------------------------------------------
+
+    async def acquire(self, name: str, timeout_s: float) -> Callable[[], None]:
+        lock = self.locks.setdefault(name, asyncio.Lock())
+        async with asyncio.timeout(timeout_s):
+            await lock.acquire()
+        return lock.release
 
     def render(self, target: str, tree: Any) -> None:
         self.renders += 1

@@ -13,7 +13,7 @@ import pytest
 
 from bridge import InteractionService, VoiceService, WriteRefusedError
 from outbound_widget.config import parse_config
-from outbound_widget.rule_budget import RuleTimeout, run_within
+from outbound_widget.rule_budget import RuleTimeout, run_async_within, run_within
 from outbound_widget.rules import Record, Rules, Veto
 from tests.unit.fake_dom import FakeDom
 
@@ -46,6 +46,51 @@ def test_run_within_stops_a_loop_and_a_sleep_at_the_budget_and_returns_what_fini
             run_within(40, function)
         assert time.perf_counter() - started < 1.0
     assert run_within(40, lambda x: x * 2, 21) == 42
+
+
+async def _hung() -> None:
+    await asyncio.get_running_loop().create_future()
+
+
+async def _loops_once_cancelled() -> None:
+    try:
+        await asyncio.get_running_loop().create_future()
+    except asyncio.CancelledError:
+        while True:
+            pass
+
+
+async def _waits_again_once_cancelled() -> None:
+    try:
+        await asyncio.get_running_loop().create_future()
+    except asyncio.CancelledError:
+        await asyncio.sleep(30)
+
+
+async def _cleans_up(log: list[str]) -> None:
+    try:
+        await asyncio.get_running_loop().create_future()
+    finally:
+        log.append("cleaned up")
+
+
+def test_run_async_within_stops_waits_and_steps_and_leaves_nothing_armed() -> None:
+    from outbound_widget import rule_budget
+
+    async def scenario() -> None:
+        for coroutine in (_hung(), _loops_once_cancelled(), _waits_again_once_cancelled()):
+            started = time.perf_counter()
+            with pytest.raises(RuleTimeout, match="budget of 100 ms"):
+                await run_async_within(100, coroutine)
+            assert time.perf_counter() - started < 1.0
+            assert rule_budget._deadline is None  # disarmed: the page's own code runs on
+            assert sum(range(1000)) == 499500
+        log: list[str] = []
+        with pytest.raises(RuleTimeout):
+            await run_async_within(50, _cleans_up(log))
+        assert log == ["cleaned up"]  # a cancelled wait's finally still runs (the bridge cancels its call there)
+        assert await run_async_within(100, asyncio.sleep(0.01, "done")) == "done"
+    run(scenario())
 
 
 def test_a_looping_validator_is_stopped_said_and_off_for_the_record_after_a_reload_too() -> None:

@@ -404,6 +404,59 @@ def test_another_writer_is_detected_before_saving_and_the_agent_chooses() -> Non
     run(scenario())
 
 
+@pytest.mark.parametrize("shared_locks", [True, False])
+def test_two_views_saving_one_record_at_once_the_second_is_a_conflict(shared_locks: bool) -> None:
+    async def scenario() -> None:
+        wwe = Wwe()
+        locks: dict[str, asyncio.Lock] = {}
+        first, first_dom = await start(wwe, FakeDom(locks=locks))
+        second, second_dom = await start(wwe, FakeDom(locks=locks if shared_locks else {}))
+        type_into(first, NOTES, "from the first view")
+        type_into(second, NOTES, "from the second view")
+        click(first, "save")
+        click(second, "save")  # at once: both would check WWE's record before either writes
+        await asyncio.gather(first.idle(), second.idle())
+        if not shared_locks:  # (what a check alone lets through: the reason for the lock)
+            assert len(wwe.sent("updateRecordFields")) == 2
+            return
+        assert wwe.sent("updateRecordFields") == [["1", {"NOTES": "from the first view"}]]
+        assert first_dom.status("record")[0] == "done"
+        state, text = second_dom.status("record")
+        assert state == "error" and "WWE changed 1 field(s) you edited" in text
+        assert "WWE now has “from the first view”, you entered “from the second view”" in second_dom.text("w-conflict-box")
+        assert second_dom.value("f0") == "from the second view"  # nothing of the agent's lost
+        click(second, "keep-mine")  # the agent decides
+        await second.idle()
+        assert wwe.value("1", "NOTES") == "from the second view"
+    run(scenario())
+
+
+def test_a_save_waits_for_another_views_save_says_so_and_gives_up_with_a_retry(monkeypatch: pytest.MonkeyPatch) -> None:
+    from outbound_widget.panels import record as record_panel
+    monkeypatch.setattr(record_panel, "SAVE_LOCK_WAIT_S", 0.3)
+
+    async def scenario() -> None:
+        wwe = Wwe()
+        locks: dict[str, asyncio.Lock] = {}
+        widget, dom = await start(wwe, FakeDom(locks=locks))
+        other_view = locks.setdefault(record_panel.SAVE_LOCK + "1", asyncio.Lock())
+        await other_view.acquire()  # another view's save of record 1, hung
+        type_into(widget, NOTES, "mine")
+        click(widget, "save")
+        await asyncio.sleep(0.15)
+        assert dom.status("record") == ("busy", "Waiting for another view of this record to finish saving it…")
+        await widget.idle()
+        state, text = dom.status("record")
+        assert state == "error" and text.startswith("Not saved: another view of this record has been saving it for "
+                                                    "0.3 s. Your edits are kept")
+        assert wwe.sent("updateRecordFields") == [] and dom.value("f0") == "mine"
+        other_view.release()
+        click(widget, "retry", area="record")
+        await widget.idle()
+        assert dom.status("record")[0] == "done" and wwe.value("1", "NOTES") == "mine"
+    run(scenario())
+
+
 @pytest.mark.parametrize("landed", [True, False])
 def test_a_reload_during_a_save_checks_wwe_instead_of_sending_again(landed: bool) -> None:
     async def scenario() -> None:

@@ -187,6 +187,27 @@ export function localTime(utcMs) {
 }
 
 /**
+ * Hold the Web Lock `name` (shared by every page of this site in the browser: two views
+ * of the same record saving at once) until the returned function is called; resolves
+ * null when another page holds it for `timeoutMs`. A page that goes away releases what
+ * it holds. Without Web Locks (an insecure context) there is nothing to share it with:
+ * a no-op release at once.
+ */
+export function lock(name, timeoutMs) {
+  if (!globalThis.navigator?.locks) return Promise.resolve(() => {});
+  return new Promise((resolve, reject) => {
+    const signal = AbortSignal.timeout(timeoutMs);
+    navigator.locks.request(name, { signal }, () => new Promise((release) => resolve(release)))
+      .catch((error) => (signal.aborted ? resolve(null) : reject(error)));
+  });
+}
+
+/** A `lock` nobody waits for any more (its waiter was cancelled): released once granted. */
+export function abandon(locking) {
+  locking.then((release) => release?.(), () => {});
+}
+
+/**
  * The values of the controls in a clicked button's section, so that an action
  * carries what the agent entered with it (the page is never read back later,
  * when it may show another interaction). The record form is not a section: its
