@@ -273,6 +273,20 @@ def test_a_change_made_by_another_writer_is_not_overwritten_silently(widget) -> 
     assert view.locator("#w-save").is_disabled() and len(sent(page, "updateRecordFields")) == 1
 
 
+def test_a_value_wwe_changes_while_the_agent_types_it_is_a_conflict_not_overwritten(widget) -> None:  # type: ignore[no-untyped-def]
+    page, view = widget
+    visits = field(view, "Visits")
+    visits.fill("4")  # the agent is typing ...
+    page.evaluate("wweSim.service.handle('updateRecordFields', ['1', {Custom_Integer: 9}])")  # ... WWE changes it
+    visits.press("End")
+    visits.type("2")  # ... and the agent goes on
+    view.locator("#w-save").click()
+    expect(view.locator("#w-conflict-box")).to_contain_text("Visits: WWE now has “9”, you entered “42”")
+    expect(view.locator("#record-status")).to_have_attribute("data-status", "error")
+    flush(view)
+    assert sent(page, "updateRecordFields") == [] and visits.input_value() == "42"
+
+
 # -- the controls and the actions ---------------------------------------------------------
 
 
