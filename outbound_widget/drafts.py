@@ -133,40 +133,34 @@ class Drafts:
         if self.unkept.pop(key, None) is not None:
             self.on_change()
 
-    def _store(self, key: str, value: str) -> bool:
-        """Write to the storage, making room by moving other records' drafts out; True
-        when what is unkept changed."""
+    def _store(self, key: str, value: str, *, make_room: bool = True) -> bool:
+        """Write to the storage; True when what is unkept changed. *make_room*: move other
+        records' drafts out, oldest first, when the bound or the quota is reached (a retry
+        does not, or it would move out what another retry just put back)."""
         before = dict(self.unkept)
-        iid = _interaction_of(key)
-        why: str | None
-        if iid is not None and len(value) > MAX_DRAFT_CHARS:
+        draft = _interaction_of(key) is not None
+        why: str | None = None
+        if draft and len(value) > MAX_DRAFT_CHARS:
             why = TOO_LARGE.format(size=len(value), limit=MAX_DRAFT_CHARS)
-            self.storage.remove(key)  # (an older, smaller value would be restored as current)
-            self._sizes.pop(key, None)
-        else:
-            why = self._make_room(key, len(value)) if iid is not None else None
-            if why is None:
+        elif draft:
+            while sum(n for k, n in self._sizes.items() if k != key) + len(value) > MAX_STORED_CHARS:
+                if not (make_room and self._move_out_one(keep=key)):
+                    why = FULL
+                    break
+        if why is None:
+            why = self.storage.set(key, value)
+            while why == FULL and make_room and self._move_out_one(keep=key):
                 why = self.storage.set(key, value)
-                while why == FULL and self._move_out_one(keep=key):
-                    why = self.storage.set(key, value)
-            if why is None:
-                if iid is not None:
-                    self._sizes[key] = len(value)
-            else:
-                self.storage.remove(key)
-                self._sizes.pop(key, None)
         if why is None:
             self.unkept.pop(key, None)
+            if draft:
+                self._sizes[key] = len(value)
         else:
             self.unkept[key] = why
+            if draft:  # (an older value left in the storage would be restored as current)
+                self.storage.remove(key)
+                self._sizes.pop(key, None)
         return self.unkept != before
-
-    def _make_room(self, key: str, size: int) -> str | None:
-        """Keep the drafts under MAX_STORED_CHARS, moving others out; why not, if it cannot."""
-        while sum(n for k, n in self._sizes.items() if k != key) + size > MAX_STORED_CHARS:
-            if not self._move_out_one(keep=key):
-                return FULL
-        return None
 
     def _move_out_one(self, keep: str) -> bool:
         """Move the oldest draft (or marker) of another record than *keep*'s and the shown
@@ -185,38 +179,18 @@ class Drafts:
 
     def retry(self) -> bool:
         """Write again what the storage did not keep (the record shown first); True when
-        something is kept now. Called while `unkept` is not empty."""
-        if not self.unkept:
-            return False
+        what is unkept changed. Called while `unkept` is not empty."""
         order = sorted(self.unkept, key=lambda k: (_interaction_of(k) != self.shown, -self._written.get(k, 0)))
         changed = False
         for key in order:
             value = self.memory.get(key)
             if value is None:
                 changed = self.unkept.pop(key, None) is not None or changed
-                continue
-            if self.unkept[key] != FULL:
-                continue  # (too large stays too large until it changes)
-            before = dict(self.unkept)
-            # (a retry does not move out what another retry just put back: no churn)
-            why = self._make_room_quietly(key, len(value))
-            if why is None:
-                why = self.storage.set(key, value)
-            if why is None:
-                if _interaction_of(key) is not None:
-                    self._sizes[key] = len(value)
-                del self.unkept[key]
-            changed = changed or self.unkept != before
+            elif self.unkept[key] == FULL:  # (too large stays too large until it changes)
+                changed = self._store(key, value, make_room=False) or changed
         if changed:
             self.on_change()
         return changed
-
-    def _make_room_quietly(self, key: str, size: int) -> str | None:
-        if _interaction_of(key) is None:
-            return None
-        if sum(n for k, n in self._sizes.items() if k != key) + size > MAX_STORED_CHARS:
-            return FULL
-        return None
 
     def unkept_of(self, interaction_id: str) -> list[str]:
         """Why the storage does not keep *interaction_id*'s draft or save marker (empty: it does)."""

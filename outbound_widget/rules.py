@@ -307,7 +307,7 @@ async def call_side_effect(function: Callable[..., Any], *args: Any, refuse: Cal
         result = run_within(budget, function, *args)
         if inspect.isawaitable(result):
             left = max(1, budget - int((time.perf_counter() - started) * 1000))
-            await run_async_within(left, _coroutine(result))
+            await run_async_within(left, result if inspect.iscoroutine(result) else _coroutine(result))
     except asyncio.CancelledError as exc:
         task = asyncio.current_task()
         if task is not None and task.cancelling():

@@ -443,7 +443,10 @@ def test_a_save_waits_for_another_views_save_says_so_and_gives_up_with_a_retry(m
         await other_view.acquire()  # another view's save of record 1, hung
         type_into(widget, NOTES, "mine")
         click(widget, "save")
-        await asyncio.sleep(0.15)
+        for _ in range(200):  # (said once the lock is not free at once: after 0.1 s)
+            if dom.status("record")[1].startswith("Waiting"):
+                break
+            await asyncio.sleep(0.01)
         assert dom.status("record") == ("busy", "Waiting for another view of this record to finish saving it…")
         await widget.idle()
         state, text = dom.status("record")
