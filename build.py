@@ -862,7 +862,6 @@ def _build(origins_attribute: str, simulator: bool = True) -> str:
 
 # ------------------------------------------------------------ the pip-installable wheel
 
-HOST_PACKAGES = OWN_PACKAGES + ("wwe_testing",)
 WHEEL_DIR = ROOT / "build" / "wheel"
 HOST_REQUIRES = ("pytest>=8", "playwright>=1.40")
 HOST_ENTRY_POINTS = (

@@ -64,11 +64,6 @@ def walk(node: Node) -> Iterator[list[Any]]:
             yield from walk(child)
 
 
-def find(node: Node, element_id: str) -> list[Any] | None:
-    """The element with this id, or None."""
-    return next((el for el in walk(node) if el[1].get("id") == element_id), None)
-
-
 def text_of(node: Node) -> str:
     """The text a person would read (for tests and accessibility checks)."""
     if isinstance(node, str):

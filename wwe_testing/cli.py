@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .server import make_server, run_until_interrupted
+from .locate import SiteError, find_site, widget_config_files
 
 NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 # NAME.py lands beside the tests, where pytest puts it first on sys.path: it must not be a
@@ -28,58 +29,13 @@ TAKEN = {"conftest", "playwright", "pytest", "_pytest", "pluggy", "iniconfig", "
          "pyodide", "micropip", "setup"}
 
 
-class CliError(Exception):
+class CliError(SiteError):
     """A mistake in the command line: printed with what to do, exit status 2."""
-
-
-def find_site(dist: str | None) -> Path:
-    """The built site to serve: --dist, $WWE_DIST, the wheel's own, a checkout's dist/."""
-    import os
-
-    from .pytest_plugin import _checkout_root, packaged_site
-
-    given = dist or os.environ.get("WWE_DIST")
-    if given:
-        site = Path(given).expanduser().resolve()
-        if not (site / "index.html").is_file():
-            raise CliError(f"--dist {site} is not a built site (no index.html)")
-        return site
-    packaged = packaged_site()
-    if packaged is not None:
-        return packaged
-    root = _checkout_root()
-    if root is not None and (root / "dist" / "index.html").is_file():
-        return root / "dist"
-    raise CliError("no built site: install wwe-outbound-bridge from its wheel (it carries one), "
-                   "or pass --dist DIR (a dist/ built by `python build.py` in a checkout)")
-
-
-def widget_config_files(path: str, option: str) -> dict[str, Path]:
-    """The deployer's widget-config.toml (and the rules module it names, from its folder), as
-    the server's single-file mounts beside widget.html; checked first, as the widget will."""
-    from outbound_widget.config import ConfigError, parse_config
-
-    file = Path(path).expanduser().resolve()
-    if not file.is_file():
-        raise CliError(f"{option} {path}: no such file")
-    try:
-        config = parse_config(file.read_text(encoding="utf-8"), str(file))
-    except ConfigError as exc:
-        raise CliError(f"{option}: {exc}") from None
-    except UnicodeDecodeError as exc:
-        raise CliError(f"{option}: {file} is not UTF-8 text, as TOML must be ({exc.reason} at byte {exc.start})") from None
-    files = {"/widget-config.toml": file}
-    if config.rules:
-        rules = file.parent / config.rules
-        if not rules.is_file():
-            raise CliError(f"{option}: {file} names rules = {config.rules!r}, which is not beside it ({rules})")
-        files[f"/{config.rules}"] = rules
-    return files
 
 
 def cmd_serve(pages: str | None, scenario: str | None, port: int, dist: str | None,
               widget_config: str | None = None) -> int:
-    site = find_site(dist)
+    site = find_site(dist, "--dist")
     config_files = widget_config_files(widget_config, "--widget-config") if widget_config else {}
     mounts: dict[str, Path] = {}
     query = ""
@@ -216,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             return cmd_serve(args.pages, args.scenario, args.port, args.dist, args.widget_config)
         return cmd_new_view(args.name, args.dir)
-    except CliError as exc:
+    except SiteError as exc:
         print(f"wwe-bridge: error: {exc}", file=sys.stderr)
         return 2
 

@@ -29,9 +29,7 @@ wwe_python   run Python in the framed view's Pyodide and get the result back
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -40,6 +38,8 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+
+from .locate import SiteError, find_site, widget_config_files
 
 FAULT_KINDS = ("delay", "fail", "never", "twice", "malformed")
 READY_TIMEOUT_MS = 90_000
@@ -102,36 +102,12 @@ def pytest_configure(config: pytest.Config) -> None:
                 f"{config.inipath or 'no ini file'}), so your own pytest.ini or pyproject.toml may be ignored")
 
 
-def _checkout_root() -> Path | None:
-    root = Path(__file__).resolve().parents[1]
-    return root if (root / "build.py").is_file() and (root / "web").is_dir() else None
-
-
-def packaged_site() -> Path | None:
-    """The built site the wheel carries (wwe_testing/site/), if this install has one."""
-    site = Path(__file__).resolve().parent / "site"
-    return site if (site / "index.html").is_file() else None
-
-
 def find_dist(config: pytest.Config) -> Path:
     """The built site to serve, building the checkout's on first use."""
-    given = config.getoption("--wwe-dist") or os.environ.get("WWE_DIST")
-    if given:
-        dist = Path(given).expanduser().resolve()
-        if not (dist / "index.html").is_file():
-            raise pytest.UsageError(f"--wwe-dist={dist} is not a built site (no index.html): run `python build.py` first")
-        return dist
-    packaged = packaged_site()
-    if packaged is not None:
-        return packaged
-    root = _checkout_root()
-    if root is None:
-        raise pytest.UsageError(
-            "the WWE simulator site was not found: install wwe-outbound-bridge from its wheel (which carries it), "
-            "or pass --wwe-dist=DIR (or set WWE_DIST) to a built dist/ (`python build.py` in a checkout builds one)")
-    if not (root / "dist" / "index.html").is_file():
-        subprocess.run([sys.executable, str(root / "build.py")], check=True)
-    return root / "dist"
+    try:
+        return find_site(config.getoption("--wwe-dist"), "--wwe-dist", build=True)
+    except SiteError as exc:
+        raise pytest.UsageError(str(exc)) from None
 
 
 @dataclass
@@ -155,10 +131,9 @@ def wwe_server(request: pytest.FixtureRequest) -> Iterator[WweServer]:
     config_option = request.config.getoption("--wwe-widget-config")
     files = {}
     if config_option:
-        from .cli import CliError, widget_config_files
         try:
             files = widget_config_files(config_option, "--wwe-widget-config")
-        except CliError as exc:
+        except SiteError as exc:
             raise pytest.UsageError(str(exc)) from None
     with serving(dist, mounts={"/custom/": pages} if pages else None, files=files) as (server, seen):
         yield WweServer(server.url, dist, pages, seen)

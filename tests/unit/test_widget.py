@@ -13,7 +13,7 @@ from bridge.testing import FakeFailure, FakeHost
 from outbound_widget.app import Widget
 from outbound_widget.controls import ControlKind, control_for
 from outbound_widget.drafts import PREFIX, Drafts, MemoryStorage
-from bridge.tree import expand, find, h, slot, stamp, text_of, walk
+from bridge.tree import expand, h, slot, stamp, text_of, walk
 
 from .fake_dom import FakeDom
 from .helpers import run, sample
@@ -68,7 +68,7 @@ def test_trees_hold_text_as_text() -> None:
     tree = h("div", {"id": "a", "hidden": False, "required": True, "title": None}, payload, None, ("x", h("b", {"id": "b"}, 1)))
     assert tree[1] == {"id": "a", "required": ""}
     assert text_of(tree) == payload + "x1"
-    assert find(tree, "b") == ["b", {"id": "b"}, "1"]
+    assert [el for el in walk(tree) if el[1].get("id") == "b"] == [["b", {"id": "b"}, "1"]]
     assert [el[0] for el in walk(tree)] == ["div", "b"]
 
 
