@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TypedDict
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 
@@ -36,9 +37,17 @@ def chromium_path() -> str | None:
     return DEFAULT_CHROMIUM if Path(DEFAULT_CHROMIUM).exists() else None
 
 
-def launch_options(headed: bool = False, executable: str | None = None) -> dict[str, object]:
+class LaunchOptions(TypedDict, total=False):
+    """Playwright's `chromium.launch` keywords this package sets."""
+
+    headless: bool
+    args: list[str]
+    executable_path: str
+
+
+def launch_options(headed: bool = False, executable: str | None = None) -> LaunchOptions:
     """Keyword arguments for Playwright's `chromium.launch` (*executable* overrides discovery)."""
-    options: dict[str, object] = {"headless": not headed, "args": list(LAUNCH_ARGS)}
+    options: LaunchOptions = {"headless": not headed, "args": list(LAUNCH_ARGS)}
     path = executable or chromium_path()
     if path:
         options["executable_path"] = path

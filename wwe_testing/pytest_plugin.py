@@ -293,6 +293,7 @@ class Wwe:
         Kinds: ``delay`` (``ms=``), ``fail`` (``message=``), ``never``, ``twice``,
         ``malformed`` (``how="missing-data" | "wrong-type"``).
         """
+        fault: dict[str, Any] | None
         if kind is None:
             fault = None
         elif kind == "delay":
@@ -454,7 +455,7 @@ class Wwe:
         folder.mkdir(parents=True, exist_ok=True)
         saved: list[Path] = []
 
-        def save(name: str, write: Callable[[Path], None]) -> None:
+        def save(name: str, write: Callable[[Path], object]) -> None:
             path = folder / name
             try:
                 write(path)

@@ -137,7 +137,7 @@ class DistHandler(SimpleHTTPRequestHandler):
             self.send_header("Vary", "Accept-Encoding")
         super().end_headers()
 
-    def guess_type(self, path):  # type: ignore[no-untyped-def]
+    def guess_type(self, path: str | os.PathLike[str]) -> str:
         # a copy asked for by its own name is opaque bytes, not the type of its source
         if str(path).endswith((".br", ".gz")):
             return "application/octet-stream"
@@ -147,7 +147,7 @@ class DistHandler(SimpleHTTPRequestHandler):
         self.send_error(404, "File not found")  # no listings: a deployment has none either
         return None
 
-    def _plain_head(self):  # type: ignore[no-untyped-def]
+    def _plain_head(self) -> Any:  # (http.server's send_head: a file object or None)
         try:
             return super().send_head()
         except ValueError:  # e.g. a NUL byte in the path: not a file anyone has
