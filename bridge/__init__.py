@@ -11,8 +11,9 @@ of them on one host, so they share the view's pending calls. They are not in
 
 Examples
 --------
->>> from bridge import outbound                                   # doctest: +SKIP
->>> [f.label for f in await outbound.get_record_fields(iid)]      # doctest: +SKIP
+>>> from bridge import outbound
+>>> [f.label for f in await outbound.get_record_fields(iid)][:3]
+['Call From', 'GSW_CUSTOM_STRING', 'Phone Type']
 """
 
 from __future__ import annotations

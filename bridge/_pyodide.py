@@ -137,9 +137,11 @@ def allow_run_sync() -> Iterator[None]:
 
     Examples
     --------
-    >>> with bridge.allow_run_sync():                          # doctest: +SKIP
-    ...     task = asyncio.ensure_future(uses_run_sync())
-    >>> await task                                             # doctest: +SKIP
+    In Pyodide (outside it this does nothing)::
+
+        with bridge.allow_run_sync():
+            task = asyncio.ensure_future(uses_run_sync())
+        await task
     """
     token = RUN_SYNC.set(True)
     try:

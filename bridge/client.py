@@ -49,8 +49,10 @@ class Outbound(Service):
 
     Examples
     --------
-    >>> from bridge import outbound                          # doctest: +SKIP
-    >>> fields = await outbound.get_record_fields(iid)       # doctest: +SKIP
+    >>> from bridge import outbound
+    >>> fields = await outbound.get_record_fields(iid)
+    >>> fields[1].name, fields[1].value
+    ('GSW_CUSTOM_STRING', 'Custom message')
     """
 
     NAMESPACE = "outbound"

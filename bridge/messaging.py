@@ -29,8 +29,10 @@ class MessengerService(Service):
 
     Examples
     --------
-    >>> stop = messenger.listen("notes", lambda event: print(event.data))   # doctest: +SKIP
-    >>> await messenger.broadcast_message("notes", {"text": "hi"})          # doctest: +SKIP
+    >>> from bridge import messenger
+    >>> stop = messenger.listen("notes", lambda event: print(event.data))
+    >>> await messenger.broadcast_message("notes", {"text": "hi"})
+    >>> stop()
     """
 
     NAMESPACE = "messenger"

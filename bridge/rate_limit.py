@@ -38,7 +38,12 @@ class RateLimit:
 
     Examples
     --------
-    >>> outbound = Outbound(rate_limit=RateLimit(5, 30))   # doctest: +SKIP
+    >>> from bridge import Outbound
+    >>> from bridge.testing import FakeHost
+    >>> limit = RateLimit(5, 30)
+    >>> limit
+    RateLimit(per_second=5, quarantine_s=30, pace=True)
+    >>> outbound = Outbound(FakeHost(), rate_limit=limit)  # in a page: Outbound(rate_limit=limit)
     """
 
     per_second: int

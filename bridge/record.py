@@ -107,9 +107,10 @@ class RecordEditor:
 
     Examples
     --------
-    >>> editor = RecordEditor(await outbound.get_record_fields(iid))   # doctest: +SKIP
-    >>> editor.set("GSW_PHONE_TYPE", "Mobile")                          # doctest: +SKIP
-    >>> editor.changes()                                                # doctest: +SKIP
+    >>> from bridge import outbound
+    >>> editor = RecordEditor(await outbound.get_record_fields(iid))
+    >>> editor.set("GSW_PHONE_TYPE", "Mobile")
+    >>> editor.changes()
     {'GSW_PHONE_TYPE': 4}
     """
 

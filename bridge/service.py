@@ -121,9 +121,11 @@ class Service:
 
         Examples
         --------
-        >>> @outbound.on("outbound")                             # doctest: +SKIP
+        >>> from bridge import outbound
+        >>> @outbound.on("outbound")
         ... async def pushed(event):
         ...     print(event.event_type, event.interaction_id)
+        >>> pushed.unsubscribe()  # (or leave it for the life of the page)
         """
         events = self.NAMESPACE if events is None else events
         if callable(events):  # @outbound.on without parentheses
@@ -146,9 +148,16 @@ class Service:
 
         Examples
         --------
-        >>> async with outbound.events("outbound") as stream:    # doctest: +SKIP
+        >>> from bridge import Outbound
+        >>> from bridge.testing import FakeHost
+        >>> host = FakeHost()
+        >>> outbound = Outbound(host)
+        >>> async with outbound.events("outbound") as stream:
+        ...     _ = host.emit("outbound", {"eventType": "PreviewRecord", "interactionId": "7"})
         ...     async for event in stream:
         ...         print(event.event_type, event.interaction_id)
+        ...         break
+        PreviewRecord 7
         """
         return EventStream(self, self.NAMESPACE if events is None else events)
 

@@ -5,21 +5,33 @@ never, with an ``errorMessage``, with a bare string, or with malformed data.
 
 Examples
 --------
+>>> from bridge import Outbound
 >>> host = FakeHost({"getCallResult": 6})
->>> outbound = Outbound(host)                                  # doctest: +SKIP
->>> (await outbound.get_call_result("1")).name                 # doctest: +SKIP
+>>> outbound = Outbound(host)
+>>> (await outbound.get_call_result("1")).name
 'BUSY'
+>>> host.sent("getCallResult")
+[['1']]
+
+A view's module written for the page (``from bridge import outbound`` at its top)
+runs in CPython against a fake with `page_clients`:
+
+>>> with page_clients(FakeHost({"getCallResult": 7})):
+...     from bridge import outbound
+>>> (await outbound.get_call_result("1")).name
+'NO_ANSWER'
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import request_name
-from .host import Deliver, Settle, SettleKind
+from .host import Deliver, Host, Settle, SettleKind
 
 # How the host answers a method: "now" (on the next loop turn, like postMessage),
 # "hold" (not until the test says so), "twice" (the same answer two times).
@@ -223,3 +235,28 @@ class FakePage:
         started = asyncio.all_tasks() - before
         if started:
             await asyncio.gather(*started)
+
+
+@contextmanager
+def page_clients(host: Host, page: FakePage | None = None) -> Iterator[Host]:
+    """Within the block, the page's clients (``bridge.outbound``, ``bridge.interaction``...)
+    are made on *host* (a `FakeHost`), as they are on WWE's in a view, and `bridge.ui.page`
+    draws on *page* when given: code written for the page (``from bridge import outbound``,
+    ``@when(...)``) runs in CPython tests. A client taken in the block keeps its host; the
+    page's own come back after it.
+    """
+    import bridge
+    from bridge import ui
+
+    saved_host, saved, saved_port = bridge._host, dict(bridge._defaults), ui.page._port
+    bridge._host = host
+    bridge._defaults.clear()
+    if page is not None:
+        ui.page._port = page
+    try:
+        yield host
+    finally:
+        bridge._host = saved_host
+        bridge._defaults.clear()
+        bridge._defaults.update(saved)
+        ui.page._port = saved_port

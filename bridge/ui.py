@@ -5,9 +5,9 @@ and ``<script type="text/python" src="my_view.py">``) builds its UI with `h`
 and puts it in the page with `page`; handlers, plain or ``async``, are
 attached with `when`, as with PyScript's ``@when``:
 
->>> from bridge import outbound                                 # doctest: +SKIP
->>> from bridge.ui import h, page, when                         # doctest: +SKIP
->>> @when("click", "#busy")                                     # doctest: +SKIP
+>>> from bridge import outbound
+>>> from bridge.ui import h, page, when
+>>> @when("click", "#busy")
 ... async def busy(event):
 ...     await outbound.set_call_result(page.query.get("interaction", "1"), "BUSY")
 ...     page.text("#status", "Saved: Busy")

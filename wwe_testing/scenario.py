@@ -11,7 +11,8 @@ Examples
 >>> s = scenario([sales], interactions=[interaction("7", sales)])
 >>> s["interactions"][0]["chainId"] == s["campaigns"][0]["chains"][0]["chainId"]
 True
->>> wwe.load_scenario(s)                                        # doctest: +SKIP
+
+In a test, the plugin's ``wwe`` fixture loads it: ``wwe.load_scenario(s)``.
 """
 
 from __future__ import annotations
