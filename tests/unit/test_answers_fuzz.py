@@ -9,10 +9,11 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bridge import BridgeError, Event, Outbound
+from bridge import BridgeError, Event, MalformedResponseError, Outbound
 from bridge.testing import FakeHost
 
 from .helpers import run
@@ -56,14 +57,58 @@ def touch(value: Any) -> None:
 
 
 def answer_with(method: str, data: Any, call: Any) -> None:
+    """What WWE answered becomes typed values, or a `MalformedResponseError` naming the
+    request and what was wrong with the answer (never another error)."""
     async def scenario() -> None:
         outbound = Outbound(FakeHost({method: data}))
         try:
             touch(await call(outbound))
-        except BridgeError as exc:
-            assert str(exc), exc
+        except MalformedResponseError as exc:
+            assert str(exc).startswith(f"outbound.{method} returned unexpected data: "), exc
 
     run(scenario())
+
+
+ANSWERS = [
+    ("getCallResult", "--5", lambda o: o.get_call_result("1"),
+     "MalformedResponseError: outbound.getCallResult returned unexpected data: the call result is not a code: '--5'"),
+    ("getCallResult", "²", lambda o: o.get_call_result("1"),
+     "MalformedResponseError: outbound.getCallResult returned unexpected data: the call result is not a code: '²'"),
+    ("getCallResult", " 7 ", lambda o: o.get_call_result("1"), "CallResult(name='NO_ANSWER', code=7)"),
+    ("getCallResult", None, lambda o: o.get_call_result("1"), "None"),  # no result set yet
+    ("getCallResult", 999, lambda o: o.get_call_result("1"), "CallResult(name='999', code=999)"),  # not in the list
+    ("getListOfCallResults", {"BUSY": float("nan")}, lambda o: o.get_list_of_call_results(),
+     "MalformedResponseError: outbound.getListOfCallResults returned unexpected data: call result 'BUSY' has a "
+     "non-integer code nan"),
+    ("getListOfCallResults", ["BUSY"], lambda o: o.get_list_of_call_results(),
+     "MalformedResponseError: outbound.getListOfCallResults returned unexpected data: expected an object of name → "
+     "code, got list"),
+    ("getChainedRecords", [{"records": [{"GSW_RECORD_HANDLE": "--5"}]}], lambda o: o.get_chained_records("1"),
+     "[ChainedRecord(record_handle=None, phone=None, phone_type='', call_result=None)]"),  # the handle unreadable
+    ("getChainedRecords", {"records": []}, lambda o: o.get_chained_records("1"),
+     "MalformedResponseError: outbound.getChainedRecords returned unexpected data: expected a list of chains, got dict"),
+    ("getCampaigns", [{"name": 5}], lambda o: o.get_campaigns(),
+     "MalformedResponseError: outbound.getCampaigns returned unexpected data: a campaign has no name"),
+    ("getCampaigns", "Sales", lambda o: o.get_campaigns(),
+     "MalformedResponseError: outbound.getCampaigns returned unexpected data: expected a list of campaigns, got str"),
+    ("getPreviewRecord", {"campaignName": "S"}, lambda o: o.get_preview_record("S"),
+     "PreviewRecord(interaction_id=None, campaign_name='S', records=())"),  # no record: nothing to show
+    ("getRecordFields", [{"value": "x"}], lambda o: o.get_record_fields("1"),
+     "MalformedResponseError: outbound.getRecordFields returned unexpected data: a field has no name"),
+    ("getRecordFields", {"name": "A"}, lambda o: o.get_record_fields("1"),
+     "MalformedResponseError: outbound.getRecordFields returned unexpected data: expected a list of fields, got dict"),
+]
+
+
+@pytest.mark.parametrize(("method", "data", "call", "becomes"), ANSWERS)
+def test_what_each_malformed_answer_becomes(method: str, data: Any, call: Any, becomes: str) -> None:
+    async def scenario() -> str:
+        try:
+            return repr(await call(Outbound(FakeHost({method: data}))))
+        except BridgeError as exc:
+            return f"{type(exc).__name__}: {exc}"
+
+    assert run(scenario()) == becomes
 
 
 SETTINGS = settings(max_examples=120, suppress_health_check=[HealthCheck.too_slow], deadline=None)
