@@ -58,18 +58,34 @@ class RuleTimeout(BaseException):
 
 _deadline: float | None = None
 _budget_ms = 0
+#: The files of the deployer's code (the rules module, each rule function's): the deadline
+#: is checked only there. Raised anywhere else (the bridge's event loop, asyncio, a dict
+#: the widget holds), the stop would leave that code half done: a rule awaiting the
+#: bridge in a loop left the page's loop broken, and every later line raised.
+_rule_files: set[str] = set()
 
 
-def _check(*_: Any) -> None:
-    if _deadline is not None and time.perf_counter() > _deadline:
+def rule_file(path: str) -> None:
+    """Check the deadline in code of *path* (the deployer's rules module)."""
+    _rule_files.add(path)
+
+
+def _check(code: Any, *_: Any) -> None:
+    if _deadline is not None and code.co_filename in _rule_files and time.perf_counter() > _deadline:
         raise RuleTimeout(_budget_ms)
 
 
 def _trace(frame: Any, event: str, arg: Any) -> Any:
     if event == "call":
         frame.f_trace_opcodes = True  # (a one-line loop has no line events after its first)
-    _check()
+    _check(frame.f_code)
     return _trace
+
+
+def _code_of(function: Any) -> Any:
+    """The code object of a rule function (or bound method); None for a builtin (a
+    coroutine's send/throw: run_async_within names the coroutine's code)."""
+    return getattr(getattr(function, "__func__", function), "__code__", None)
 
 
 def _monitoring_tool() -> int | None:
@@ -130,6 +146,9 @@ def _run_until(deadline: float, budget_ms: int, function: Callable[..., Any], *a
     bound_sleep()
     if _deadline is not None:  # (a rule calling into another: the outer deadline holds)
         return function(*args)
+    code = _code_of(function)
+    if code is not None:
+        _rule_files.add(code.co_filename)
     _budget_ms = budget_ms
     previous = sys.gettrace() if _tool is None else None
     try:
@@ -193,6 +212,9 @@ async def run_async_within(budget_ms: int, coroutine: Coroutine[Any, Any, Any]) 
     """Await *coroutine* within *budget_ms* in all: its steps are stopped like `run_within`'s,
     and a wait still running at the deadline is cancelled; either way `RuleTimeout`."""
     deadline = time.perf_counter() + budget_ms / 1000
+    code = getattr(coroutine, "cr_code", None)
+    if code is not None:
+        _rule_files.add(code.co_filename)
     timeout = asyncio.timeout(budget_ms / 1000)
     try:
         async with timeout:

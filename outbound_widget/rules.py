@@ -33,7 +33,8 @@ from typing import Any, TypeVar
 from bridge import BridgeError, Field, RecordEditor
 from bridge._calls import WRITES, WritePolicy
 
-from .rule_budget import DEFAULT_BUDGET_MS, LOAD_BUDGET_MS, RuleTimeout, bound_sleep, run_async_within, run_within
+from .rule_budget import (DEFAULT_BUDGET_MS, LOAD_BUDGET_MS, RuleTimeout, bound_sleep, rule_file, run_async_within,
+                          run_within)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -361,6 +362,7 @@ def load_rules(source: str, file_name: str, folder: str | None = None) -> Rules:
     module = importlib.util.module_from_spec(spec)
     sys.modules[stem] = module  # as an import would: its own `import widget_rules` finds it
     bound_sleep()  # (before the module runs: its `from time import sleep` gets the bounded one)
+    rule_file(path)  # its code is where the deadline is checked
     try:
         # its top level is bounded too: a module that loops would freeze every load
         run_within(LOAD_BUDGET_MS, spec.loader.exec_module, module)

@@ -361,12 +361,18 @@ def acts(visits, record):
 async def tag(saved, record):
     await bridge.interaction.set_user_data(record.interaction_id, {"Disposition": "saved " + ",".join(sorted(saved))})
     await bridge.outbound.set_do_not_call(record.interaction_id)  # withheld by the file below
+
+
+@rules.after_save
+async def polls(saved, record):
+    while saved.get("Custom_VarChar") == "poll":  # each step short: its stop lands in a step
+        await bridge.outbound.get_call_result(record.interaction_id)
 '''
 
 
 def test_every_way_a_rule_fails_is_said_the_record_shows_and_only_after_save_writes(widget_factory) -> None:  # type: ignore[no-untyped-def]
     page, view = open_configured(widget_factory, 'rules = "widget_rules.py"\n[privilege.outbound]\n'
-                                 'can-mark-do-not-call = false\n', ESCAPING_RULES)
+                                 'can-mark-do-not-call = false\n[rule-budget-ms]\nafter-save = 1000\n', ESCAPING_RULES)
     notes, notice = view.get_by_label("Notes", exact=True), view.locator("#slot-notice")
     for trigger, said in (("huge", "the rule huge failed (ValueError: it gave an integer of 16610 bits"),
                           ("veto", "the rule vetoes failed (TypeError: it raised Veto (derives cannot veto), which a "
@@ -415,3 +421,13 @@ def test_every_way_a_rule_fails_is_said_the_record_shows_and_only_after_save_wri
                  if e["message"].get("request") == "interaction.setUserData"]
     assert user_data == [["1", {"Disposition": "saved Custom_Integer,Custom_VarChar"}]]
     assert sent(page, "setDoNotCall") == [] and len(sent(page, "updateRecordFields")) == 1
+    # an after_save polling WWE past its budget is stopped, and the page's Python goes on
+    notes.fill("poll")
+    view.locator("#w-save").click()
+    expect(view.locator("#slot-notice")).to_contain_text("the after_save rule polls ran past its budget",
+                                                         timeout=15_000)
+    assert py(view, "1 + 1") == 2
+    notes.fill("after the poll")
+    view.locator("#w-save").click()
+    expect(status).to_contain_text("Saved 1 change(s).")
+    assert sent(page, "updateRecordFields")[-1] == ["1", {"Custom_VarChar": "after the poll"}]
