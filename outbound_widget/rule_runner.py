@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 import functools
 import json
-import traceback
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +18,8 @@ from bridge import Event, Field
 from bridge.contract import effect_of
 from bridge.values import FieldValueError, format_text
 
-from .rules import Record, RuleError, Rules, Reaction, Veto, call_rule, call_side_effect, describe, rule_name
+from .rules import (Record, RuleError, Rules, Reaction, Veto, call_rule, call_side_effect, describe, rule_name,
+                    traceback_of)
 from .state import Interaction
 
 if TYPE_CHECKING:
@@ -27,12 +27,14 @@ if TYPE_CHECKING:
 
 
 #: What a default, a derived value or an amendment may be: a field's value, as `Record` gives them.
-VALUE_TYPES = (str, int, float, bool, datetime.date, datetime.time)
+#: Exactly these types, not subclasses: a subclass carries the deployer's methods (a
+#: `__len__` or `bit_length` that loops) into the widget's code, outside any budget.
+VALUE_TYPES = (str, int, float, bool, datetime.date, datetime.datetime, datetime.time)
 
 
 def _value(rule: str, value: Any) -> Any:
     """A rule's answer for a field, or its failure: never the text of some other object."""
-    if value is not None and not isinstance(value, VALUE_TYPES):
+    if value is not None and type(value) not in VALUE_TYPES:
         raise RuleError(rule, TypeError(f"it gave {type(value).__name__} {describe(value, 60)} for a field: give "
                                         "text, a number, true/false, a date or a time (a rule is a plain function "
                                         "that returns its value)"))
@@ -139,7 +141,7 @@ class RuleRunner:
     def failed(self, it: Interaction | None, error: RuleError, value: Any = OFF) -> str:
         """Log a rule's traceback; returns what to tell the agent. A rule stopped at its budget
         is turned off for *it*'s record (*value*: what it was checking, named)."""
-        self.widget.dom.error("outbound widget: a rule failed\n" + "".join(traceback.format_exception(error.error)))
+        self.widget.dom.error("outbound widget: a rule failed\n" + traceback_of(error.error))
         if error.timed_out and it is not None:
             self._turn_off(it, error.rule)
             on = "" if value is OFF else f" on {describe(value, 40)!r}"
@@ -236,7 +238,7 @@ class RuleRunner:
                 message = self._run(it, validator.function, "validate", record[target], record)
                 if message is OFF:
                     message = None  # (turned off for this record: its notice said so)
-                elif message is not None and not isinstance(message, str):
+                elif message is not None and type(message) is not str:
                     raise RuleError(validator.name, TypeError(f"a validator returns a message (text) or None, "
                                                               f"not {type(message).__name__} {describe(message, 40)}"))
             except Veto as veto:
@@ -283,10 +285,10 @@ class RuleRunner:
                 return _short(describe(veto)) or "a rule stopped the save"
             if answer is OFF:
                 continue
-            if isinstance(answer, str):
+            if type(answer) is str:
                 return _short(answer)
             rule = rule_name(function)
-            if isinstance(answer, dict):
+            if type(answer) is dict:
                 for name, value in answer.items():
                     if name not in editor:
                         raise RuleError(rule, KeyError(f"it amended {name!r}, which this record has not"))
@@ -339,7 +341,7 @@ class RuleRunner:
                                            budget_ms=self.widget.config.budget_ms("after-save", rule))
                 except RuleError as exc:
                     self.widget.dom.error("outbound widget: an after_save rule failed\n"
-                                          + "".join(traceback.format_exception(exc.error)))
+                                          + traceback_of(exc.error))
                     what = ("ran past its budget and was stopped" if exc.timed_out
                             else f"failed ({type(exc.error).__name__}: {describe(exc.error, 120)})")
                     self._notice(it, _short(f"The record is saved; the after_save rule {rule} {what}: its side "

@@ -253,8 +253,8 @@ def describe(value: object, limit: int = 200) -> str:
     """``str(value)`` cut to *limit*, for anything a rule may raise or return: an exception
     whose ``__str__`` raises, or an int too long to print, must not escape the report."""
     try:
-        text = str(value)
-    except BaseException:  # (a rule's own __str__ is the rule's code: anything may come out)
+        text = value if type(value) is str else run_within(DESCRIBE_BUDGET_MS, str, value)
+    except BaseException:  # (a rule's own __str__ is the rule's code: anything may come out, or nothing)
         text = f"<a {type(value).__name__} that cannot be shown as text>"
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
@@ -267,6 +267,20 @@ def rules_of(module: Any, source: str) -> Rules:
                         f"and decorate its functions with it; it defines rules = {found!r}")
     return found
 
+
+#: Milliseconds a rule's object may take to say itself as text (its `__str__` is the rule's code).
+DESCRIBE_BUDGET_MS = 50
+
+
+def traceback_of(exc: BaseException) -> str:
+    """A rule's exception with its traceback, for the browser console: bounded like
+    `describe`, since formatting it runs the exception's own ``__str__``."""
+    import traceback
+
+    try:
+        return "".join(run_within(DESCRIBE_BUDGET_MS, traceback.format_exception, exc))
+    except BaseException:
+        return f"{type(exc).__name__}: {describe(exc)} (its traceback cannot be shown)\n"
 
 #: The hooks whose rules may raise `Veto` (a validator's message, a save stopped).
 VETOING = ("validate", "before-save")
@@ -285,7 +299,8 @@ def call_rule(function: Callable[..., Any], *args: Any, hook: str = "validate", 
         if hook in VETOING:
             raise
         raise RuleError(rule_name(function), TypeError(
-            f"it raised Veto ({describe(veto, 80)}), which a {hook} rule cannot: only validate and before_save "
+            f"it raised Veto ({describe(veto, 80)}), which {'an' if hook[0] in 'aeiou' else 'a'} {hook} rule cannot: "
+            "only validate and before_save "
             "rules veto")) from None
     except BaseException as exc:  # (sys.exit(), KeyboardInterrupt, CancelledError: the rule's, not the page's end)
         raise RuleError(rule_name(function), exc) from exc
@@ -367,11 +382,15 @@ def load_rules(source: str, file_name: str, folder: str | None = None) -> Rules:
         # its top level is bounded too: a module that loops would freeze every load
         run_within(LOAD_BUDGET_MS, spec.loader.exec_module, module)
         return rules_of(module, file_name)
-    except (Exception, SystemExit, RuleTimeout) as exc:  # (a module calling sys.exit() is broken too, not an exit)
+    except BaseException as exc:  # (sys.exit(), KeyboardInterrupt, CancelledError at its top level: a broken module)
         del sys.modules[stem]
         frames = traceback.extract_tb(exc.__traceback__)
         own = [f for f in frames if f.filename == path]
         if not own and not isinstance(exc, SyntaxError):  # (a syntax error shows its own line)
             own = frames[-1:]
-        detail = "".join(traceback.format_list(own)) + "".join(traceback.format_exception_only(exc))
-        raise RulesLoadError(f"{file_name} could not be loaded: {type(exc).__name__}: {exc}", detail) from exc
+        try:
+            said = "".join(run_within(DESCRIBE_BUDGET_MS, traceback.format_exception_only, exc))
+        except BaseException:  # (its __str__ is the module's code too)
+            said = f"{type(exc).__name__}: {describe(exc)}\n"
+        detail = "".join(traceback.format_list(own)) + said
+        raise RulesLoadError(f"{file_name} could not be loaded: {type(exc).__name__}: {describe(exc)}", detail) from exc

@@ -140,6 +140,9 @@ class RecordForm(Panel):
                 notes.append(f"Your save from before the reload was not confirmed, and WWE does not have it ({labels}).")
             drafts.confirmed(it.id)
         restored = drafts.restore(it.id, it.editor)
+        # what WWE holds already (a save that reached it) leaves the draft: a later reload
+        # must not offer it again as unsaved, over a value WWE has since changed
+        drafts.save(it.id, it.editor)
         dropped = self.drop_unsendable(it)  # (the view was away while WWE marked it done)
         if dropped:
             notes.append(dropped)

@@ -170,7 +170,29 @@ def unprintable(event: Any, reaction: Any) -> None:
     raise Unprintable()
 
 
+class _LoopsInStr(Exception):
+    def __str__(self) -> str:
+        while True:
+            pass
+
+
+class _SlyText(str):
+    def __len__(self) -> int:
+        while True:
+            pass
+
+
+def loops_in_str(record: Record) -> str:
+    raise _LoopsInStr()
+
+
+def sly_text(record: Record) -> str:
+    return _SlyText("x")
+
+
 @pytest.mark.parametrize(("hook", "function", "said"), [
+    ("derive", loops_in_str, "loops_in_str failed (_LoopsInStr: <a _LoopsInStr that cannot be shown as text>)"),
+    ("derive", sly_text, "sly_text failed (TypeError: it gave _SlyText x for a field"),
     ("derive", huge, "huge failed (ValueError: it gave an integer of 16610 bits"),
     ("derive", vetoes, "vetoes failed (TypeError: it raised Veto (derives cannot veto), which a derive rule cannot"),
     ("on", interrupted, "interrupted failed (KeyboardInterrupt"),

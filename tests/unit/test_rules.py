@@ -37,6 +37,11 @@ def test_a_module_is_loaded_and_its_functions_stay_plain_functions() -> None:
     ("rules = 3", "rules_not_rules.py", "must define `rules = Rules()`"),
     ("x = 1", "rules_nothing.py", "it defines rules = None"),
     ("import sys\nsys.exit(3)", "rules_exits.py", "rules_exits.py could not be loaded: SystemExit: 3"),
+    ("raise KeyboardInterrupt", "rules_interrupts.py", "rules_interrupts.py could not be loaded: KeyboardInterrupt"),
+    ("import asyncio\nraise asyncio.CancelledError()", "rules_cancels.py",
+     "rules_cancels.py could not be loaded: CancelledError"),
+    ("class E(Exception):\n    def __str__(self):\n        raise RuntimeError('no')\nraise E()", "rules_unprintable.py",
+     "rules_unprintable.py could not be loaded: E: <a E that cannot be shown as text>"),
     ("from outbound_widget.rules import Rules\nrules = Rules()\n@rules.before_save\nasync def s(c, r): pass",
      "rules_async.py", "'s' must be a plain function (def, not async def)"),
 ])

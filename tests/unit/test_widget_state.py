@@ -480,6 +480,7 @@ def test_a_reload_during_a_save_checks_wwe_instead_of_sending_again(landed: bool
         if landed:
             assert "reached WWE" in notice and "Restored" not in notice
             assert not widget.shown.editor.has_changes()  # type: ignore[union-attr]
+            assert PREFIX + "1" not in storage.items  # (WWE has it: a later reload must not offer it again)
         else:
             assert "was not confirmed, and WWE does not have it" in notice and "Restored 1 unsaved change(s)" in notice
             assert dom.value("f0") == "before reload"
