@@ -35,6 +35,16 @@ class WritePolicy:
 #: there copy the context, so their requests are held to it too.
 WRITES: ContextVar[WritePolicy | None] = ContextVar("wwe_bridge_writes", default=None)
 
+class BudgetStop(BaseException):
+    """Code stopped at its time budget (a deployer's rule, or what it left behind): said
+    where it happened, so a task that ends with it is not an uncaught error of the page."""
+
+
+#: How the page's event loop runs a callback scheduled in this context (None: as is).
+#: A deployer's rule sets it, so the tasks and callbacks it leaves behind run within the
+#: rule's time budget (``guard(callback, *args)``); tasks it starts copy the context.
+STEP_GUARD: ContextVar[Callable[..., Any] | None] = ContextVar("wwe_bridge_step_guard", default=None)
+
 # What the vendor client passes to `failed` when WWE does not answer in 10 s.
 WWE_CLIENT_TIMEOUT = "Request timeout"
 

@@ -17,6 +17,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from ._calls import STEP_GUARD, BudgetStop
 from .errors import NotInWWEError
 from .host import Deliver, Settle
 
@@ -175,6 +176,9 @@ def _bridge_loop_class() -> type:
             self._wake = self._waker.wake  # looked up once: called on every wake-up
 
         def call_soon(self, callback: Any, *args: Any, context: contextvars.Context | None = None) -> asyncio.Handle:
+            guard = STEP_GUARD.get() if context is None else context.get(STEP_GUARD)
+            if guard is not None:  # scheduled by a deployer's rule, or a task it started: bounded
+                callback, args = guard, (callback, *args)
             run_sync = RUN_SYNC.get() if context is None else context.get(RUN_SYNC, False)
             if run_sync:  # WebLoop's own path (its call_soon would come back here)
                 pyodide_handle: asyncio.Handle = super().call_later(0, callback, *args, context=context)
@@ -315,6 +319,11 @@ def report_errors_to_page(show: Callable[[str], None]) -> None:
 
     def handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
         exc = context.get("exception")
+        if isinstance(exc, BudgetStop):  # (a rule's leftover task, stopped at its budget: not a crash)
+            import js
+
+            js.console.warn(f"a task a deployer's rule started was stopped: {exc}")
+            return
         message = str(context.get("message") or "an error nothing caught (in a task or a callback)")
         show(f"{message}\n{user_traceback(exc)}" if isinstance(exc, BaseException) else message)
 

@@ -6,7 +6,8 @@ that set it off is restored and checked at load). So each rule call gets a deadl
 armed only while that rule runs:
 
 - on Python 3.12+ (Pyodide), `sys.monitoring` calls `_check` at every loop iteration
-  (JUMP) and every function start (PY_START); older CPython (the unit tests' 3.11) uses
+  (JUMP), every function start (PY_START) and every resumed coroutine (PY_RESUME), and
+  it stops only the deployer's own code; older CPython (the unit tests' 3.11) uses
   a trace function, which Python unsets after the first exception it raises;
 - past the deadline `_check` raises `RuleTimeout`, a BaseException, so a rule's
   ``except Exception`` does not swallow it, and raises it again at every later check,
@@ -26,6 +27,8 @@ import sys
 import time
 from collections.abc import Callable, Coroutine, Generator
 from typing import Any, SupportsIndex
+
+from bridge._calls import BudgetStop
 
 #: Milliseconds each kind of rule may run per call (README, "What rules may do"). A rule
 #: runs on the page's thread while the agent works: validators on leaving a field, derived
@@ -48,7 +51,7 @@ CLEANUP_GRACE_S = 0.05
 _TOOL_NAME = "wwe rule budget"
 
 
-class RuleTimeout(BaseException):
+class RuleTimeout(BudgetStop):
     """A rule ran past its budget (raised inside the rule, at the next check)."""
 
     def __init__(self, budget_ms: int) -> None:
@@ -98,7 +101,7 @@ def _monitoring_tool() -> int | None:
             return tool
         if monitoring.get_tool(tool) is None:
             monitoring.use_tool_id(tool, _TOOL_NAME)
-            for event in (monitoring.events.JUMP, monitoring.events.PY_START):
+            for event in (monitoring.events.JUMP, monitoring.events.PY_START, monitoring.events.PY_RESUME):
                 monitoring.register_callback(tool, event, _check)
             return tool
     return None
@@ -132,23 +135,26 @@ def bound_sleep() -> None:
     time.sleep = _bounded_sleep
 
 
-def run_within(budget_ms: int, function: Callable[..., Any], *args: Any) -> Any:
+def run_within(budget_ms: int, function: Callable[..., Any], *args: Any, own: bool = True) -> Any:
     """``function(*args)``, stopped by `RuleTimeout` once it has run *budget_ms*.
 
     A rule that returns after its deadline (it caught the stop, or spent it in one call
-    into C) is over budget too: `RuleTimeout` is raised then.
+    into C) is over budget too: `RuleTimeout` is raised then. *own*: *function* is the
+    deployer's, and its file is where the deadline is checked (False: the widget's code
+    calling into the deployer's objects, e.g. their ``__str__``).
     """
+    code = _code_of(function) if own else None
+    if code is not None:
+        _rule_files.add(code.co_filename)
     return _run_until(time.perf_counter() + budget_ms / 1000, budget_ms, function, *args)
 
 
-def _run_until(deadline: float, budget_ms: int, function: Callable[..., Any], *args: Any) -> Any:
+def _run_until(deadline: float, budget_ms: int, function: Callable[..., Any], *args: Any,
+               end_check: bool = True) -> Any:
     global _deadline, _budget_ms
     bound_sleep()
     if _deadline is not None:  # (a rule calling into another: the outer deadline holds)
         return function(*args)
-    code = _code_of(function)
-    if code is not None:
-        _rule_files.add(code.co_filename)
     _budget_ms = budget_ms
     previous = sys.gettrace() if _tool is None else None
     try:
@@ -157,7 +163,8 @@ def _run_until(deadline: float, budget_ms: int, function: Callable[..., Any], *a
         # still disarm below (else every later Python line raises).
         _deadline = deadline
         if _tool is not None:
-            _monitoring.set_events(_tool, _monitoring.events.JUMP | _monitoring.events.PY_START)
+            events = _monitoring.events
+            _monitoring.set_events(_tool, events.JUMP | events.PY_START | events.PY_RESUME)
         else:
             sys.settrace(_trace)
         result = function(*args)
@@ -167,9 +174,31 @@ def _run_until(deadline: float, budget_ms: int, function: Callable[..., Any], *a
             _monitoring.set_events(_tool, 0)
         else:
             sys.settrace(previous)
-    if time.perf_counter() > deadline:
+    if end_check and time.perf_counter() > deadline:
         raise RuleTimeout(budget_ms)
     return result
+
+
+def step_guard(budget_ms: int) -> Callable[..., Any]:
+    """What the page's event loop runs the callbacks a rule call leaves behind with (the
+    tasks it started, their steps, its `call_soon`s): together, within the rule's budget
+    counted from the first of them to run (not from the rule's start: a busy page may run
+    them late). Past it, the rule's own code in them is stopped (`RuleTimeout` ends such a
+    task); the bridge's and asyncio's code in them runs on, so nothing they hold is left
+    half done.
+    """
+    deadline: float | None = None
+
+    def guard(callback: Callable[..., Any], *args: Any) -> Any:
+        nonlocal deadline
+        if deadline is None:
+            deadline = time.perf_counter() + budget_ms / 1000
+        try:
+            return _run_until(deadline, budget_ms, callback, *args, end_check=False)
+        except RuleTimeout:
+            return None  # (a plain callback of the rule's, stopped: nothing waits for its result)
+
+    return guard
 
 
 class _Stepped:

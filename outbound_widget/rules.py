@@ -31,10 +31,10 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from bridge import BridgeError, Field, RecordEditor
-from bridge._calls import WRITES, WritePolicy
+from bridge._calls import STEP_GUARD, WRITES, WritePolicy
 
 from .rule_budget import (DEFAULT_BUDGET_MS, LOAD_BUDGET_MS, RuleTimeout, bound_sleep, rule_file, run_async_within,
-                          run_within)
+                          run_within, step_guard)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -253,7 +253,7 @@ def describe(value: object, limit: int = 200) -> str:
     """``str(value)`` cut to *limit*, for anything a rule may raise or return: an exception
     whose ``__str__`` raises, or an int too long to print, must not escape the report."""
     try:
-        text = value if type(value) is str else run_within(DESCRIBE_BUDGET_MS, str, value)
+        text = value if type(value) is str else run_within(DESCRIBE_BUDGET_MS, str, value, own=False)
     except BaseException:  # (a rule's own __str__ is the rule's code: anything may come out, or nothing)
         text = f"<a {type(value).__name__} that cannot be shown as text>"
     return text if len(text) <= limit else text[:limit - 1] + "…"
@@ -278,7 +278,7 @@ def traceback_of(exc: BaseException) -> str:
     import traceback
 
     try:
-        return "".join(run_within(DESCRIBE_BUDGET_MS, traceback.format_exception, exc))
+        return "".join(run_within(DESCRIBE_BUDGET_MS, traceback.format_exception, exc, own=False))
     except BaseException:
         return f"{type(exc).__name__}: {describe(exc)} (its traceback cannot be shown)\n"
 
@@ -292,9 +292,12 @@ def call_rule(function: Callable[..., Any], *args: Any, hook: str = "validate", 
     passes where the hook can veto and is a misuse, named, where it cannot."""
     # Rules check and transform the record: while one runs (and in any task it starts,
     # which inherits the context) the bridge refuses requests that change WWE.
+    budget = budget_ms if budget_ms is not None else DEFAULT_BUDGET_MS[hook]
     writes = WRITES.set(WritePolicy(f"the rule {rule_name(function)}", _reads_only))
+    # ... and what it leaves behind (tasks, call_soon callbacks) runs within its budget too
+    guard = STEP_GUARD.set(step_guard(budget))
     try:
-        return run_within(budget_ms if budget_ms is not None else DEFAULT_BUDGET_MS[hook], function, *args)
+        return run_within(budget, function, *args)
     except Veto as veto:
         if hook in VETOING:
             raise
@@ -305,6 +308,7 @@ def call_rule(function: Callable[..., Any], *args: Any, hook: str = "validate", 
     except BaseException as exc:  # (sys.exit(), KeyboardInterrupt, CancelledError: the rule's, not the page's end)
         raise RuleError(rule_name(function), exc) from exc
     finally:
+        STEP_GUARD.reset(guard)
         WRITES.reset(writes)
 
 
@@ -318,6 +322,7 @@ async def call_side_effect(function: Callable[..., Any], *args: Any, refuse: Cal
     *refuse* (request → why not, None: allowed); any failure is a `RuleError` naming it."""
     budget = budget_ms if budget_ms is not None else DEFAULT_BUDGET_MS["after-save"]
     writes = WRITES.set(WritePolicy(f"the after_save rule {rule_name(function)}", refuse))
+    guard = STEP_GUARD.set(step_guard(budget))  # (the tasks it starts end with its budget too)
     try:
         started = time.perf_counter()
         result = run_within(budget, function, *args)
@@ -334,6 +339,7 @@ async def call_side_effect(function: Callable[..., Any], *args: Any, refuse: Cal
             exc = RuleTimeout(budget)  # (say the rule's budget, not what was left of it)
         raise RuleError(rule_name(function), exc) from exc
     finally:
+        STEP_GUARD.reset(guard)
         WRITES.reset(writes)
 
 
@@ -380,7 +386,14 @@ def load_rules(source: str, file_name: str, folder: str | None = None) -> Rules:
     rule_file(path)  # its code is where the deadline is checked
     try:
         # its top level is bounded too: a module that loops would freeze every load
-        run_within(LOAD_BUDGET_MS, spec.loader.exec_module, module)
+        # and what it starts (tasks, callbacks) too, and it may not write to WWE either
+        writes = WRITES.set(WritePolicy(f"the rules module {file_name}", _reads_only))
+        guard = STEP_GUARD.set(step_guard(LOAD_BUDGET_MS))
+        try:
+            run_within(LOAD_BUDGET_MS, spec.loader.exec_module, module, own=False)
+        finally:
+            STEP_GUARD.reset(guard)
+            WRITES.reset(writes)
         return rules_of(module, file_name)
     except BaseException as exc:  # (sys.exit(), KeyboardInterrupt, CancelledError at its top level: a broken module)
         del sys.modules[stem]
@@ -389,7 +402,7 @@ def load_rules(source: str, file_name: str, folder: str | None = None) -> Rules:
         if not own and not isinstance(exc, SyntaxError):  # (a syntax error shows its own line)
             own = frames[-1:]
         try:
-            said = "".join(run_within(DESCRIBE_BUDGET_MS, traceback.format_exception_only, exc))
+            said = "".join(run_within(DESCRIBE_BUDGET_MS, traceback.format_exception_only, exc, own=False))
         except BaseException:  # (its __str__ is the module's code too)
             said = f"{type(exc).__name__}: {describe(exc)}\n"
         detail = "".join(traceback.format_list(own)) + said

@@ -363,6 +363,36 @@ async def tag(saved, record):
     await bridge.outbound.set_do_not_call(record.interaction_id)  # withheld by the file below
 
 
+@rules.validate("Custom_Integer")
+def leaves_work_behind(value, record):
+    if value == 14:  # what it starts runs after it returned: a task and a callback that loop
+        async def spin():
+            await asyncio.sleep(0)
+            while True:
+                pass
+
+        def loop_forever():
+            while True:
+                pass
+        asyncio.ensure_future(spin())
+        asyncio.get_event_loop().call_soon(loop_forever)
+
+
+ended = []
+
+
+@rules.after_save
+async def detaches(saved, record):
+    if saved.get("Custom_VarChar") == "detach":  # a task outliving the after_save, writing later
+        async def later():
+            try:
+                await asyncio.sleep(2)
+                await bridge.interaction.set_user_data(record.interaction_id, {"Late": "after the budget"})
+            finally:
+                ended.append("later")
+        asyncio.ensure_future(later())
+
+
 @rules.after_save
 async def polls(saved, record):
     while saved.get("Custom_VarChar") == "poll":  # each step short: its stop lands in a step
@@ -421,6 +451,21 @@ def test_every_way_a_rule_fails_is_said_the_record_shows_and_only_after_save_wri
                  if e["message"].get("request") == "interaction.setUserData"]
     assert user_data == [["1", {"Disposition": "saved Custom_Integer,Custom_VarChar"}]]
     assert sent(page, "setDoNotCall") == [] and len(sent(page, "updateRecordFields")) == 1
+    # what a rule leaves behind runs within its budget too: the page goes on
+    visits.fill("14")
+    visits.blur()
+    assert py(view, "import asyncio\nawait asyncio.sleep(0.3)\n1 + 1") == 2
+    visits.fill("5")
+    visits.blur()
+    # and what an after_save leaves behind ends with its budget: no late write
+    notes.fill("detach")
+    view.locator("#w-save").click()
+    expect(status).to_contain_text("Saved 2 change(s).")
+    assert py(view, "import asyncio, widget_rules\nfor _ in range(300):\n    if widget_rules.ended: break\n"
+                    "    await asyncio.sleep(0.02)\nwidget_rules.ended") == ["later"]
+    flush(view)
+    assert not [e for e in log_entries(page, "request") if e["message"].get("request") == "interaction.setUserData"
+                and "Late" in (e["message"].get("parameters") or [None, {}])[1]]
     # an after_save polling WWE past its budget is stopped, and the page's Python goes on
     notes.fill("poll")
     view.locator("#w-save").click()
