@@ -20,7 +20,9 @@ import email.utils
 import functools
 import os
 import posixpath
+import socket
 import threading
+import time
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -77,12 +79,14 @@ def accepted_encodings(header: str | None) -> set[str]:
     return allowed
 
 
-#: Seconds a connection may sit idle (a keep-alive between requests, or a request that
-#: never finishes arriving) before the server closes it: 200 idle connections once stayed
-#: open for good, a thread each.
+#: Seconds a connection may wait for its next request to arrive in full (request line and
+#: headers: a keep-alive between requests, or a request trickling in a byte at a time), and
+#: may stall sending: then the server closes it. 200 idle connections once stayed open for
+#: good, a thread each.
 IDLE_TIMEOUT_S = 30.0
-#: Connections served at once; more are closed at once (a browser opens ~6 per origin and
-#: page context, so tests with many contexts stay well under it).
+#: Connections served at once (a browser opens ~6 per origin and page context, so tests
+#: with many contexts stay well under it). A connection past it takes the place of the one
+#: that has waited longest for a request, so idle ones cannot lock out a real one.
 MAX_CONNECTIONS = 128
 
 
@@ -98,6 +102,32 @@ class DistHandler(SimpleHTTPRequestHandler):
     NOWHERE = "/nonexistent/\0"  # what a refused path translates to: a 404
     compress = True  # serve precompressed siblings (x.br, x.gz) to browsers that accept them
     _vary = False
+
+    def handle_one_request(self) -> None:
+        # waiting for a request: the server closes this connection if the request has not
+        # arrived in full by the deadline (a per-read timeout alone lets a trickle live on)
+        waiting = getattr(self.server, "waiting", None)
+        if waiting is not None:
+            waiting.start(self, self.timeout)
+        try:
+            super().handle_one_request()
+        finally:
+            if waiting is not None:
+                waiting.done(self)
+
+    def parse_request(self) -> bool:
+        waiting = getattr(self.server, "waiting", None)
+        if waiting is not None:
+            waiting.done(self)  # (it arrived: what is left is answering it)
+        return super().parse_request()
+
+    def give_up(self) -> None:
+        """Close the connection under the handler (a request that did not arrive in time,
+        or one waiting for a request while a new connection needs its place)."""
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
     def translate_path(self, path: str) -> str:
         clean = path.split("?", 1)[0].split("#", 1)[0]
@@ -220,6 +250,48 @@ class DistHandler(SimpleHTTPRequestHandler):
         pass
 
 
+class Waiting:
+    """The connections waiting for a request, each with its deadline; a thread closes those
+    past it, and `evict_oldest` makes room for a new connection."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._since: dict[DistHandler, tuple[float, float]] = {}  # handler -> (started, deadline)
+        self._stop = threading.Event()
+        threading.Thread(target=self._reap, name="wwe-server-reaper", daemon=True).start()
+
+    def start(self, handler: DistHandler, timeout: float | None) -> None:
+        now = time.monotonic()
+        with self._lock:
+            self._since[handler] = (now, now + (timeout if timeout is not None else IDLE_TIMEOUT_S))
+
+    def done(self, handler: DistHandler) -> None:
+        with self._lock:
+            self._since.pop(handler, None)
+
+    def evict_oldest(self) -> bool:
+        with self._lock:
+            if not self._since:
+                return False
+            oldest = min(self._since, key=lambda h: self._since[h][0])
+            del self._since[oldest]
+        oldest.give_up()
+        return True
+
+    def _reap(self) -> None:
+        while not self._stop.wait(0.25):
+            now = time.monotonic()
+            with self._lock:
+                late = [h for h, (_, deadline) in self._since.items() if deadline <= now]
+                for handler in late:
+                    del self._since[handler]
+            for handler in late:
+                handler.give_up()
+
+    def close(self) -> None:
+        self._stop.set()
+
+
 class DistServer(ThreadingHTTPServer):
     daemon_threads = True
     max_connections = MAX_CONNECTIONS
@@ -228,9 +300,18 @@ class DistServer(ThreadingHTTPServer):
     def server_activate(self) -> None:
         super().server_activate()
         self._slots = threading.BoundedSemaphore(self.max_connections)
+        self.waiting = Waiting()
+
+    def server_close(self) -> None:
+        super().server_close()
+        if hasattr(self, "waiting"):
+            self.waiting.close()
 
     def process_request(self, request: Any, client_address: Any) -> None:
-        if not self._slots.acquire(blocking=False):  # full: this one is closed, the others go on
+        # full: the connection that has waited longest for a request makes room; if none
+        # is waiting (all are answering), this one is closed and the others go on
+        if not self._slots.acquire(blocking=False) and not (
+                self.waiting.evict_oldest() and self._slots.acquire(timeout=2.0)):
             self.shutdown_request(request)
             return
         try:
