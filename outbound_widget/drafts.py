@@ -39,6 +39,7 @@ MAX_STORED_CHARS = 1_000_000
 
 #: Why the storage did not keep something, as `Storage.set` answers and the notice says.
 FULL = "the browser's storage for this site is full"
+BOUND = f"the widget keeps at most {MAX_STORED_CHARS:,} characters of unsaved edits in this tab"
 TOO_LARGE = "they are larger than the widget keeps per record ({size:,} characters; at most {limit:,})"
 
 
@@ -144,12 +145,12 @@ class Drafts:
             why = TOO_LARGE.format(size=len(value), limit=MAX_DRAFT_CHARS)
         elif draft:
             while sum(n for k, n in self._sizes.items() if k != key) + len(value) > MAX_STORED_CHARS:
-                if not (make_room and self._move_out_one(keep=key)):
-                    why = FULL
+                if not (make_room and self._move_out_one(keep=key, why=BOUND)):
+                    why = BOUND
                     break
         if why is None:
             why = self.storage.set(key, value)
-            while why == FULL and make_room and self._move_out_one(keep=key):
+            while why == FULL and make_room and self._move_out_one(keep=key, why=FULL):
                 why = self.storage.set(key, value)
         if why is None:
             self.unkept.pop(key, None)
@@ -162,7 +163,7 @@ class Drafts:
                 self._sizes.pop(key, None)
         return self.unkept != before
 
-    def _move_out_one(self, keep: str) -> bool:
+    def _move_out_one(self, keep: str, why: str) -> bool:
         """Move the oldest draft (or marker) of another record than *keep*'s and the shown
         one's out of the storage; it stays in memory and unkept. False: none to move."""
         spared = {_interaction_of(keep), self.shown}
@@ -174,7 +175,7 @@ class Drafts:
             self.memory[oldest] = self.storage.get(oldest)
         self.storage.remove(oldest)
         del self._sizes[oldest]
-        self.unkept[oldest] = FULL
+        self.unkept[oldest] = why
         return True
 
     def retry(self) -> bool:
@@ -186,7 +187,7 @@ class Drafts:
             value = self.memory.get(key)
             if value is None:
                 changed = self.unkept.pop(key, None) is not None or changed
-            elif self.unkept[key] == FULL:  # (too large stays too large until it changes)
+            elif self.unkept[key] in (FULL, BOUND):  # (too large stays too large until it changes)
                 changed = self._store(key, value, make_room=False) or changed
         if changed:
             self.on_change()

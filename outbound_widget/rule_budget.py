@@ -253,4 +253,9 @@ async def run_async_within(budget_ms: int, coroutine: Coroutine[Any, Any, Any]) 
             raise RuleTimeout(budget_ms) from None
         raise
     finally:
-        coroutine.close()  # (one stopped mid-step is closed, not left for the GC to warn about)
+        # one stopped mid-step is closed, not left for the GC to warn about; its clean-up is
+        # bounded too, and one that will not close (it ignores GeneratorExit) is let go
+        try:
+            _run_until(time.perf_counter() + CLEANUP_GRACE_S, budget_ms, coroutine.close, end_check=False)
+        except BaseException:
+            pass

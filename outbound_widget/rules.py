@@ -244,7 +244,8 @@ class RuleError(BridgeError):
         self.rule, self.error = rule, exc
         self.timed_out = isinstance(exc, RuleTimeout)
         text = describe(exc)
-        what = f"was {text}" if self.timed_out else f"failed ({type(exc).__name__}: {text})"
+        what = (f"was {text}" if self.timed_out
+                else f"failed ({type(exc).__name__}: {text})" if text else f"failed ({type(exc).__name__})")
         super().__init__(f"the rule {rule} {what}; your edits are kept. "
                          "Tell whoever maintains the widget's rules (details in the browser console).")
 

@@ -140,3 +140,15 @@ def test_drafts_unit_bound_never_moves_the_shown_record_out() -> None:
     drafts.write(PREFIX + "B", "b" * 600)  # no room, and A is shown: B is the one not kept
     assert PREFIX + "A" in storage.items and drafts.unkept == {PREFIX + "B": FULL}
     assert drafts.read(PREFIX + "B") == "b" * 600  # in memory
+
+
+def test_the_widgets_own_bound_is_said_as_such_not_as_a_full_storage(monkeypatch: pytest.MonkeyPatch) -> None:
+    from outbound_widget import drafts as drafts_module
+
+    monkeypatch.setattr(drafts_module, "MAX_STORED_CHARS", 1_000)
+    drafts = Drafts(MemoryStorage())  # (plenty of room in the browser's storage)
+    drafts.shown = "B"
+    drafts.write(PREFIX + "A", "a" * 600)
+    drafts.write(PREFIX + "B", "b" * 600)  # over the widget's bound: A, not shown, moves out
+    assert drafts.unkept == {PREFIX + "A": drafts_module.BOUND}
+    assert "free space" not in drafts_module.BOUND and drafts.read(PREFIX + "A") == "a" * 600
