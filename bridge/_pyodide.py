@@ -192,6 +192,9 @@ def _bridge_loop_class() -> type:
         def call_later(self, delay: float, callback: Any, *args: Any, context: contextvars.Context | None = None) -> asyncio.Handle:
             if delay == 0:
                 return self.call_soon(callback, *args, context=context)
+            guard = STEP_GUARD.get() if context is None else context.get(STEP_GUARD)
+            if guard is not None:  # (a rule's timer: bounded as its call_soon is)
+                callback, args = guard, (callback, *args)
             timer: asyncio.Handle = super().call_later(delay, callback, *args, context=context)
             return timer
 

@@ -290,6 +290,9 @@ class RuleRunner:
             rule = rule_name(function)
             if type(answer) is dict:
                 for name, value in answer.items():
+                    if type(name) is not str:  # (a str subclass's own __eq__ would run in the widget's code)
+                        raise RuleError(rule, TypeError(f"it amended a field named by a {type(name).__name__}: "
+                                                        "name fields by their names, as text"))
                     if name not in editor:
                         raise RuleError(rule, KeyError(f"it amended {name!r}, which this record has not"))
                     if not editor.field(name).is_editable:

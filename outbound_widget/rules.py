@@ -130,6 +130,16 @@ class Rules:
     before_save_hooks: list[Callable[[dict[str, Any], Record], Any]] = field(default_factory=list)
     after_save_hooks: list[Callable[[dict[str, Any], Record], Any]] = field(default_factory=list)
     reactions: dict[str, list[Callable[[Any, Reaction], Any]]] = field(default_factory=dict)
+    #: Each rule's function by its name: the widget turns rules off and budgets them by name.
+    functions: dict[str, Callable[..., Any]] = field(default_factory=dict, repr=False)
+
+    def _named(self, function: Any, hook: str) -> None:
+        """One function per name: two named alike would share one budget and one off switch."""
+        name = rule_name(function)
+        known = self.functions.setdefault(name, function)
+        if known is not function:
+            raise ValueError(f"Rules.{hook}: two rules are named {name!r}: give each function its own name (the "
+                             "widget budgets rules and turns them off by name)")
 
     def validate(self, first: str, *others: str) -> Callable[[F], F]:
         """``fn(value, record) -> message | None``: *value* is field *first*'s; the message is
@@ -137,25 +147,25 @@ class Rules:
         each save, which it blocks while it returns a message."""
         names = (first, *others)
         _check_names(names, "validate")
-        return _registrar("validate", lambda function: self.validators.append(Validator(names, function)))
+        return _registrar(self, "validate", lambda function: self.validators.append(Validator(names, function)))
 
     def default(self, name: str) -> Callable[[F], F]:
         """``fn(record) -> value | None``: fills field *name* when a record is loaded with it
         empty (an edit the agent sees and saves, or reverts)."""
         _check_names((name,), "default")
-        return _registrar("default", functools.partial(self.defaults.__setitem__, name))
+        return _registrar(self, "default", functools.partial(self.defaults.__setitem__, name))
 
     def derive(self, name: str) -> Callable[[F], F]:
         """``fn(record) -> value``: field *name* is computed from the others, shown read-only,
         kept up to date as the agent edits, and saved with the record."""
         _check_names((name,), "derive")
-        return _registrar("derive", functools.partial(self.derived.__setitem__, name))
+        return _registrar(self, "derive", functools.partial(self.derived.__setitem__, name))
 
     def before_save(self, function: F) -> F:
         """``fn(changes, record) -> None | message | {field: value}``: runs before a save is sent.
         A message (or `Veto`) stops the save and is shown; a mapping amends the save
         (its values go into the form, checked like the agent's)."""
-        return _registrar("before_save", self.before_save_hooks.append)(function)
+        return _registrar(self, "before_save", self.before_save_hooks.append)(function)
 
     def after_save(self, function: F) -> F:
         """``fn(saved, record)`` or ``async def fn(saved, record)``: runs once WWE has a save,
@@ -172,6 +182,7 @@ class Rules:
         """
         if not callable(function):
             raise TypeError(f"Rules.after_save: {rule_name(function)!r} must be a function")
+        self._named(function, "after_save")
         self.after_save_hooks.append(function)
         return function
 
@@ -181,7 +192,7 @@ class Rules:
         the interaction ID). *reaction* offers what a rule may do to the widget."""
         if event not in EVENTS:
             raise ValueError(f"Rules.on: unknown event {event!r}; use one of {', '.join(EVENTS)}")
-        return _registrar("on", lambda function: self.reactions.setdefault(event, []).append(function))
+        return _registrar(self, "on", lambda function: self.reactions.setdefault(event, []).append(function))
 
 
 class Reaction:
@@ -212,10 +223,11 @@ def _plain(function: Callable[..., Any], hook: str) -> None:
                         "(def, not async def): rules run as the agent types and saves")
 
 
-def _registrar(hook: str, store: Callable[[Any], None]) -> Callable[[F], F]:
+def _registrar(rules: Rules, hook: str, store: Callable[[Any], None]) -> Callable[[F], F]:
     """A decorator that keeps a (plain) function with *store* and returns it unchanged."""
     def register(function: F) -> F:
         _plain(function, hook)
+        rules._named(function, hook)
         store(function)
         return function
     return register

@@ -336,3 +336,31 @@ def test_an_after_save_over_its_budget_is_stopped_and_said_and_the_save_stands(h
         await widget.idle()
         assert dom.status("record")[0] == "done" and wwe.value("1", "VISITS") == "5"
     run(scenario())
+
+
+def test_a_before_save_amending_by_a_str_subclass_key_is_refused_not_run() -> None:
+    class LoopsOnEq(str):
+        __hash__ = str.__hash__
+
+        def __eq__(self, other: object) -> bool:
+            while True:
+                pass
+
+    async def scenario() -> None:
+        rules = Rules()
+
+        @rules.before_save
+        def amends(changes: dict[str, Any], record: Record) -> dict[str, Any]:
+            return {LoopsOnEq("NOTES"): "amended"}
+
+        wwe = Wwe()
+        widget, dom = await start(wwe, "", rules)
+        type_into(widget, VISITS, "4")
+        started = time.perf_counter()
+        click(widget, "save")
+        await widget.idle()
+        assert time.perf_counter() - started < 2.0
+        state, text = dom.status("record")
+        assert state == "error" and "amends failed (TypeError: it amended a field named by a LoopsOnEq" in text, text
+        assert wwe.sent("updateRecordFields") == []
+    run(scenario())

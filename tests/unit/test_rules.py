@@ -53,6 +53,20 @@ def test_a_broken_module_says_what_and_where(source: str, name: str, expected: s
         assert "line 1" in caught.value.detail and "x = 1/0" in caught.value.detail
 
 
+def test_two_rules_of_one_name_are_refused_at_load() -> None:
+    rules = Rules()
+
+    @rules.validate("A")
+    @rules.validate("B")  # (one function for two fields: one rule)
+    def check(value: object, record: Record) -> None:
+        return None
+
+    with pytest.raises(ValueError, match="two rules are named 'check': give each function its own name"):
+        @rules.derive("C")
+        def check(record: Record) -> None:  # noqa: F811 (the point)
+            return None
+
+
 def test_hooks_refuse_what_they_cannot_mean() -> None:
     rules = Rules()
     with pytest.raises(ValueError, match="unknown event 'record-loaded'"):
