@@ -8,12 +8,13 @@ namespace's methods on top; all of them reach WWE through the same `Host`.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar, TypeVar
 
 from . import _args
-from ._calls import Calls
+from ._calls import STEP_GUARD, WRITES, Calls
 from .errors import ArgumentTypeError, ArgumentValueError, MalformedResponseError
 from .events import Event
 from .host import Host
@@ -97,12 +98,25 @@ class Service:
             raise ArgumentTypeError(f"handler must be a function taking the event, not {type(handler).__name__}: "
                                     f"{handler!r}")
 
+        # Subscribed by code held to a write policy (a deployer's rule, or the rules
+        # module's top level): each event is handled under that policy too, and within
+        # that code's time budget (its step guard), not as the page's own code.
+        held = contextvars.copy_context() if WRITES.get() is not None else None
+
         def deliver(message: Any) -> None:
+            if held is not None:
+                held.copy().run(handle, message)
+            else:
+                handle(message)
+
+        def handle(message: Any) -> None:
             # A handler that raises must not stop delivery to the others (the host
             # calls each listener in turn): its error goes where asyncio reports
             # errors, the loop's exception handler, as a failed task's would.
             try:
-                result = handler(Event.from_wwe(message))
+                guard = STEP_GUARD.get()
+                event = Event.from_wwe(message)
+                result = guard(handler, event) if guard is not None else handler(event)
                 if asyncio.iscoroutine(result):
                     # the loop keeps only a weak reference to a task: keep it until it is done
                     task = asyncio.ensure_future(result)

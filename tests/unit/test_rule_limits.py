@@ -364,3 +364,47 @@ def test_a_before_save_amending_by_a_str_subclass_key_is_refused_not_run() -> No
         assert state == "error" and "amends failed (TypeError: it amended a field named by a LoopsOnEq" in text, text
         assert wwe.sent("updateRecordFields") == []
     run(scenario())
+
+
+def test_a_subscription_a_rule_makes_is_held_to_the_rule_read_only_and_bounded() -> None:
+    async def scenario() -> None:
+        wwe = Wwe()
+        heard: list[str] = []
+        rules = Rules()
+
+        @rules.validate("NOTES")
+        def subscribes(notes: Any, record: Record) -> None:
+            async def writes(event: Any) -> None:
+                heard.append(event.interaction_id)
+                try:
+                    await widget.outbound.set_do_not_call("1")  # refused: the rule's policy holds
+                except WriteRefusedError:
+                    heard.append("refused")
+
+            def loops(event: Any) -> None:
+                while True:
+                    pass
+            if notes == "listen":
+                widget.outbound.subscribe("outbound", writes)
+            if notes == "loop":
+                widget.outbound.subscribe("outbound", loops)
+            return None
+
+        async def settle() -> None:
+            for _ in range(20):
+                await asyncio.sleep(0.01)
+
+        widget, dom = await start(wwe, "", rules)
+        type_into(widget, NOTES, "listen", "change")
+        await widget.idle()
+        wwe.host.emit("outbound", {"eventType": "RecordUpdated", "interactionId": "8"})
+        await settle()
+        assert heard[:2] == ["8", "refused"] and wwe.sent("setDoNotCall") == []
+        type_into(widget, NOTES, "loop", "change")
+        await widget.idle()
+        started = time.perf_counter()
+        wwe.host.emit("outbound", {"eventType": "RecordUpdated", "interactionId": "9"})
+        await settle()
+        assert time.perf_counter() - started < 2.0  # the looping handler was stopped at its rule's budget
+        assert wwe.sent("setDoNotCall") == []
+    run(scenario())
