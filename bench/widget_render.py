@@ -121,10 +121,16 @@ rules = None
 if RULES:
     # a deployer's typical pair: a check of the typed field, a value derived from it
     rules = Rules()
-    rules.validate("F3")(lambda text, record: None if len(text or "") < 200 else "too long")
-    rules.derive("F11")(lambda record: (record["F3"] or "").upper()[:20])
+    def short_enough(text, record):
+        return None if len(text or "") < 200 else "too long"
+
+    def shouted(record):
+        return (record["F3"] or "").upper()[:20]
+
+    rules.validate("F3")(short_enough)
+    rules.derive("F11")(shouted)
     if RULES == "unbounded":  # the same rules with no time budget armed: the baseline of its cost
-        rules_module.run_within = lambda budget_ms, function, *args: function(*args)
+        rules_module.run_within = lambda budget_ms, function, *args, **_: function(*args)
 host = stateful_host(SIZE)
 widget = Widget(PageDom(layer), Outbound(host), None, desktop=Desktop.on(host) if DESKTOP else None, rules=rules)
 layer.listen("widget", create_proxy(lambda payload: widget.handle(json.loads(payload))))
