@@ -104,6 +104,10 @@ class BridgeTimeoutError(BridgeError, TimeoutError):
         )
 
 
+#: Why a deployer's rule may not change WWE (the default reason of `WriteRefusedError`).
+READS_ONLY = "rules check and transform the record, the widget's own actions write it (reads are allowed)"
+
+
 class WriteRefusedError(BridgeError):
     """A request that changes WWE was made from code that may not make it: a deployer's
     rule while it runs (or a task it started), which may only read, or an after_save rule
@@ -121,8 +125,7 @@ class WriteRefusedError(BridgeError):
 
     def __init__(self, method: str, who: str, why: str = "") -> None:
         self.method, self.who = method, who
-        self.why = why or ("rules check and transform the record, the widget's own actions write it (reads are "
-                           "allowed)")
+        self.why = why or READS_ONLY
         super().__init__(f"{request_name(method)} changes WWE, which {who} may not do: {self.why}. Nothing was sent.")
 
 

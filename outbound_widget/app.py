@@ -468,7 +468,7 @@ class Widget:
         """What the storage keeps changed: the notice says it, and while something is not
         kept the widget tries again every RETRY_STORAGE_S (space freed by another page)."""
         self.render_notice()
-        if self.drafts.unkept and self._storage_retry is None:
+        if self.drafts.retryable and self._storage_retry is None:
             try:
                 loop = asyncio.get_running_loop()
             except RuntimeError:
@@ -478,7 +478,7 @@ class Widget:
     def _retry_storage(self) -> None:
         self._storage_retry = None
         self.drafts.retry()
-        if self.drafts.unkept:
+        if self.drafts.retryable:
             self._storage_retry = asyncio.get_running_loop().call_later(RETRY_STORAGE_S, self._retry_storage)
 
     def render_state(self, it: Interaction) -> None:

@@ -187,11 +187,17 @@ class Drafts:
             value = self.memory.get(key)
             if value is None:
                 changed = self.unkept.pop(key, None) is not None or changed
-            elif self.unkept[key] in (FULL, BOUND):  # (too large stays too large until it changes)
+            elif self.unkept[key] in (FULL, BOUND):  # (see `retryable`)
                 changed = self._store(key, value, make_room=False) or changed
         if changed:
             self.on_change()
         return changed
+
+    @property
+    def retryable(self) -> bool:
+        """Whether something unkept may be kept later (space freed; not storage the browser
+        withholds, nor a draft too large, which only a change alters)."""
+        return any(why in (FULL, BOUND) for why in self.unkept.values())
 
     def unkept_of(self, interaction_id: str) -> list[str]:
         """Why the storage does not keep *interaction_id*'s draft or save marker (empty: it does)."""

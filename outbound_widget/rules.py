@@ -32,6 +32,7 @@ from typing import Any, TypeVar
 
 from bridge import BridgeError, Field, RecordEditor
 from bridge._calls import STEP_GUARD, WRITES, WritePolicy
+from bridge.errors import READS_ONLY
 
 from .rule_budget import (DEFAULT_BUDGET_MS, LOAD_BUDGET_MS, RuleTimeout, bound_sleep, rule_file, run_async_within,
                           run_within, step_guard)
@@ -326,7 +327,8 @@ def call_rule(function: Callable[..., Any], *args: Any, hook: str = "validate", 
 
 
 def _reads_only(request: str) -> str:
-    return ""  # (WriteRefusedError's own words: rules check and transform, reads are allowed)
+    """Every request that changes WWE is refused (the policy of rules and the rules module)."""
+    return READS_ONLY
 
 
 async def call_side_effect(function: Callable[..., Any], *args: Any, refuse: Callable[[str], str | None],
