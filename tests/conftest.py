@@ -1,11 +1,9 @@
-"""Shared fixtures: the repository root and build.py loaded as a module."""
+"""Shared fixtures: the repository root (on sys.path, so tests import wwe_build)."""
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
@@ -20,12 +18,3 @@ if str(ROOT) not in sys.path:
 def root() -> Path:
     return ROOT
 
-
-@pytest.fixture(scope="session")
-def build_module() -> ModuleType:
-    """build.py as a module (named so it cannot clash with PyPA's `build`)."""
-    spec = importlib.util.spec_from_file_location("wwe_build_script", ROOT / "build.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module

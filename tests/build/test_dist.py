@@ -13,11 +13,11 @@ import urllib.request
 import zipfile
 from html import unescape
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 import bridge
+from wwe_build import common, fetch, layout, pipeline, render, stage
 from wwe_testing.server import serving
 
 
@@ -26,9 +26,9 @@ def sha256(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def built(build_module: ModuleType) -> str:
+def built() -> str:
     """Build (a no-op when `build.py test` just did) and return the build id."""
-    return build_module.build()  # type: ignore[no-any-return]
+    return pipeline.build()  # type: ignore[no-any-return]
 
 
 @pytest.fixture(scope="module")
@@ -36,34 +36,34 @@ def build_dir(root: Path, built: str) -> Path:
     return root / "dist" / "b" / built
 
 
-def test_every_file_the_lock_names_exists_with_its_hash(build_dir: Path, build_module: ModuleType) -> None:
+def test_every_file_the_lock_names_exists_with_its_hash(build_dir: Path) -> None:
     lock = json.loads((build_dir / "pyodide-lock.json").read_text())
     assert set(lock["packages"]) == {"micropip", "packaging", "wwe-outbound-bridge"}
     for name, entry in lock["packages"].items():
         wheel = build_dir / entry["file_name"]
         assert wheel.exists(), name
         assert sha256(wheel) == entry["sha256"], name
-    for name, (version, file_name, pinned) in build_module.PINNED_WHEELS.items():
+    for name, (version, file_name, pinned) in fetch.PINNED_WHEELS.items():
         assert lock["packages"][name]["version"] == version
         assert lock["packages"][name]["file_name"] == file_name
         assert lock["packages"][name]["sha256"] == pinned
     assert lock["info"]["python"].startswith("3.14")
 
 
-def test_runtime_is_the_pinned_pyodide(root: Path, build_module: ModuleType, built: str) -> None:
-    runtime = root / "dist" / "pyodide" / build_module.PYODIDE_VERSION
+def test_runtime_is_the_pinned_pyodide(root: Path, built: str) -> None:
+    runtime = root / "dist" / "pyodide" / fetch.PYODIDE_VERSION
     # ours (the compiled library, the snapshot) and the precompressed copies: see below
     shipped = sorted(p.name for p in runtime.iterdir() if not p.name.endswith((".pyc.zip", ".bin", ".br", ".gz")))
-    assert shipped == sorted(build_module.PYODIDE_RUNTIME_FILES)
+    assert shipped == sorted(fetch.PYODIDE_RUNTIME_FILES)
     for name in shipped:
         assert sha256(runtime / name) == sha256(root / "node_modules" / "pyodide" / name)
     package = json.loads((root / "node_modules/pyodide/package.json").read_text())
-    assert package["version"] == build_module.PYODIDE_VERSION
-    assert json.loads((root / "package.json").read_text())["dependencies"]["pyodide"] == build_module.PYODIDE_VERSION
+    assert package["version"] == fetch.PYODIDE_VERSION
+    assert json.loads((root / "package.json").read_text())["dependencies"]["pyodide"] == fetch.PYODIDE_VERSION
 
 
-def test_compiled_stdlib_is_content_named_and_complete(root: Path, build_module: ModuleType, built: str) -> None:
-    runtime = root / "dist" / "pyodide" / build_module.PYODIDE_VERSION
+def test_compiled_stdlib_is_content_named_and_complete(root: Path, built: str) -> None:
+    runtime = root / "dist" / "pyodide" / fetch.PYODIDE_VERSION
     (compiled,) = runtime.glob("python_stdlib-*.pyc.zip")
     assert compiled.name == f"python_stdlib-{sha256(compiled)[:12]}.pyc.zip"
     with zipfile.ZipFile(runtime / "python_stdlib.zip") as source, zipfile.ZipFile(compiled) as pyc:
@@ -75,11 +75,11 @@ def test_compiled_stdlib_is_content_named_and_complete(root: Path, build_module:
         header = pyc.read("json/__init__.pyc")[:8]
         assert header[2:4] == b"\r\n" and int.from_bytes(header[4:8], "little") == 0b01
     html = (root / "dist" / "widget.html").read_text()
-    assert f'data-stdlib-url="pyodide/{build_module.PYODIDE_VERSION}/{compiled.name}"' in html
+    assert f'data-stdlib-url="pyodide/{fetch.PYODIDE_VERSION}/{compiled.name}"' in html
 
 
-def test_snapshot_is_content_named_and_its_pages_say_what_it_needs(root: Path, build_module: ModuleType, built: str) -> None:
-    runtime = root / "dist" / "pyodide" / build_module.PYODIDE_VERSION
+def test_snapshot_is_content_named_and_its_pages_say_what_it_needs(root: Path, built: str) -> None:
+    runtime = root / "dist" / "pyodide" / fetch.PYODIDE_VERSION
     (snapshot,) = runtime.glob("python_snapshot-*.bin")
     assert snapshot.name == f"python_snapshot-{sha256(snapshot)[:12]}.bin"
     data = snapshot.read_bytes()
@@ -89,7 +89,7 @@ def test_snapshot_is_content_named_and_its_pages_say_what_it_needs(root: Path, b
     assert len(data) == 20 + 4 * count + count * page_size
     assert 16_000_000 < length < 64_000_000 and count * page_size < length  # zero pages are left out
     html = (root / "dist" / "widget.html").read_text()
-    assert f'data-snapshot-url="pyodide/{build_module.PYODIDE_VERSION}/{snapshot.name}"' in html
+    assert f'data-snapshot-url="pyodide/{fetch.PYODIDE_VERSION}/{snapshot.name}"' in html
     features = re.search(r'data-snapshot-features="([^"]*)"', html)
     assert features and json.loads(unescape(features.group(1))) == {"gc": True, "jspi": "new", "typeReflection": False}
 
@@ -114,44 +114,44 @@ def test_pages_reference_only_files_that_exist(root: Path, built: str) -> None:
         assert f"b/{built}" in html
 
 
-def test_own_wheel_holds_only_the_browser_packages(build_dir: Path, build_module: ModuleType) -> None:
+def test_own_wheel_holds_only_the_browser_packages(build_dir: Path) -> None:
     wheel = next(build_dir.glob("wwe_outbound_bridge-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     assert "bridge/__init__.py" in names and "bridge/py.typed" in names
     assert "outbound_widget/__init__.py" in names
     # host-side code (build tools, wwe_testing) never goes to the browser
-    allowed = tuple(f"{package}/" for package in build_module.OWN_PACKAGES) + ("wwe_outbound_bridge-",)
+    allowed = tuple(f"{package}/" for package in layout.OWN_PACKAGES) + ("wwe_outbound_bridge-",)
     assert all(n.startswith(allowed) for n in names), names
     metadata = zipfile.ZipFile(wheel).read(f"wwe_outbound_bridge-{bridge.__version__}.dist-info/METADATA")
     assert f"Version: {bridge.__version__}".encode() in metadata
 
 
-def test_second_build_changes_nothing(root: Path, build_module: ModuleType, built: str, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_second_build_changes_nothing(root: Path, built: str, capsys) -> None:  # type: ignore[no-untyped-def]
     before = {p: p.stat().st_mtime_ns for p in (root / "dist" / "b").rglob("*")}
-    assert build_module.build() == built
+    assert pipeline.build() == built
     after = {p: p.stat().st_mtime_ns for p in (root / "dist" / "b").rglob("*")}
     assert before == after
     out = capsys.readouterr().out
     assert f"build {built} unchanged" in out and "0 copied" in out and "downloading" not in out
 
 
-def test_content_change_gives_a_new_build_id(build_module: ModuleType, tmp_path: Path) -> None:
+def test_content_change_gives_a_new_build_id(tmp_path: Path) -> None:
     (tmp_path / "a.js").write_text("one")
-    first = build_module.content_id(tmp_path)
+    first = stage.content_id(tmp_path)
     (tmp_path / "a.js").write_text("two")
-    assert build_module.content_id(tmp_path) != first
+    assert stage.content_id(tmp_path) != first
 
 
-def test_hash_mismatch_fails_with_a_clear_error(build_module: ModuleType, tmp_path: Path) -> None:
+def test_hash_mismatch_fails_with_a_clear_error(tmp_path: Path) -> None:
     wheel = tmp_path / "micropip-0.11.1-py3-none-any.whl"
     wheel.write_bytes(b"tampered")
-    with pytest.raises(build_module.BuildError, match=r"sha256 mismatch for micropip-0\.11\.1-py3-none-any\.whl: expected 768de1"):
-        build_module.verify_sha256(wheel, build_module.PINNED_WHEELS["micropip"][2])
+    with pytest.raises(common.BuildError, match=r"sha256 mismatch for micropip-0\.11\.1-py3-none-any\.whl: expected 768de1"):
+        fetch.verify_sha256(wheel, fetch.PINNED_WHEELS["micropip"][2])
 
 
-def test_missing_tool_is_one_clear_line(build_module: ModuleType) -> None:
-    with pytest.raises(build_module.BuildError) as info:
-        build_module.require_tool("no-such-tool-xyz", "install it with: apt-get install -y xyz")
+def test_missing_tool_is_one_clear_line() -> None:
+    with pytest.raises(common.BuildError) as info:
+        common.require_tool("no-such-tool-xyz", "install it with: apt-get install -y xyz")
     assert str(info.value) == "'no-such-tool-xyz' was not found on PATH: install it with: apt-get install -y xyz"
 
 
@@ -171,9 +171,9 @@ def test_server_sends_mime_types_and_cache_headers(root: Path, built: str) -> No
     assert server.server_address[0] == "127.0.0.1"
 
 
-def test_big_files_have_precompressed_copies_that_decode_to_them(root: Path, build_module: ModuleType, built: str) -> None:
+def test_big_files_have_precompressed_copies_that_decode_to_them(root: Path, built: str) -> None:
     dist = root / "dist"
-    runtime = dist / "pyodide" / build_module.PYODIDE_VERSION
+    runtime = dist / "pyodide" / fetch.PYODIDE_VERSION
     (snapshot,) = runtime.glob("python_snapshot-*.bin")
     (compiled,) = runtime.glob("python_stdlib-*.pyc.zip")
     wheel = next((dist / "b" / built).glob("wwe_outbound_bridge-*.whl"))
@@ -292,8 +292,8 @@ def test_server_keeps_to_the_folders_and_files_it_was_given(tmp_path: Path) -> N
         assert get(server, "index.html", host="attacker.example") == 421  # DNS rebinding
 
 
-def test_versions_agree(build_module: ModuleType) -> None:
-    assert build_module.project_metadata()["version"] == bridge.__version__
+def test_versions_agree() -> None:
+    assert common.project_metadata()["version"] == bridge.__version__
 
 
 def test_serve_command_prints_a_working_url(root: Path, built: str) -> None:
@@ -344,21 +344,21 @@ def test_builds_in_one_checkout_take_turns(root: Path, built: str) -> None:
     assert [p.returncode for p in pair] == [0, 0], outputs
 
 
-def test_wwe_origins_are_checked_and_written_on_the_pages(build_module: ModuleType) -> None:
-    attribute = build_module.wwe_origin_attribute(["https://wwe.example.com", "https://wwe2.example.com:8443/"])
+def test_wwe_origins_are_checked_and_written_on_the_pages() -> None:
+    attribute = render.wwe_origin_attribute(["https://wwe.example.com", "https://wwe2.example.com:8443/"])
     assert attribute == 'data-wwe-origins="https://wwe.example.com https://wwe2.example.com:8443"'
-    assert build_module.wwe_origin_attribute([]) == ""
+    assert render.wwe_origin_attribute([]) == ""
     for bad in ("https://wwe.example.com/path", "*", "wwe.example.com", "https://*.example.com", "javascript:alert(1)"):
-        with pytest.raises(build_module.BuildError, match="is not an origin"):
-            build_module.wwe_origin_attribute([bad])
+        with pytest.raises(common.BuildError, match="is not an origin"):
+            render.wwe_origin_attribute([bad])
 
 
-def test_a_deployment_build_can_leave_the_simulator_out(build_module: ModuleType) -> None:
-    pages = {rel for _, rel in build_module.web_pages(simulator=False)}
+def test_a_deployment_build_can_leave_the_simulator_out() -> None:
+    pages = {rel for _, rel in render.web_pages(simulator=False)}
     assert "widget.html" in pages and "console.html" in pages
     assert "index.html" not in pages and not [p for p in pages if p.startswith("sim/")]
-    assets = {rel for _, rel in build_module.web_assets(simulator=False)}
+    assets = {rel for _, rel in stage.web_assets(simulator=False)}
     assert "client/service-client.js" in assets and not [a for a in assets if a.startswith("sim/")]
-    assert {rel for _, rel in build_module.web_pages()} >= {"index.html", "sim/panel.html"}
+    assert {rel for _, rel in render.web_pages()} >= {"index.html", "sim/panel.html"}
     assert {"widget/widget.css", "widget/widget.py", "console/console.js", "loader/views.js"} <= assets
     assert "loader/bridge.js" not in assets  # a template: dist/bridge.js is made from it

@@ -13,9 +13,10 @@ import urllib.error
 import urllib.request
 import zipfile
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+
+from wwe_build.wheel import build_host_wheel
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "docs" / "example"
@@ -35,8 +36,8 @@ def clean_env(venv: Path | None = None, **extra: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def wheel(build_module: ModuleType) -> Path:
-    path: Path = build_module.build_host_wheel()
+def wheel() -> Path:
+    path: Path = build_host_wheel()
     return path
 
 
@@ -69,6 +70,31 @@ def test_the_wheel_holds_the_packages_the_tools_and_the_site(wheel: Path) -> Non
     entry = zipfile.ZipFile(wheel).read("wwe_outbound_bridge-0.1.0.dist-info/entry_points.txt").decode()
     assert "wwe-bridge = wwe_testing.cli:main" in entry and "wwe = wwe_testing.pytest_plugin" in entry
     print(f"wheel: {wheel.stat().st_size / 1e6:.1f} MB")
+
+
+def test_pip_install_of_the_checkout_installs_what_build_py_wheel_builds(wheel: Path, root: Path,
+                                                                        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """`pip install .` (pip's own isolated build through the standard backend and its hook) installs
+    the files of `build.py wheel`'s wheel, with its metadata and entry points byte for byte; and the
+    browser wheel the site serves shares that metadata (pyproject.toml's, the only source of it)."""
+    home = tmp_path_factory.mktemp("checkout-install")
+    env = home / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(env)], check=True)
+    subprocess.run([str(env / "bin" / "python"), "-m", "pip", "install", "-q", "--no-deps", "--disable-pip-version-check",
+                    str(root)], check=True, cwd=home, env=clean_env())
+    site_packages = next((env / "lib").glob("python3*/site-packages"))
+    info = site_packages / "wwe_outbound_bridge-0.1.0.dist-info"
+    built = zipfile.ZipFile(wheel)
+    for name in ("METADATA", "entry_points.txt", "WHEEL"):
+        assert (info / name).read_bytes() == built.read(f"wwe_outbound_bridge-0.1.0.dist-info/{name}"), name
+    installed = {line.split(",")[0] for line in (info / "RECORD").read_text().splitlines()}
+    installed = {n for n in installed if "__pycache__" not in n and not n.startswith("../")
+                 and n.rpartition("/")[2] not in ("INSTALLER", "REQUESTED", "direct_url.json")}
+    assert installed == set(built.namelist())
+    assert (site_packages / "wwe_testing" / "site" / "widget.html").is_file()
+    browser = next((root / "dist" / "b").glob("*/wwe_outbound_bridge-0.1.0-py3-none-any.whl"))
+    assert zipfile.ZipFile(browser).read("wwe_outbound_bridge-0.1.0.dist-info/METADATA") == \
+        built.read("wwe_outbound_bridge-0.1.0.dist-info/METADATA")
 
 
 def test_a_new_view_and_the_examples_pass_from_a_fresh_virtualenv(venv: Path) -> None:
