@@ -39,6 +39,7 @@ from .errors import (
     OutboundError,
     ServiceError,
     UnknownKeyError,
+    UnsupportedPyodideError,
     WriteRefusedError,
 )
 from .channels import EmailService, MediaService, SipEndpointService, VoiceService
@@ -103,6 +104,7 @@ __all__ = [
     "RecordZone",
     "SERVICES",
     "UnknownKeyError",
+    "UnsupportedPyodideError",
     "WriteRefusedError",
     "ValueType",
     "__version__",

@@ -1,4 +1,5 @@
-"""The JS boundary: the only module of `bridge` that imports `js` or `pyodide`.
+"""The JS boundary: the only module of `bridge` that imports `js` or `pyodide` (what it
+needs of Pyodide's private parts, it takes from `_compat`, the compatibility layer).
 
 It speaks to `web/bridge/host.js` (installed by the boot sequence as
 `globalThis.wweBridgeHost`) through one channel per client: two persistent
@@ -17,6 +18,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from . import _compat
 from ._calls import STEP_GUARD, BudgetStop
 from .errors import NotInWWEError
 from .host import Deliver, Settle
@@ -152,9 +154,10 @@ def allow_run_sync() -> Iterator[None]:
 
 
 def _bridge_loop_class() -> type:
+    _compat.check_pyodide_version()
     from pyodide.webloop import WebLoop
 
-    class BridgeLoop(WebLoop):  # type: ignore[misc]  # Pyodide ships no stubs
+    class BridgeLoop(WebLoop):
         """Pyodide's WebLoop with a ready queue run from microtasks.
 
         WebLoop turns every `call_soon` into a macrotask of its own, reached
@@ -167,7 +170,7 @@ def _bridge_loop_class() -> type:
         """
 
         def __init__(self, layer: Any) -> None:
-            super().__init__()
+            super().__init__()  # type: ignore[no-untyped-call]  # (Pyodide's __init__ is unannotated)
             from pyodide.ffi import create_proxy
 
             self._ready: collections.deque[asyncio.Handle] = collections.deque()
@@ -175,28 +178,30 @@ def _bridge_loop_class() -> type:
             self._waker = layer.waker(self._run_proxy)
             self._wake = self._waker.wake  # looked up once: called on every wake-up
 
-        def call_soon(self, callback: Any, *args: Any, context: contextvars.Context | None = None) -> asyncio.Handle:
+        def call_soon(self, callback: Callable[..., object], *args: Any,  # type: ignore[override]
+                      context: contextvars.Context | None = None) -> asyncio.Handle:
             guard = STEP_GUARD.get() if context is None else context.get(STEP_GUARD)
             if guard is not None:  # scheduled by a deployer's rule, or a task it started: bounded
                 callback, args = guard, (callback, *args)
             run_sync = RUN_SYNC.get() if context is None else context.get(RUN_SYNC, False)
             if run_sync:  # WebLoop's own path (its call_soon would come back here)
-                pyodide_handle: asyncio.Handle = super().call_later(0, callback, *args, context=context)
-                return pyodide_handle
+                return super().call_later(0, callback, *args, context=context)
             handle = asyncio.Handle(callback, args, self, context=context)
             self._ready.append(handle)
             if len(self._ready) == 1:
                 self._wake()
             return handle
 
-        def call_later(self, delay: float, callback: Any, *args: Any, context: contextvars.Context | None = None) -> asyncio.Handle:
+        # (a Handle, not a TimerHandle, as WebLoop's own: Pyodide's contract, which asyncio's
+        # stubs type otherwise)
+        def call_later(self, delay: float, callback: Callable[..., object], *args: Any,  # type: ignore[override]
+                       context: contextvars.Context | None = None) -> asyncio.Handle:
             if delay == 0:
                 return self.call_soon(callback, *args, context=context)
             guard = STEP_GUARD.get() if context is None else context.get(STEP_GUARD)
             if guard is not None:  # (a rule's timer: bounded as its call_soon is)
                 callback, args = guard, (callback, *args)
-            timer: asyncio.Handle = super().call_later(delay, callback, *args, context=context)
-            return timer
+            return super().call_later(delay, callback, *args, context=context)
 
         def run_until_complete(self, future: Any) -> Any:
             """As WebLoop (blocks through `run_sync`), with a precise error where it cannot."""
@@ -206,11 +211,11 @@ def _bridge_loop_class() -> type:
                 if asyncio.iscoroutine(future):
                     future.close()  # never started: no "was never awaited" warning
                 raise RuntimeError(RUN_SYNC_HINT.format(what="asyncio.run() (run_until_complete)"))
-            return super().run_until_complete(future)
+            return super().run_until_complete(future)  # type: ignore[no-untyped-call]
 
         def _run_ready(self) -> None:
-            self._install_running_loop()
-            self._install_asyncgen_hooks()
+            _compat.install_running_loop(self)
+            _compat.install_asyncgen_hooks(self)
             # Only what was ready when this run began: callbacks they schedule
             # wait for the next run, as in asyncio's own loop.
             count = len(self._ready)
@@ -220,15 +225,17 @@ def _bridge_loop_class() -> type:
                     if handle.cancelled():
                         continue
                     try:
-                        handle._run()  # exceptions go to the loop's exception handler
+                        _compat.run_handle(handle)  # exceptions go to the loop's exception handler
                     except SystemExit as exc:
-                        if self._system_exit_handler is None:
+                        on_exit = _compat.exit_handlers(self)[0]
+                        if on_exit is None:
                             raise
-                        self._system_exit_handler(exc.code)
+                        on_exit(exc.code)
                     except KeyboardInterrupt:
-                        if self._keyboard_interrupt_handler is None:
+                        on_interrupt = _compat.exit_handlers(self)[1]
+                        if on_interrupt is None:
                             raise
-                        self._keyboard_interrupt_handler()
+                        on_interrupt()
             finally:
                 if self._ready:
                     self._wake()

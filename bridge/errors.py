@@ -41,6 +41,17 @@ def request_name(method: str) -> str:
     return method if "." in method else f"outbound.{method}"
 
 
+class UnsupportedPyodideError(BridgeError):
+    """The page runs a Pyodide whose private parts the bridge was not checked against
+    (bridge/_compat.py): serve the runtime the build ships."""
+
+    def __init__(self, version: str, supported: tuple[str, ...]) -> None:
+        self.version = version
+        self.supported = supported
+        super().__init__(f"this page runs Pyodide {version}, but wwe-outbound-bridge supports only Pyodide "
+                         f"{', '.join(supported)}: serve the runtime the build ships (python3 build.py), not another one")
+
+
 class ServiceError(BridgeError):
     """WWE answered a request with a failure.
 

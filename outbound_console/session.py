@@ -16,10 +16,10 @@ import traceback
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
-import pyodide.console as _pyodide_console
 from pyodide.console import PyodideConsole
 
 import bridge
+from bridge import _compat
 from bridge._traceback import user_traceback
 
 from .cheatsheet import cheatsheet
@@ -61,20 +61,12 @@ def namespace() -> dict[str, Any]:
     return names
 
 
-class _LenientWriteStream(_pyodide_console._WriteStream):  # type: ignore[misc]
-    """The console's stdout/stderr, showing what UTF-8 cannot carry (a lone surrogate)
-    escaped instead of failing the `print`. Pyodide's console makes its streams with
-    errors="strict" and offers no way to ask otherwise, so its module uses this class
-    (the console test prints one: a Pyodide upgrade that changes this is caught there)."""
-
-    def __init__(self, write_handler: Any, name: str, encoding: str = "utf-8", errors: str = "backslashreplace") -> None:
-        super().__init__(write_handler, name, encoding, errors)
+# The console's stdout/stderr show what UTF-8 cannot carry (a lone surrogate) escaped
+# instead of failing the `print` (through Pyodide's private stream class: bridge/_compat.py).
+_compat.use_lenient_console_streams()
 
 
-_pyodide_console._WriteStream = _LenientWriteStream
-
-
-class _Console(PyodideConsole):  # type: ignore[misc]  # Pyodide ships no stubs
+class _Console(PyodideConsole):
     """PyodideConsole whose running command can be cancelled."""
 
     def __init__(self, **kwargs: Any) -> None:

@@ -31,12 +31,14 @@
 // those of current browsers.
 //
 // `_makeSnapshot`/`makeMemorySnapshot()` and `_loadSnapshot` are Pyodide's private
-// API: build.py pins the Pyodide version they are used with.
+// API: they are used through web/boot/pyodide-compat.js, which refuses any Pyodide
+// it was not checked against.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
 import { wasmFeatures } from "../web/boot/features.js";
+import { checkPyodideVersion, makeSnapshot, makeSnapshotOptions } from "../web/boot/pyodide-compat.js";
 
 if (process.argv[2] === "--features") {
   console.log(JSON.stringify(wasmFeatures()));
@@ -48,7 +50,8 @@ if (!pyodideDir || !stdlib || !output || !featuresOutput) {
   process.exit(2);
 }
 const { loadPyodide } = await import(pathToFileURL(join(pyodideDir, "pyodide.mjs")).href);
-const pyodide = await loadPyodide({ indexURL: pyodideDir + "/", stdLibURL: stdlib, _makeSnapshot: true });
+const pyodide = await loadPyodide({ indexURL: pyodideDir + "/", stdLibURL: stdlib, ...makeSnapshotOptions() });
+checkPyodideVersion(pyodide.version);
 if (wheel) {
   // (through files, not proxies: nothing of this may stay referenced from JS)
   pyodide.FS.writeFile("/tmp/snapshot-wheel.whl", readFileSync(wheel));
@@ -74,7 +77,7 @@ _count
   for (const name of ["/tmp/snapshot-wheel.whl", "/tmp/snapshot-modules.json"]) pyodide.FS.unlink(name);
   console.log(`snapshot: ${report} modules of ${wheel.split("/").pop()} imported`);
 }
-const snapshot = pyodide.makeMemorySnapshot();
+const snapshot = makeSnapshot(pyodide);
 const packed = sparse(snapshot);
 writeFileSync(output, packed);
 writeFileSync(featuresOutput, JSON.stringify(wasmFeatures()) + "\n");

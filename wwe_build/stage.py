@@ -21,7 +21,12 @@ CLASSIC_SCRIPTS = {"client/service-client.js": "client/service-client.classic.js
 # JSON modules the web's JS imports, inlined by the build (no request of their own, and
 # a classic script stays one file): the import's specifier -> the file it stands for.
 # The WWE contract lives in the Python package, which reads it too.
-JSON_IMPORTS = {"./wwe-contract.json": ROOT / "bridge" / "wwe_contract.json"}
+JSON_IMPORTS = {
+    "./wwe-contract.json": ROOT / "bridge" / "wwe_contract.json",
+    # the Pyodide versions the compatibility layer supports (web/boot/pyodide-compat.js;
+    # the specifier is the file's real path, so Node reads it too: tools/make_snapshot.mjs)
+    "../../bridge/pyodide_versions.json": ROOT / "bridge" / "pyodide_versions.json",
+}
 
 _JSON_IMPORT = re.compile(r'^import (\w+) from "([^"]+\.json)" with \{ type: "json" \};$', re.MULTILINE)
 

@@ -150,13 +150,15 @@ def test_a_reload_uses_the_browsers_caches_and_still_shows_progress(browser, sit
 
 
 def test_restoring_copies_the_same_bytes_touching_only_what_it_must(page, site: Site) -> None:  # type: ignore[no-untyped-def]
-    # The sparse restore (boot.js, restoreOnlyNonZeroPages) against a plain copy, on
+    # The sparse restore (pyodide-compat.js, restoreOnlyNonZeroPages) against a plain copy, on
     # a made-up image: pages set and zero, a header that shifts pages off alignment,
     # and a target that holds stale bytes where the image has zeros.
     page.goto(site.url + "boot.html")
     assert wait_for_boot(page) == "ready"
     result = page.evaluate("""async () => {
-      const boot = await import(document.querySelector('link[href*="boot/boot.js"]').href);
+      const bootURL = document.querySelector('link[href*="boot/boot.js"]').href;
+      const boot = await import(bootURL);
+      const compat = await import(new URL("pyodide-compat.js", bootURL).href);
       const pageSize = 4096, count = 9, length = count * pageSize + 100;
       const nonZero = [1, 2, 5, 8];
       const packed = new Uint8Array(20 + 4 * nonZero.length + nonZero.length * pageSize);
@@ -173,13 +175,15 @@ def test_restoring_copies_the_same_bytes_touching_only_what_it_must(page, site: 
       const stale = () => { const t = new Int8Array(length); for (let i = 0; i < length; i += 997) t[i] = 7; return t; };
       const expected = stale(); expected.set(source);
       const sparse = stale();
-      const uninstall = boot.restoreOnlyNonZeroPages();
+      const stats = {};
+      const uninstall = compat.restoreOnlyNonZeroPages(stats);
       try { sparse.set(source); } finally { uninstall(); }
       const other = new Int8Array(4); other.set([1, 2, 3]);  // any other call: the usual set
       return { same: expected.every((b, i) => b === sparse[i]), other: [...other],
-               restored: !Object.hasOwn(Int8Array.prototype, "set") };
+               restored: !Object.hasOwn(Int8Array.prototype, "set"), stats };
     }""")
-    assert result == {"same": True, "other": [1, 2, 3, 0], "restored": True}
+    assert result == {"same": True, "other": [1, 2, 3, 0], "restored": True,
+                      "stats": {"images": 1, "pagesCopied": 4, "length": 9 * 4096 + 100 - 48}}
 
 
 def test_a_damaged_snapshot_falls_back_to_a_normal_start(page, page_log: PageLog, site: Site) -> None:

@@ -11,6 +11,9 @@
 import { createBridgeHost } from "../bridge/host.js";
 import { installServiceClient } from "../client/service-client.js";
 import { featureMismatch } from "./features.js";
+import {
+  checkPyodideVersion, loadSnapshotOptions, registerSparseImage, releaseSnapshot, resetTimeZone, restoreOnlyNonZeroPages,
+} from "./pyodide-compat.js";
 
 /** The stages, in order, with the label a person sees. */
 export const STAGES = Object.freeze([
@@ -185,67 +188,8 @@ export function unpackSnapshot(packed) {
     const page = packed.subarray(header + i * pageSize, header + i * pageSize + Math.min(pageSize, length - offset));
     memory.set(page, offset);
   }
-  unpacked.set(memory.buffer, { pageSize, pages });
+  registerSparseImage(memory, pageSize, pages);
   return memory;
-}
-
-/** Unpacked snapshot images (by their buffer) -> which of their pages are not zero. */
-const unpacked = new WeakMap();
-
-/**
- * While `loadPyodide()` restores a snapshot, copy only its non-zero pages.
- *
- * Pyodide restores by writing the whole image into the fresh wasm memory
- * (`HEAP8.set(image)`): 31.5 MB, of which 19.5 MB are zeros, and writing a zero
- * still makes the system give the page real memory. So while this is installed,
- * `Int8Array#set` from one of our unpacked images (nothing else: any other call is
- * the usual one) writes the image's non-zero pages and, between them, zeroes only
- * what is not zero already (reading an untouched page costs no memory): the same
- * bytes, ~19 MB less resident per view. Returns the function that uninstalls it.
- */
-export function restoreOnlyNonZeroPages() {
-  const own = Object.getOwnPropertyDescriptor(Int8Array.prototype, "set");
-  const usual = Int8Array.prototype.set;
-  Int8Array.prototype.set = function set(source, offset = 0) {
-    const sparse = source?.buffer ? unpacked.get(source.buffer) : undefined;
-    if (!sparse || !(source instanceof Uint8Array) || source.byteOffset % 8 || (this.byteOffset + offset) % 8) {
-      return usual.call(this, source, offset);
-    }
-    const target = new Uint8Array(this.buffer, this.byteOffset + offset, source.length);
-    const { pageSize, pages } = sparse;
-    let done = 0; // target[0, done) is in place
-    for (const page of pages) {
-      const start = Math.max(page * pageSize - source.byteOffset, 0);
-      const end = Math.min((page + 1) * pageSize - source.byteOffset, source.length);
-      if (end <= 0) continue;
-      zeroUnlessZero(target, done, start);
-      target.set(source.subarray(start, end), start);
-      done = end;
-    }
-    zeroUnlessZero(target, done, source.length);
-  };
-  return () => {
-    if (own) Object.defineProperty(Int8Array.prototype, "set", own);
-    else delete Int8Array.prototype.set;
-  };
-}
-
-/** Make bytes [from, to) of `bytes` zero, writing only the pages that are not. */
-function zeroUnlessZero(bytes, from, to) {
-  const PAGE = 4096;
-  for (let start = from; start < to; start = Math.min(to, (Math.floor(start / PAGE) + 1) * PAGE)) {
-    const end = Math.min(to, (Math.floor(start / PAGE) + 1) * PAGE);
-    const chunk = bytes.subarray(start, end);
-    const words = chunk.byteOffset % 4 === 0 ? new Uint32Array(chunk.buffer, chunk.byteOffset, chunk.length >> 2) : null;
-    let dirty = false;
-    if (words) {
-      for (let i = 0; i < words.length && !dirty; i++) dirty = words[i] !== 0;
-      for (let i = words.length << 2; i < chunk.length && !dirty; i++) dirty = chunk[i] !== 0;
-    } else {
-      for (let i = 0; i < chunk.length && !dirty; i++) dirty = chunk[i] !== 0;
-    }
-    if (dirty) chunk.fill(0);
-  }
 }
 
 /**
@@ -281,11 +225,7 @@ export async function afterRestore(pyodide, stdlibURL) {
   if (actual !== expected) {
     throw new Error(`${stdlibURL} is not the standard library the snapshot was made with (sha256 ${actual}…)`);
   }
-  const { _timezone: timezone, _daylight: daylight, _tzname: tzname, __tzset_js: tzsetJs, HEAPU32 } = pyodide._module;
-  if (![timezone, daylight, tzname].every(Number.isInteger) || typeof tzsetJs !== "function") {
-    throw new Error("this Pyodide build does not expose its time zone state, so a snapshot cannot be used");
-  }
-  tzsetJs(timezone, daylight, HEAPU32[tzname >>> 2], HEAPU32[(tzname >>> 2) + 1]);
+  resetTimeZone(pyodide);
   python(RESEED_PYTHON);
 }
 
@@ -526,7 +466,8 @@ export async function boot({
       const downloads = early ?? watchFor(stdlibURL, snapshotURL);
       early = null;
       const { watch, snapshot } = downloads;
-      const uninstall = snapshot ? restoreOnlyNonZeroPages() : () => {};
+      const restore = {};
+      const uninstall = snapshot ? restoreOnlyNonZeroPages(restore) : () => {};
       try {
         // (loadPyodide() is called at once: Pyodide must ask for the wasm while the
         // page's preload of it is in flight. Asked later, once the snapshot was in,
@@ -537,7 +478,7 @@ export async function boot({
           stdLibURL: stdlibURL,
           lockFileContents: lock,
           packageBaseUrl: config.assetsURL,
-          ...(snapshot ? { _loadSnapshot: snapshot } : {}),
+          ...(snapshot ? loadSnapshotOptions(snapshot) : {}),
         });
         starting.catch(() => {}); // reported through the await below
         // A start-up failure during the download must not wait for the download.
@@ -547,10 +488,9 @@ export async function boot({
         onStage("download", "done", { ms: timings.download });
         return await run("interpreter", async () => {
           const pyodide = await withTimeout(starting, "interpreter", "starting Python");
+          checkPyodideVersion(pyodide.version);
           if (snapshot) {
-            // Pyodide keeps its configuration, and with it the 31 MB memory image
-            // it was restored from, for the life of the page: let it go.
-            if (pyodide._api?.config) delete pyodide._api.config._loadSnapshot;
+            info.restore = { ...restore, released: releaseSnapshot(pyodide) };
             await afterRestore(pyodide, stdlibURL);
           }
           return pyodide;
