@@ -5,12 +5,14 @@ from playwright.sync_api import expect
 from wwe_testing.scenario import campaign, interaction, record, scenario
 
 
+# --8<-- [start:first]
 def test_lists_the_chain_and_sets_a_call_result(wwe):
     view = wwe.open_view("/custom/chain_view.html?interaction=1")
     expect(view.locator("#records li")).to_have_count(2)  # the reference's records 283 and 284
     view.locator("button.busy").first.click()
     expect(view.locator("#status")).to_have_text("Record 283: call result set to Busy")
     assert wwe.requests("setCallResult") == [["1", 6]]
+# --8<-- [end:first]
 
 
 def test_a_scenario_of_its_own(wwe):

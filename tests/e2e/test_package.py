@@ -127,7 +127,7 @@ def test_a_new_view_and_the_examples_pass_from_a_fresh_virtualenv(venv: Path) ->
     # the examples: two Python views, and the record widget under a deployer's configuration and rules
     for folder, options, expected in ((project, ["--wwe-pages=."], "1 passed"),
                                       (examples, ["--wwe-pages=custom", "--wwe-widget-config=widget/widget-config.toml"],
-                                       "13 passed")):
+                                       "14 passed")):
         (folder / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider\n")
         result = subprocess.run([str(bin_ / "python"), "-m", "pytest", *options, "-q"], cwd=folder,
                                 env=clean_env(venv, CHROMIUM_PATH=chromium), capture_output=True, text=True, timeout=600)

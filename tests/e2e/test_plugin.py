@@ -69,7 +69,7 @@ def test_an_integrators_suite_passes_and_a_failure_saves_artefacts(pytester: pyt
     integrator_folder(pytester)
     args = [f"--wwe-dist={site.root}", "--wwe-pages=custom"]
     result = pytester.runpytest_subprocess(*args, "test_my_view.py", "test_chain_view.py")
-    result.assert_outcomes(passed=7)
+    result.assert_outcomes(passed=8)
     result.stdout.fnmatch_lines([f"rootdir: {pytester.path}", "configfile: pytest.ini"])
 
     pytester.makepyfile(test_wrong="""

@@ -133,8 +133,8 @@ def test_every_assumption_has_an_id_a_text_and_where_it_shows() -> None:
         assert assumption["text"].strip() and assumption["where"].strip(), assumption
 
 
-def test_the_readme_lists_every_assumption_for_deployers_to_check() -> None:
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    section = readme.split("### Check these on your WWE", 1)[1].split("\n## ", 1)[0]
+def test_the_docs_list_every_assumption_for_deployers_to_check() -> None:
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "simulator.md").read_text(encoding="utf-8")
+    section = guide.split("## Check these on your WWE", 1)[1].split("\n# ", 1)[0]
     for assumption in contract.assumptions():
         assert f"- `{assumption['id']}`: {assumption['text']}" in section, assumption["id"]
