@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import json
 import statistics
 import sys
 import tempfile
@@ -252,8 +253,12 @@ def median(runs: list[dict[str, Any]], *path: str) -> float:
     return statistics.median(values) if values else float("nan")
 
 
-def report(results: dict[str, dict[str, list[dict[str, Any]]]], args: argparse.Namespace) -> None:
+def report(results: dict[str, dict[str, list[dict[str, Any]]]], args: argparse.Namespace) -> dict[str, Any]:
+    """Print the table; return its numbers (for --json: the docs draw their charts from them)."""
     subjects = list(results)
+    summary: dict[str, Any] = {"subjects": subjects, "baseline": "bare+pyc", "rows": [], "stages": {},
+                               "runs": args.runs, "throttled_runs": args.throttled_runs, "chromium": args.version,
+                               "date": time.strftime("%Y-%m-%d")}
     # (label, kind of run, value, unit, target ratio, the baseline the target is against)
     rows = [
         ("cold, persistent profile", "persistent", ("cold", "ms"), "ms", 0.5, "bare+pyc"),
@@ -281,11 +286,15 @@ def report(results: dict[str, dict[str, list[dict[str, Any]]]], args: argparse.N
         if target is not None and against is not None:
             verdict = f"≤ {target} × {against}: " + ("met" if ratios[against] <= target else "NOT met")
         view = values["view"] / values["bare+pyc"] if values.get("view") and values.get("bare+pyc") else float("nan")
+        summary["rows"].append({"label": label, "unit": unit, "values": {s: values[s] / scale for s in subjects},
+                                "target": target, "against": against})
         print(f"{label:<{width}}{cells}{ratios['bare+pyc']:>11.2f}{ratios['bare']:>8.2f}{view:>12.2f}   {verdict}")
     widget = results["widget"].get("persistent", [])
     if widget:
         print("\nwidget stages, cold / reload (ms, median):")
         for stage in ("download", "interpreter", "packages", "bridge"):
+            summary["stages"][stage] = {"cold": median(widget, "cold", "stages", stage),
+                                        "reload": median(widget, "reload", "stages", stage)}
             print(f"  {stage:<12} {median(widget, 'cold', 'stages', stage):>7.0f} {median(widget, 'reload', 'stages', stage):>7.0f}")
         print(f"  (python started from: {widget[0]['cold'].get('stdlib')})")
     print("\nwasm first requested at (ms after navigation, cold):  "
@@ -297,6 +306,7 @@ def report(results: dict[str, dict[str, list[dict[str, Any]]]], args: argparse.N
     print(f"\nmedians of {args.runs} runs ({args.throttled_runs} throttled), subjects alternating; "
           f"{'uncompressed' if args.no_compression else 'precompressed files sent to browsers that accept them'}; "
           f"Chromium {args.version}")
+    return summary
 
 
 def main() -> None:
@@ -306,6 +316,8 @@ def main() -> None:
     parser.add_argument("--no-private", action="store_true", help="skip the private-context rows")
     parser.add_argument("--no-trace", dest="trace", action="store_false", help="do not trace the reload for the code cache")
     parser.add_argument("--no-compression", action="store_true", help="serve every file uncompressed (both sides)")
+    parser.add_argument("--json", type=Path, metavar="PATH",
+                        help="also write the table's numbers there (docs/data/boot.json: the docs' charts)")
     args = parser.parse_args()
     stdlib = next((ROOT / "dist" / PYODIDE.strip("/")).glob("python_stdlib-*.pyc.zip"), None)
     lock = next((ROOT / "dist" / "b").glob("*/pyodide-lock.json"), None)
@@ -353,7 +365,10 @@ def main() -> None:
                     print(f"{name} run {i + 1}/{args.throttled_runs}: " + "  ".join(
                         f"{s.name} {results[s.name][name][-1]['cold']['ms']:.0f} ms" for s in subjects), flush=True)
             browser.close()
-    report(results, args)
+    summary = report(results, args)
+    if args.json:
+        args.json.write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n")
+        print(f"wrote {args.json}")
 
 
 if __name__ == "__main__":

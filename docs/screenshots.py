@@ -1,10 +1,10 @@
-"""Regenerate the README's screenshots of the widget from the current build.
+"""Regenerate the docs' screenshots of the widget from the current build.
 
     python3 build.py && .venv/bin/python docs/screenshots.py
 
 Serves dist/, opens the simulator with the widget in headless Chromium, and
 writes docs/img/widget-*.png (the sidebar only); widget-configured.png is the widget
-under docs/example/widget/ (README, "Configuring the widget").
+under docs/example/widget/ (docs/configuring.md).
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ from .desktop import Desktop
 from .drafts import FULL, Storage
 from .rules import Rules, RulesLoadError, load_rules
 
-#: The deployer's configuration, beside the widget's page (README, "Configuring the widget").
+#: The deployer's configuration, beside the widget's page (docs/configuring.md).
 CONFIG_FILE = "widget-config.toml"
 
 

@@ -154,7 +154,7 @@ def _file_schema() -> Table:
                       pattern=r"^[A-Za-z_][A-Za-z0-9_]*\.py(?![\s\S])",
                       pattern_hint="a .py file name beside this file, such as widget_rules.py (letters, digits, _)"),
         "rule-budget-ms": Table("Milliseconds a rule may run per call before it is stopped and turned off for "
-                                "the record (README, \"What rules may do\").", {
+                                "the record (docs/configuring.md, \"What rules may do\").", {
             **{hook: Int(f"Default {ms}.", minimum=1, maximum=MAX_BUDGET_MS) for hook, ms in DEFAULT_BUDGET_MS.items()},
             "rules": TextMap("A rule (its function's name) → its own budget, over its hook's.",
                              values=Int("Milliseconds.", minimum=1, maximum=MAX_BUDGET_MS)),

@@ -30,7 +30,7 @@ from typing import Any, SupportsIndex
 
 from bridge._calls import BudgetStop
 
-#: Milliseconds each kind of rule may run per call (README, "What rules may do"). A rule
+#: Milliseconds each kind of rule may run per call (docs/configuring.md, "What rules may do"). A rule
 #: runs on the page's thread while the agent works: validators on leaving a field, derived
 #: values on every keystroke, so a few tens of ms; before_save runs once per save and may
 #: compute more; reactions run per WWE event. Pyodide runs Python ~3x slower than CPython:

@@ -1,4 +1,4 @@
-"""`python3 build.py [serve|test|wheel]`: the commands the README names."""
+"""`python3 build.py [serve|test|wheel]`: the commands the README and docs/contributing.md name."""
 
 from __future__ import annotations
 

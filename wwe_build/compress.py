@@ -14,7 +14,7 @@ from .layout import CACHE, DIST, ROOT
 COMPRESS = ROOT / "tools" / "compress.mjs"
 
 # Files of dist/ given precompressed siblings (x.br, x.gz) for servers that send
-# them (wwe_testing/server.py; nginx brotli_static/gzip_static: README, Deploying).
+# them (wwe_testing/server.py; nginx brotli_static/gzip_static: docs/deploying.md).
 COMPRESSIBLE_SUFFIXES = (".html", ".js", ".mjs", ".css", ".json", ".wasm", ".bin", ".zip", ".whl", ".svg", ".txt", ".py")
 
 COMPRESS_MIN_BYTES = 1024
@@ -67,7 +67,7 @@ def compress_site() -> None:
                     shutil.copyfile(compressed, sibling)
                 # The copy carries its source's modification time: the server sends a
                 # copy only while the two agree, so a page edited after the build is
-                # never answered with its old compressed bytes (README, Deploying).
+                # never answered with its old compressed bytes (docs/deploying.md).
                 source_time = path.stat().st_mtime_ns
                 os.utime(sibling, ns=(source_time, source_time))
                 kept.add(sibling)

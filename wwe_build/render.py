@@ -19,7 +19,7 @@ from .stage import CLASSIC_SCRIPTS, LOADER_TEMPLATE, is_simulator
 # The pages' Content-Security-Policy, one per kind of page (token {{CSP_<KIND>}}).
 # No 'unsafe-inline' and no 'unsafe-eval' anywhere: Pyodide needs only
 # 'wasm-unsafe-eval', to compile its WebAssembly, and only pages that run Python
-# get it. frame-ancestors cannot be set from <meta>: see README, "Deploying into WWE".
+# get it. frame-ancestors cannot be set from <meta>: see docs/deploying.md.
 _CSP_COMMON = "default-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'"
 
 PAGE_CSP = {

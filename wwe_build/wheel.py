@@ -55,18 +55,27 @@ def backend_wheel(out_dir: Path, env: dict[str, str]) -> Path:
     return target
 
 
-def store_entries(wheel: Path) -> None:
-    """Rewrite *wheel* with its entries stored instead of deflated, each byte kept.
+def for_the_browser(wheel: Path) -> None:
+    """Rewrite the browser wheel *wheel*: its entries stored instead of deflated, and
+    without entry points.
 
-    The site serves the browser wheel with HTTP compression (compress step): brotli over
-    stored entries gives 0.40 MB where deflated entries give ~0.55 MB, and installing reads
-    stored entries without inflating. Names, order, dates, modes and RECORD are unchanged
-    (RECORD hashes the files, not their compressed form).
+    - The site serves it with HTTP compression (compress step): brotli over stored entries
+      gives 0.40 MB where deflated entries give ~0.55 MB, and installing reads stored
+      entries without inflating. Names, order, dates and modes are unchanged.
+    - pyproject.toml's entry points name host-side code (the pytest plugin, `wwe-bridge`:
+      wwe_testing), which this wheel does not carry: kept, they would break pytest run
+      inside Pyodide (it loads every `pytest11` entry point it finds). METADATA stays
+      pyproject.toml's, as the integrator's wheel has it.
     """
     partial = wheel.with_suffix(".partial")
     with zipfile.ZipFile(wheel) as source, zipfile.ZipFile(partial, "w", zipfile.ZIP_STORED) as out:
         for info in source.infolist():
             data = source.read(info)
+            if info.filename.endswith(".dist-info/entry_points.txt"):
+                continue
+            if info.filename.endswith(".dist-info/RECORD"):
+                data = b"".join(line for line in data.splitlines(keepends=True)
+                                if not line.split(b",")[0].endswith(b".dist-info/entry_points.txt"))
             info.compress_type = zipfile.ZIP_STORED
             out.writestr(info, data)
     partial.replace(wheel)
@@ -87,7 +96,7 @@ def build_browser_wheel(out_dir: Path, compiled: Path | None = None) -> Path:
         shutil.rmtree(CACHE / "wheel", ignore_errors=True)
         CACHE.mkdir(parents=True, exist_ok=True)
         wheel = backend_wheel(cached.parent, {FLAVOUR_ENV: "browser", PYC_ENV: str(compiled or "")})
-        store_entries(wheel)
+        for_the_browser(wheel)
         if wheel != cached:
             raise BuildError(f"the backend named the wheel {wheel.name}, expected {cached.name}")
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -92,7 +92,7 @@ VIEW_HTML = """<!doctype html>
 </html>
 """
 
-VIEW_PY = '''"""{title}: a Python custom view (README: "Python views")."""
+VIEW_PY = '''"""{title}: a Python custom view (docs/views.md)."""
 from bridge import outbound
 from bridge.ui import page, when
 

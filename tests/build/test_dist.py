@@ -124,6 +124,10 @@ def test_own_wheel_holds_only_the_browser_packages(build_dir: Path) -> None:
     assert all(n.startswith(allowed) for n in names), names
     metadata = zipfile.ZipFile(wheel).read(f"wwe_outbound_bridge-{bridge.__version__}.dist-info/METADATA")
     assert f"Version: {bridge.__version__}".encode() in metadata
+    # no entry points: they name host-side code (pytest inside Pyodide would load the plugin's)
+    assert not [n for n in names if n.endswith("entry_points.txt")]
+    record = zipfile.ZipFile(wheel).read(f"wwe_outbound_bridge-{bridge.__version__}.dist-info/RECORD").decode()
+    assert sorted(line.split(",")[0] for line in record.splitlines()) == sorted(names)
 
 
 def test_second_build_changes_nothing(root: Path, built: str, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -164,7 +164,7 @@ export async function startViews(doc = document) {
     const sources = plans.map((plan) => fetchText(plan.url)); // while the runtime downloads
     sources.forEach((s) => s.catch(() => {})); // reported in order below
     const packages = ["wwe-outbound-bridge", ...new Set(plans.flatMap((plan) => plan.packages))];
-    // ?event-loop=pyodide: Pyodide's own asyncio loop (see README, "The bridge API")
+    // ?event-loop=pyodide: Pyodide's own asyncio loop (see docs/api.md)
     const eventLoop = root.dataset.eventLoop ?? new URLSearchParams(location.search).get("event-loop") ?? "bridge";
     const { pyodide } = await boot({ ...progressView(section), packages, eventLoop });
     await installWheels(pyodide, plans.flatMap((plan) => plan.wheels));

@@ -1,4 +1,4 @@
-"""Example rules for the record widget (README, "Configuring the widget").
+"""Example rules for the record widget (docs/configuring.md).
 
 Named by ``rules = "widget_rules.py"`` in widget-config.toml and served beside it.
 Every rule is a plain function: tests/test_widget_rules.py calls them directly.
