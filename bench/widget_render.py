@@ -47,13 +47,15 @@ import js
 from bridge import Outbound
 from bridge.testing import FakeHost
 from outbound_widget.app import Widget
-from outbound_widget._dom import PageDom
+from outbound_widget._dom import PageBrowser
+from bridge.ui import Page
 from outbound_widget.desktop import Desktop
 
 layer = js.widgetLayer  # imported by the page script below (the CSP forbids js.eval)
+js.wweBridgeUI = layer  # where bridge.ui finds the DOM layer (the view loader's name for it)
 root = js.document.createElement("main")
 root.id = "widget"
-for slot in ("header", "notice", "summary", "record", "callresult", "reschedule", "done", "chain", "preview"):
+for slot in ("header", "notice", "summary", "record", "call-result", "reschedule", "done", "chain", "preview"):
     div = js.document.createElement("div")
     div.id = "slot-" + slot
     root.append(div)
@@ -93,7 +95,7 @@ RENDER = r"""
 import time
 results = {}
 for n in SIZES:
-    widget = Widget(PageDom(layer), Outbound(stateful_host(n)), None)
+    widget = Widget(Page(), PageBrowser(layer), Outbound(stateful_host(n)), None)
     renders, shows, keys = [], [], []
     for _ in range(REPEAT):
         widget.interactions.clear()
@@ -114,7 +116,6 @@ json.dumps(results)
 """
 
 MOUNT = r"""
-from pyodide.ffi import create_proxy
 import outbound_widget.rules as rules_module
 from outbound_widget.rules import Rules
 rules = None
@@ -132,8 +133,9 @@ if RULES:
     if RULES == "unbounded":  # the same rules with no time budget armed: the baseline of its cost
         rules_module.run_within = lambda budget_ms, function, *args, **_: function(*args)
 host = stateful_host(SIZE)
-widget = Widget(PageDom(layer), Outbound(host), None, desktop=Desktop.on(host) if DESKTOP else None, rules=rules)
-layer.listen("widget", create_proxy(lambda payload: widget.handle(json.loads(payload))))
+page = Page()
+widget = Widget(page, PageBrowser(layer), Outbound(host), None, desktop=Desktop.on(host) if DESKTOP else None, rules=rules)
+page.listen("widget", widget.handle)
 await widget.start()
 await widget.show("1")
 js.window.widget = widget

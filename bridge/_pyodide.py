@@ -305,6 +305,10 @@ class PyodidePagePort:
     def query(self) -> dict[str, str]:
         return {str(k): str(v) for k, v in json.loads(str(self._layer.queryJSON())).items()}
 
+    def listen(self, root_id: str, dispatch: Callable[[str], None]) -> None:
+        # one proxy per listener, alive as long as the page (the view listens once)
+        self._layer.listen(root_id, self._create_proxy(dispatch))
+
 
 @contextlib.contextmanager
 def _refusals() -> Iterator[None]:

@@ -165,20 +165,52 @@ class FakeFailure(Exception):
         super().__init__(error_message)
 
 
-class FakePage:
-    """A stand-in page for `bridge.ui.Page`, for testing a Python view in CPython.
+def _plain(node: Any) -> list[Any]:
+    """A tree as the page's DOM layer builds it: stamps expanded, fresh lists."""
+    from .tree import STAMP, expand
 
-    It keeps what the view rendered (by element id) and the patches it sent, and
-    fires events at the handlers the view registered.
+    if isinstance(node, str):
+        return [node]
+    if node and node[0] == STAMP:
+        return [tree for row in expand(node) for tree in _plain(row)]
+    children: list[Any] = []
+    for child in node[2:]:
+        children += _plain(child)
+    return [[node[0], dict(node[1]), *children]]
+
+
+class FakePage:
+    """A stand-in page (`bridge.ui.PagePort`) for testing a Python view in CPython.
+
+    It keeps the trees the view rendered and applies its patches to them as the page's
+    DOM layer (web/ui/dom.js) does (tests/e2e/test_ui_contract.py holds the two to the same
+    result), so a test reads what a person would see: an element's text, attributes,
+    value, whether it is disabled. It also fires events at the handlers the view
+    registered. The record widget is tested on it too.
+
+    Attributes
+    ----------
+    rendered : dict[str, list]
+        Element id → the children last rendered into it, as sent.
+    texts : dict[str, str]
+        Element id → the text a ``text`` patch set (also for elements of the page's own HTML).
+    patches : list[list]
+        Every patch, in order.
+    focused : str or None
+        The id of the element a ``focus`` patch last moved the focus to.
 
     Examples
     --------
-    >>> from bridge.ui import Page
+    >>> from bridge.ui import Page, h
     >>> fake = FakePage(query={"interaction": "1"})
     >>> page = Page(fake)
     >>> page.text("#status", "ready")
-    >>> fake.texts["status"]
+    >>> fake.text_of("status")
     'ready'
+    >>> page.render("records", h("li", {"id": "r1"}, "283"))
+    >>> page.disable("r1")
+    >>> fake.text_of("records"), fake.disabled("r1")
+    ('283', True)
     """
 
     def __init__(self, query: Mapping[str, str] | None = None) -> None:
@@ -187,21 +219,77 @@ class FakePage:
         self.texts: dict[str, str] = {}
         self.patches: list[list[Any]] = []
         self.handlers: list[tuple[str, str, int, Callable[[int, str], None]]] = []
+        self.listeners: list[tuple[str, Callable[[str], None]]] = []
+        self.focused: str | None = None
+        self.renders = 0
+        # element id -> ["#root", {}, *children]: what was rendered into each element the
+        # page's own HTML holds, with patches applied
+        self.roots: dict[str, list[Any]] = {}
 
     # -- PagePort ----------------------------------------------------------------------
 
     def render(self, target: str, children_json: str) -> None:
+        import copy
         import json
 
-        self.rendered[target] = json.loads(children_json)
+        children = json.loads(children_json)
+        self.renders += 1
+        self.rendered[target] = children
+        self.texts.pop(target, None)
+        plain = [tree for child in children for tree in _plain(copy.deepcopy(child))]
+        found = self._find(target)
+        if found is not None and found[1] is not None:  # an element an earlier render made
+            found[0][2:] = plain
+        else:
+            self.roots[target] = ["#root", {}, *plain]
 
     def patch(self, ops_json: str) -> None:
+        import copy
         import json
 
         for op in json.loads(ops_json):
             self.patches.append(op)
-            if op[0] == "text":
-                self.texts[op[1]] = op[2]
+            name, element_id, *args = op
+            if name == "text":
+                self.texts[element_id] = args[0]
+            found = self._find(element_id)
+            if found is None:
+                continue  # gone (or the page's own HTML): skipped, as the DOM layer skips it
+            element, parent = found
+            if name == "text":
+                element[2:] = [args[0]] if args[0] else []
+            elif name == "attr":
+                if args[0] is None or args[1] is None:
+                    element[1].pop(args[0], None)
+                else:
+                    element[1][args[0]] = args[1]
+            elif name in ("hidden", "disabled", "checked"):
+                if args[0]:
+                    element[1][name] = ""
+                else:
+                    element[1].pop(name, None)
+            elif name == "class":
+                classes = element[1].get("class", "").split()
+                if args[1] and args[0] not in classes:
+                    classes.append(args[0])
+                elif not args[1] and args[0] in classes:
+                    classes.remove(args[0])
+                element[1]["class"] = " ".join(classes)
+            elif name == "value" and element[0] == "select":
+                for option in element[2:]:
+                    if isinstance(option, list):
+                        option[1].pop("selected", None)
+                        if option[1].get("value") == args[0]:
+                            option[1]["selected"] = ""
+            elif name == "value":
+                element[1]["value"] = args[0]
+            elif name == "focus":
+                self.focused = element_id
+            elif name == "replace" and parent is not None:
+                position = next(i for i, child in enumerate(parent) if child is element)
+                parent[position:position + 1] = _plain(copy.deepcopy(args[0]))
+            elif name != "replace":
+                raise AssertionError(f"unknown patch {name!r}: the page's DOM layer would refuse it")
 
     def when(self, event_type: str, selector: str, handler_id: int, dispatch: Callable[[int, str], None]) -> None:
         self.handlers.append((event_type, selector, handler_id, dispatch))
@@ -209,15 +297,69 @@ class FakePage:
     def query(self) -> dict[str, str]:
         return dict(self._query)
 
-    # -- for tests -----------------------------------------------------------------------
+    def listen(self, root_id: str, dispatch: Callable[[str], None]) -> None:
+        self.listeners.append((root_id, dispatch))
+
+    # -- what a person sees ----------------------------------------------------------------
+
+    def _find(self, element_id: str) -> tuple[list[Any], list[Any] | None] | None:
+        """The element with this id and its parent (None for an element of the page's HTML)."""
+        if element_id in self.roots:
+            return self.roots[element_id], None
+
+        def visit(node: list[Any]) -> tuple[list[Any], list[Any]] | None:
+            for child in node[2:]:
+                if isinstance(child, list):
+                    if child[1].get("id") == element_id:
+                        return child, node
+                    hit = visit(child)
+                    if hit:
+                        return hit
+            return None
+
+        for root in self.roots.values():
+            hit = visit(root)
+            if hit:
+                return hit
+        return None
+
+    def element(self, element_id: str) -> list[Any] | None:
+        """The element with this id as a tree (``[tag, attrs, *children]``), or None."""
+        found = self._find(element_id)
+        return found[0] if found else None
+
+    def has(self, element_id: str) -> bool:
+        return self._find(element_id) is not None
 
     def text_of(self, target: str) -> str:
-        """The text a person would read in element *target* (rendered trees or set text)."""
+        """The text a person would read in element *target*: what was rendered into it, or
+        the text a patch set (also for an element of the page's own HTML)."""
         from .tree import text_of
 
-        if target in self.texts:
-            return self.texts[target]
-        return "".join(text_of(node) for node in self.rendered.get(target, []))
+        element = self.element(target)
+        if element is None:
+            return self.texts.get(target, "")
+        return "".join(text_of(child) for child in element[2:])
+
+    def attr(self, element_id: str, name: str) -> str | None:
+        element = self.element(element_id)
+        value = element[1].get(name) if element else None
+        return None if value is None or value is False else "" if value is True else str(value)
+
+    def disabled(self, element_id: str) -> bool:
+        return self.attr(element_id, "disabled") is not None
+
+    def value(self, element_id: str) -> str | None:
+        """A control's value (a select's: its selected option's), or None for no such element."""
+        element = self.element(element_id)
+        if element is None:
+            return None
+        if element[0] == "select":
+            chosen = [o for o in element[2:] if isinstance(o, list) and "selected" in o[1]]
+            return chosen[0][1].get("value") if chosen else None
+        return str(element[1].get("value", ""))
+
+    # -- events ----------------------------------------------------------------------------
 
     async def fire(self, event_type: str, selector: str, **event: Any) -> None:
         """Dispatch an event to the handlers registered for exactly (*event_type*, *selector*),

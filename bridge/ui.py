@@ -27,16 +27,23 @@ import asyncio
 import functools
 import inspect
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from .errors import ArgumentTypeError, ArgumentValueError
 from .tree import AttrValue, Element, Node, h, stamp, text_of
 
-__all__ = ["Page", "PagePort", "UIEvent", "h", "page", "stamp", "text_of", "when"]
+__all__ = ["Op", "Page", "PagePort", "UIEvent", "h", "page", "stamp", "text_of", "when"]
 
 Handler = TypeVar("Handler", bound=Callable[..., Any])
+
+#: One change to one element, ``(op, element_id, *args)``, as the page's DOM layer
+#: (web/ui/dom.js, ``patch``) applies it: ``("text", id, text)``, ``("attr", id, name,
+#: value or None)``, ``("hidden" | "disabled" | "checked", id, bool)``, ``("value", id,
+#: text)``, ``("class", id, name, on)``, ``("focus", id)``, ``("replace", id, tree)``.
+#: An element that is gone is skipped. `Page.patch` sends a list of them at once.
+Op = tuple[Any, ...]
 
 
 class PagePort(Protocol):
@@ -46,7 +53,7 @@ class PagePort(Protocol):
         """Replace the children of the element with id *target* with a JSON list of trees."""
 
     def patch(self, ops_json: str) -> None:
-        """Apply ``[op, id, ...args]`` patches (text, attr, hidden, disabled, value, checked, focus)."""
+        """Apply a JSON list of `Op` patches, in order."""
 
     def when(self, event_type: str, selector: str, handler_id: int,
              dispatch: Callable[[int, str], None]) -> None:
@@ -55,6 +62,11 @@ class PagePort(Protocol):
 
     def query(self) -> dict[str, str]:
         """The page URL's query parameters (the first value of each)."""
+
+    def listen(self, root_id: str, dispatch: Callable[[str], None]) -> None:
+        """Call ``dispatch(event_json)`` for the page's events (click, input, change, blur,
+        keydown, submit) inside element *root_id*, described as the DOM layer's ``listen``
+        describes them: one listener for a whole view that reads its own ``data-*`` marks."""
 
 
 @dataclass(frozen=True)
@@ -146,14 +158,18 @@ class Page:
     def render(self, target: str, *children: Node | tuple[Node, ...] | list[Node] | None) -> None:
         """Replace the children of element *target* with *children* (trees, strings, or lists of them).
 
-        Nothing given empties it. A list of trees is a list of children
-        (``page.render("records", [h("li", {}, r.phone) for r in chain])``).
+        Nothing given (or only empty strings) empties it. A list of trees is a list of
+        children (``page.render("records", [h("li", {}, r.phone) for r in chain])``). The
+        element that has the keyboard focus inside *target* keeps it (and its caret) when
+        the new children have an element of its id.
         """
         flat: list[Any] = []
 
         def add(child: Any) -> None:
-            if _is_element(child) or isinstance(child, str):
+            if _is_element(child) or (isinstance(child, str) and child):
                 flat.append(child)
+            elif isinstance(child, str):
+                pass
             elif isinstance(child, (list, tuple)):
                 for item in child:  # a list of children (data shaped like a tree stays text)
                     add(item)
@@ -199,8 +215,20 @@ class Page:
         """Move the keyboard focus to element *target*."""
         self._patch("focus", target)
 
+    def patch(self, ops: Sequence[Op]) -> None:
+        """Apply several `Op` patches at once (one crossing to the page, in order); nothing
+        is sent for none. The named methods (`text`, `attr`, `show`...) are one each."""
+        if ops:
+            self.port.patch(json.dumps(ops))
+
     def _patch(self, op: str, target: str, *args: Any) -> None:
         self.port.patch(json.dumps([[op, _element_id(target), *args]]))
+
+    def listen(self, root_id: str, handler: Callable[[Mapping[str, Any]], None]) -> None:
+        """Give *handler* every event inside element *root_id* (`PagePort.listen`), as a
+        mapping: for a view that dispatches its events itself, as the record widget does,
+        instead of one `when` per selector. *handler* must not raise."""
+        self.port.listen(_element_id(root_id), lambda payload: handler(json.loads(payload)))
 
     # -- events --------------------------------------------------------------------------
 

@@ -64,9 +64,9 @@ def main() -> None:
         view.wait_for_selector("#record-status[data-status=done]")
 
         view.locator("#w-when").fill("05/27/2031 10:30")
-        view.locator("#w-callresult").select_option(label="Answering machine")
-        view.locator("#slot-callresult").scroll_into_view_if_needed()
-        view.evaluate("document.querySelector('#slot-callresult').scrollIntoView()")
+        view.locator("#w-call-result").select_option(label="Answering machine")
+        view.locator("#slot-call-result").scroll_into_view_if_needed()
+        view.evaluate("document.querySelector('#slot-call-result').scrollIntoView()")
         shot("actions")
         context.close()
         configured(browser, server.url)

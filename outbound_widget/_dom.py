@@ -1,8 +1,7 @@
-"""The widget's only contact with the browser: the page's DOM layer
-(web/ui/dom.js, shared by every Python view), sessionStorage, the console and the clock.
-
-Everything crosses as JSON text, so no Python object is handed to JS per render
-or per event; the one event callback lives as long as the widget.
+"""The widget's only contact with the browser beyond drawing: sessionStorage, the site's
+Web Locks and the local time (through the page's DOM layer, web/ui/dom.js), the console,
+the page's attributes, URL and deployment files. It draws as every Python view does,
+through `bridge.ui.page`; what it reads here is decided in page_settings.py (plain Python).
 """
 
 from __future__ import annotations
@@ -17,18 +16,16 @@ import js
 from pyodide.ffi import create_proxy, jsnull, to_js
 
 import bridge
-from bridge import DEFAULT_TIMEOUT, BridgeError, Outbound, RateLimit, _args
+from bridge import BridgeError, Outbound
 from bridge.service import default_host
-from bridge.tree import Node, h
+from bridge.ui import Page, page
 
-from .app import Op, Widget
+from .app import Widget
 from .config import ConfigError, WidgetConfig, parse_config
 from .desktop import Desktop
 from .drafts import FULL, Storage
+from .page_settings import CONFIG_FILE, call_timeout, config_error_view, decode_file, http_failure, rate_limit
 from .rules import Rules, RulesLoadError, load_rules
-
-#: The deployer's configuration, beside the widget's page (docs/configuring.md).
-CONFIG_FILE = "widget-config.toml"
 
 
 class SessionStorage:
@@ -73,7 +70,10 @@ class NoStorage:
         pass
 
 
-class PageDom:
+class PageBrowser:
+    """`app.Browser` in the page: the tab's storage, the site's locks and the local time
+    (the DOM layer's `lock`, `abandon`, `localTime`), the console."""
+
     def __init__(self, layer: Any) -> None:
         self.layer = layer
         try:
@@ -81,13 +81,6 @@ class PageDom:
             self.storage: Storage = SessionStorage()
         except Exception:
             self.storage = NoStorage()
-
-    def render(self, target: str, tree: Node) -> None:
-        self.layer.render(target, json.dumps(tree))
-
-    def patch(self, ops: list[Op]) -> None:
-        if ops:
-            self.layer.patch(json.dumps(ops))
 
     def warn(self, message: str) -> None:
         js.console.warn(message)
@@ -111,32 +104,16 @@ class PageDom:
         return str(text), str(zone)
 
 
-def _rate_limit() -> RateLimit | None:
-    """WWE's rate limit as the deployer wrote it on the page: `<html data-wwe-rate-limit="5"
-    data-wwe-rate-limit-quarantine-delay="30" data-wwe-rate-limit-pace="off">` (pacing is on by default)."""
-    data = js.document.documentElement.dataset
-    per_second = getattr(data, "wweRateLimit", None)
-    if not per_second:
-        return None
-    try:
-        return RateLimit(int(per_second), float(getattr(data, "wweRateLimitQuarantineDelay", None) or 30),
-                         pace=getattr(data, "wweRateLimitPace", None) != "off")
-    except (ValueError, BridgeError) as exc:
-        js.console.warn(f"ignoring data-wwe-rate-limit={per_second!r}: {exc}")
-        return None
-
-
 def _clients(timeout: str | None) -> tuple[Outbound, Desktop]:
     """The widget's clients of WWE on one host: the page's, with another per-call timeout
     (seconds, from ?timeout=) or WWE's rate limit (from the page) when those are set."""
-    limit = _rate_limit()
-    seconds: float | None = None
-    if timeout:
-        try:
-            seconds = _args.timeout(float(timeout), DEFAULT_TIMEOUT)  # checked as every client checks it
-        except (ValueError, TypeError, BridgeError) as exc:
-            js.console.warn(f"ignoring ?timeout={timeout!r}: {exc}")
-            seconds = None
+    data = js.document.documentElement.dataset
+    limit, problem = rate_limit({name: getattr(data, name, None) for name in (
+        "wweRateLimit", "wweRateLimitQuarantineDelay", "wweRateLimitPace")})
+    seconds, timeout_problem = call_timeout(timeout)
+    for warning in (problem, timeout_problem):
+        if warning:
+            js.console.warn(warning)
     if seconds is None and limit is None:
         return bridge.outbound, Desktop(bridge.interaction, bridge.configuration, bridge.system)
     host = default_host()
@@ -174,14 +151,8 @@ async def _fetch_text(url: str, what: str, source: str, missing: str = "") -> st
     except Exception as exc:
         raise ConfigError([f"{what} could not be read: {exc}"], source) from None
     if not response.ok:
-        hint = f" ({missing})" if missing and response.status == 404 else ""
-        raise ConfigError([f"{what} could not be read: HTTP {response.status}{hint}"], source)
-    data: bytes = (await response.arrayBuffer()).to_bytes()
-    try:
-        return data.decode("utf-8")  # (fetch's text() would put U+FFFD in a label, and say nothing)
-    except UnicodeDecodeError as exc:
-        raise ConfigError([f"{what} is not UTF-8 text, as TOML and Python must be ({exc.reason} at byte {exc.start})"],
-                          source) from None
+        raise http_failure(what, int(response.status), source, missing)
+    return decode_file((await response.arrayBuffer()).to_bytes(), what, source)
 
 
 async def load_settings() -> tuple[WidgetConfig, Rules | None]:
@@ -205,28 +176,23 @@ async def load_settings() -> tuple[WidgetConfig, Rules | None]:
     return config, rules
 
 
-def show_config_error(layer: Any, exc: BridgeError) -> None:
+def show_config_error(view: Page, exc: BridgeError) -> None:
     """Instead of the widget: what is wrong with the deployment, as text."""
     js.console.error(f"outbound widget: not started: {exc}")
-    for slot in ("slot-header", "slot-notice", "slot-summary", "slot-callresult", "slot-reschedule", "slot-chain",
-                 "slot-preview"):
-        layer.render(slot, json.dumps(""))
-    layer.render("slot-record", json.dumps(h(
-        "section", {"id": "w-config-error", "class": "config-error", "role": "alert"},
-        h("h2", {}, "The widget is not configured correctly"),
-        h("p", {}, "Nothing was sent to WWE. Tell whoever deploys the widget; the details:"),
-        h("pre", {}, str(exc)))))
+    for slot, tree in config_error_view(exc).items():
+        view.render(slot, tree)
 
 
-async def mount(layer: Any = None, interaction_id: str | None = None, timeout: str | None = None,
+async def mount(view: Page | None = None, interaction_id: str | None = None, timeout: str | None = None,
                 root_id: str = "widget", config: WidgetConfig | None = None, rules: Rules | None = None) -> Widget:
-    """Start the widget in the page. *layer*: the DOM layer module (default: the one the
-    view loader installed, web/ui/dom.js); *config*, *rules*: the deployer's (`load_settings`)."""
-    layer = layer if layer is not None else js.wweBridgeUI
+    """Start the widget in the page. *view*: the page to draw on (default: this page,
+    `bridge.ui.page`, on the DOM layer the view loader installed, web/ui/dom.js);
+    *config*, *rules*: the deployer's (`load_settings`)."""
+    view = view if view is not None else page
     outbound, desktop = _clients(timeout)
-    widget = Widget(PageDom(layer), outbound, interaction_id or None, config=config, rules=rules, desktop=desktop)
-    handler = create_proxy(lambda payload: widget.handle(json.loads(payload)))
-    layer.listen(root_id, handler)
+    widget = Widget(view, PageBrowser(js.wweBridgeUI), outbound, interaction_id or None, config=config, rules=rules,
+                    desktop=desktop)
+    view.listen(root_id, widget.handle)
     release_on_pagehide(widget)
     await widget.start()
     return widget
@@ -249,7 +215,7 @@ async def start_page() -> Widget | None:
         try:
             config, rules = await load_settings()
         except (ConfigError, RulesLoadError) as exc:
-            show_config_error(js.wweBridgeUI, exc)
+            show_config_error(page, exc)
             root.dataset.widgetState = "error"
             return None
         widget = await mount(None, param("interaction"), param("timeout"), config=config, rules=rules)

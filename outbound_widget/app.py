@@ -1,9 +1,11 @@
 """The widget: which interaction is shown, and what WWE's and the page's events change
 (gathered in wwe_events.py and page_events.py).
 
-It talks to the page only through a `Dom` (render a tree into a container,
-patch a few attributes) and to WWE only through `bridge`'s `Outbound`, so it
-runs the same in CPython with a fake of each.
+It draws through `bridge.ui` like any Python view (a `Page`: render trees into the
+page's containers, patch a few attributes), reaches the rest of the browser through a
+`Browser` (storage, a lock shared by the site's pages, the console, the local time) and
+WWE only through `bridge`'s clients, so it runs the same in CPython with a fake of each
+(`bridge.testing.FakePage`, `FakeHost`).
 
 Rules it keeps:
 - one `Interaction` per customer (state.py) holds everything shown about it;
@@ -22,11 +24,11 @@ import asyncio
 import traceback
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta, timezone
-from typing import Any, Protocol
+from typing import Any
 
 from bridge import BridgeError, CallResults, Event, NotInWWEError, Outbound, QuarantinedError
 from bridge.contract import is_known_state
-from bridge.tree import Node
+from bridge.ui import Page
 
 from . import views
 from .config import Settings, WidgetConfig
@@ -43,32 +45,15 @@ from .panels.record import RecordPanel
 from .panels.reschedule import ReschedulePanel
 from .rule_runner import RuleRunner
 from .rules import Rules
+from .browser import Browser
+from .signals import Signals
 from .state import Interaction, Session, Status
 from .wwe_events import COALESCE_S, MAX_INTERACTIONS, WweEvents
 from .wwe_options import apply_wwe_options
 
-Op = tuple[Any, ...]
-
 #: How often edits the tab's storage refused are offered to it again (another page may free space).
 RETRY_STORAGE_S = 2.0
 
-
-
-class Dom(Protocol):
-    """What the controller needs from the page (see _dom.py for the real one)."""
-
-    storage: Storage
-
-    def render(self, target: str, tree: Node) -> None: ...
-    def patch(self, ops: list[Op]) -> None: ...
-    def warn(self, message: str) -> None: ...
-    def error(self, message: str) -> None: ...
-    def local_time(self, utc: datetime) -> tuple[str, str]: ...
-
-    async def acquire(self, name: str, timeout_s: float) -> Callable[[], None]:
-        """Hold the lock *name*, shared with the site's other pages (two views of one
-        record), within *timeout_s* (else TimeoutError); returns its release."""
-        ...
 
 
 def _utc_now() -> datetime:
@@ -80,8 +65,10 @@ class Widget:
 
     Parameters
     ----------
-    dom : Dom
-        The page.
+    page : Page
+        The page to draw on (`bridge.ui.page` in the browser).
+    browser : Browser
+        The tab's storage, the site's locks, the console and the local time.
     outbound : Outbound
         WWE's outbound service.
     interaction_id : str | None
@@ -98,19 +85,21 @@ class Widget:
         None (a host with outbound alone): the widget does without them.
     """
 
-    def __init__(self, dom: Dom, outbound: Outbound, interaction_id: str | None = None,
+    def __init__(self, page: Page, browser: Browser, outbound: Outbound, interaction_id: str | None = None,
                  *, clock: Callable[[], datetime] | None = None, config: WidgetConfig | None = None,
                  rules: Rules | None = None, desktop: Desktop | None = None) -> None:
-        self.dom = dom
+        self.page = page
+        self.browser = browser
         self.outbound = outbound
         self.desktop = desktop
         self.clock = clock or _utc_now
         self.config = config or WidgetConfig()
         self.config_notice = ""  # where WWE's options and the file disagree, or WWE's could not be read
         self.rules = RuleRunner(self, rules)
-        self.drafts = Drafts(dom.storage, self.storage_changed)
+        self.drafts = Drafts(browser.storage, self.storage_changed)
         self._storage_retry: asyncio.TimerHandle | None = None
         self.session = Session()
+        self.signals = Signals()  # how the panels tell each other (they hold none of each other)
         self.interactions: dict[str, Interaction] = {}
         self.shown: Interaction | None = None
         self.first_interaction = interaction_id
@@ -129,7 +118,7 @@ class Widget:
         self.chain = ChainPanel(self)
         self.preview = PreviewPanel(self)
         self.done = DonePanel(self)
-        self.guard = (MarkDoneGuard(desktop.interaction, self.left_to_do, self.spawn, dom.warn, self._block_changed)
+        self.guard = (MarkDoneGuard(desktop.interaction, self.left_to_do, self.spawn, browser.warn, self._block_changed)
                       if desktop is not None else None)
         self._touched: set[str] = set()
 
@@ -155,7 +144,7 @@ class Widget:
         except NotInWWEError as exc:
             self.message = f"Not connected to WWE: {exc}"
             self.render_notice()
-            self.dom.render("slot-record", views.status_view("record", Status(
+            self.page.render("slot-record", views.status_view("record", Status(
                 "error", "Open this page as a WWE custom view (or in the simulator, index.html).")))
             return
         if self.desktop is not None:
@@ -177,12 +166,12 @@ class Widget:
         read = await self.desktop.read_options()
         if read.options is None:
             self.config_notice = f"{read.problem}: the widget follows {self.config.source} alone."
-            self.dom.warn(f"outbound widget: {self.config_notice}")
+            self.browser.warn(f"outbound widget: {self.config_notice}")
             return
         self.config, notes = apply_wwe_options(self.config, read.options)
         if notes:
             self.config_notice = ("WWE's options and " + self.config.source + " differ: " + "; ".join(notes) + ".")
-            self.dom.warn(f"outbound widget: {self.config_notice}")
+            self.browser.warn(f"outbound widget: {self.config_notice}")
 
     def left_to_do(self, it: Interaction) -> str | None:
         """What mark done would lose of *it* now (markdone.py), None when the record is clean."""
@@ -250,7 +239,7 @@ class Widget:
     def unexpected(self, exc: BaseException, it: Interaction | None, area: str | None) -> None:
         """A bug, not a WWE failure: end the busy state, say so, log it, keep it for `idle()`."""
         self.errors.append(exc)
-        self.dom.error("outbound widget: unexpected error\n" + "".join(traceback.format_exception(exc)))
+        self.browser.error("outbound widget: unexpected error\n" + "".join(traceback.format_exception(exc)))
         status = Status("error", f"Unexpected error: {exc!r}. Your edits are kept; details are in the browser console.")
         if area == self.preview.session_area:
             self.session.area.busy = False
@@ -259,7 +248,7 @@ class Widget:
             it.area(area).busy = False
             it.area(area).status = status
             if self.shown is it:
-                self.dom.patch([("replace", f"{area}-status", views.status_view(area, status))])
+                self.page.patch([("replace", f"{area}-status", views.status_view(area, status))])
         else:
             self.message = status.message
             if self.shown is not None:
@@ -322,7 +311,7 @@ class Widget:
             if not is_known_state(state) and state not in self._unknown_states:
                 # a newer WWE's state, or a bug: said once, and WWE decides what it allows
                 self._unknown_states.add(state)
-                self.dom.warn(f"outbound widget: WWE says interaction {interaction_id} is {state!r}, a state this "
+                self.browser.warn(f"outbound widget: WWE says interaction {interaction_id} is {state!r}, a state this "
                               "widget does not know: it offers what the privileges allow and lets WWE decide")
             it.was_preview = it.was_preview or it.in_preview
             self.known_changed()
@@ -385,7 +374,7 @@ class Widget:
             it.fetched = True
             # The reads go out together: the agent waits for one round trip, not three.
             await asyncio.gather(self._guarded(self.record.load(it), it, "record"),
-                                 self._guarded(self.outcome.load(it), it, "callresult"),
+                                 self._guarded(self.outcome.load(it), it, "call-result"),
                                  self._guarded(self.chain.load(it), it, "chain"),
                                  *([self._guarded(self._read_state(it), it, "done")] if self.desktop else []))
 
@@ -396,7 +385,7 @@ class Widget:
         try:
             found = await self.desktop.state_of(it.id)
         except BridgeError as exc:
-            self.dom.warn(f"outbound widget: the state of interaction {it.id} could not be read: {exc}")
+            self.browser.warn(f"outbound widget: the state of interaction {it.id} could not be read: {exc}")
             return
         if found is None or self.interactions.get(it.id) is not it:
             return
@@ -433,7 +422,7 @@ class Widget:
 
     def render_header(self) -> None:
         it = self.shown
-        self.dom.render("slot-header", views.header(it.id if it else None, it.state if it else None,
+        self.page.render("slot-header", views.header(it.id if it else None, it.state if it else None,
                                                     it.campaign if it else None, list(self.interactions)))
 
     def render_notice(self) -> None:
@@ -441,7 +430,7 @@ class Widget:
         message = " ".join(filter(None, [shown.notice or self.message, shown.rule_notice] if shown else [self.message]))
         message = " ".join(filter(None, [message, self.config_notice]))
         storage = self.storage_notice()
-        self.dom.render("slot-notice", views.h("div", {}, *(
+        self.page.render("slot-notice", views.h("div", {}, *(
             [views.h("p", {"class": "notice storage", "role": "alert", "id": "w-storage-notice"}, storage)] if storage else []),
             *([views.h("p", {"class": "notice"}, message)] if message else [])) if storage or message else "")
 
@@ -494,11 +483,11 @@ class Widget:
         self.render_header()
         self.render_notice()
         if it is None:
-            self.dom.render("slot-summary", views.error_summary([]))
+            self.page.render("slot-summary", views.error_summary([]))
             placeholder = "Choose an interaction above." if self.interactions else "No interaction yet."
-            self.dom.render("slot-record", views.status_view("record", Status("idle", placeholder)))
-            for target in ("slot-callresult", "slot-reschedule", "slot-done", "slot-chain"):
-                self.dom.render(target, "")
+            self.page.render("slot-record", views.status_view("record", Status("idle", placeholder)))
+            for target in ("slot-call-result", "slot-reschedule", "slot-done", "slot-chain"):
+                self.page.render(target, "")
             self.done.drawn = None
         else:
             self.record.render(it)

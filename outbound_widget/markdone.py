@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from bridge import InteractionService
 
 #: Where writes show they are on their way (the areas whose actions change WWE's record).
-WRITING_AREAS = ("record", "callresult", "reschedule")
+WRITING_AREAS = ("record", "call-result", "reschedule")
 #: How many field labels the message names before "and N more".
 NAMED = 3
 #: The call result of a record no agent has resulted yet: OCS's "Unknown Call Result" (28),

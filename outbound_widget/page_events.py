@@ -10,13 +10,30 @@ interaction that was shown when the agent clicked.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from . import views
+from .panels.chain import ChainPanel
+from .panels.done import DonePanel
+from .panels.outcome import OutcomePanel
+from .panels.preview import PreviewPanel
+from .panels.record import RecordPanel
+from .panels.reschedule import ReschedulePanel
+from .sidebar import Sidebar
 from .state import Interaction
 
-if TYPE_CHECKING:
-    from .app import Widget
+
+class Controls(Sidebar, Protocol):
+    """The sidebar and the panels the page's controls act on (the page's events are the
+    agent asking one panel for one thing: this is where they are routed)."""
+
+    record: RecordPanel
+    outcome: OutcomePanel
+    reschedule: ReschedulePanel
+    chain: ChainPanel
+    preview: PreviewPanel
+    done: DonePanel
+
 
 
 #: The panel each action belongs to: a click on a panel the configuration hides (a stale
@@ -32,7 +49,7 @@ PANEL_OF = {
 class PageEvents:
     """Dispatches the DOM layer's events (plain data) to the widget's panels."""
 
-    def __init__(self, widget: Widget) -> None:
+    def __init__(self, widget: Controls) -> None:
         self.widget = widget
 
     def handle(self, event: Mapping[str, Any]) -> None:
@@ -114,8 +131,8 @@ class PageEvents:
             return
         actions: Mapping[str, tuple[str, Callable[[], Awaitable[None]]]] = {
             "save": ("record", lambda: self.widget.record.save(it)),
-            "set-call-result": ("callresult", lambda: self.widget.outcome.set_call_result(it, value("w-callresult", self.widget.outcome.chosen(it)))),
-            "toggle-dnc": ("callresult", lambda: self.widget.outcome.toggle_dnc(it)),
+            "set-call-result": ("call-result", lambda: self.widget.outcome.set_call_result(it, value("w-call-result", self.widget.outcome.chosen(it)))),
+            "toggle-dnc": ("call-result", lambda: self.widget.outcome.toggle_dnc(it)),
             "reschedule": ("reschedule", lambda: self.widget.reschedule.reschedule(
                 it, value("w-when", it.when_text), value("w-callback-type", it.callback_type))),
             "reschedule-anyway": ("reschedule", lambda: self.widget.reschedule.reschedule(
@@ -142,7 +159,7 @@ class PageEvents:
         elif action == "take-wwe":
             self.widget.record.take_wwe(it)
         elif action == "focus-field" and index is not None:
-            self.widget.dom.patch([("focus", views.field_id(index))])
+            self.widget.page.patch([("focus", views.field_id(index))])
         elif action == "retry":
             area = str(event.get("area"))
             state = it.areas.get(area)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime
 import functools
 import json
-from collections.abc import Collection
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Collection
+from typing import Any, Protocol
 
 from bridge import Event, Field
 from bridge.contract import effect_of
@@ -20,11 +20,11 @@ from bridge.values import FieldValueError, format_text
 
 from .rules import (Record, RuleError, Rules, Reaction, Veto, call_rule, call_side_effect, describe, rule_name,
                     traceback_of)
-from .state import Interaction
-
-if TYPE_CHECKING:
-    from .app import Widget
-
+from .browser import Browser
+from .config import Settings, WidgetConfig
+from .drafts import Drafts
+from .signals import RESULT_CHOSEN, Signals
+from .state import Interaction, Session
 
 #: What a default, a derived value or an amendment may be: a field's value, as `Record` gives them.
 #: Exactly these types, not subclasses: a subclass carries the deployer's methods (a
@@ -91,10 +91,26 @@ def _short(text: str) -> str:
     return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE - 1] + "…"
 
 
+class RuleHost(Protocol):
+    """What the rule runner uses of the widget around it."""
+
+    browser: Browser
+    config: WidgetConfig
+    drafts: Drafts
+    session: Session
+    signals: Signals
+    shown: Interaction | None
+    message: str
+
+    def settings(self, it: Interaction | None) -> Settings: ...
+    def render_notice(self) -> None: ...
+    def spawn(self, coro: Awaitable[Any], it: Interaction | None = None, area: str | None = None) -> None: ...
+
+
 class RuleRunner:
     """The widget's side of `Rules`: when each hook runs, and what its answer changes."""
 
-    def __init__(self, widget: Widget, rules: Rules | None) -> None:
+    def __init__(self, widget: RuleHost, rules: Rules | None) -> None:
         self.widget = widget
         self.rules = rules or Rules()
         self._warned: set[str] = set()
@@ -141,7 +157,7 @@ class RuleRunner:
     def failed(self, it: Interaction | None, error: RuleError, value: Any = OFF) -> str:
         """Log a rule's traceback; returns what to tell the agent. A rule stopped at its budget
         is turned off for *it*'s record (*value*: what it was checking, named)."""
-        self.widget.dom.error("outbound widget: a rule failed\n" + traceback_of(error.error))
+        self.widget.browser.error("outbound widget: a rule failed\n" + traceback_of(error.error))
         if error.timed_out and it is not None:
             self._turn_off(it, error.rule)
             on = "" if value is OFF else f" on {describe(value, 40)!r}"
@@ -193,7 +209,7 @@ class RuleRunner:
             if not editor.field(name).is_editable:  # never written, by a rule either
                 if name not in self._warned:
                     self._warned.add(name)
-                    self.widget.dom.warn(f"the rule {rule} derives {name!r}, which WWE marks read-only: it is not applied")
+                    self.widget.browser.warn(f"the rule {rule} derives {name!r}, which WWE marks read-only: it is not applied")
                 continue
             try:
                 value = self._run(it, function, "derive", self.record(it))
@@ -343,7 +359,7 @@ class RuleRunner:
                     await call_side_effect(function, dict(saved), record, refuse=refuse,
                                            budget_ms=self.widget.config.budget_ms("after-save", rule))
                 except RuleError as exc:
-                    self.widget.dom.error("outbound widget: an after_save rule failed\n"
+                    self.widget.browser.error("outbound widget: an after_save rule failed\n"
                                           + traceback_of(exc.error))
                     what = ("ran past its budget and was stopped" if exc.timed_out
                             else f"failed ({type(exc.error).__name__}: {describe(exc.error, 120)})")
@@ -376,10 +392,8 @@ class RuleRunner:
         except Exception as exc:  # a name WWE's list has not: said, not raised into the rule
             self._notice(it, f"A rule chose the call result {result!r}: {exc}")
             return
-        if chosen is not None and self.widget.outcome.allowed(it, chosen.code):
-            it.chosen_result = str(chosen.code)
-            if self.widget.shown is it:
-                self.widget.outcome.render(it)
+        if chosen is not None:
+            self.widget.signals.emit(RESULT_CHOSEN, it, chosen.code)
 
     def _notice(self, it: Interaction | None, text: str) -> None:
         target = it if it is not None else self.widget.shown

@@ -22,7 +22,7 @@ from .controls import Control
 Retry = Callable[[], Awaitable[None]]
 
 #: The action areas of an interaction, each with its own status line.
-AREAS = ("record", "callresult", "reschedule", "chain", "preview", "done")
+AREAS = ("record", "call-result", "reschedule", "chain", "preview", "done")
 
 #: WWE's interaction states the widget sets itself (WWE's events say the rest). What each
 #: state allows is its phase, in one place: the contract (`bridge.contract.phase`).

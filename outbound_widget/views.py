@@ -265,12 +265,12 @@ def call_result_view(interaction_id: str, results: CallResults | None, chosen: s
         text = f"{found.label} (not offered here)" if found else f"{chosen} (not in WWE's list)"
         options.append(h("option", {"value": chosen, "selected": True}, text))
     picker: tuple[Node | None, ...] = (
-        h("label", {"for": "w-callresult"}, "Result"),
-        h("select", {"id": "w-callresult", "data-action": "choose-result", "disabled": blocked is not None,
-                     "aria-describedby": "w-callresult-why" if blocked else None}, *options),
-        h("button", {"type": "button", "data-action": "set-call-result", "id": "w-set-callresult", "disabled": blocked is not None,
-                     "aria-describedby": "w-callresult-why" if blocked else None}, "Set call result"),
-        _why("w-callresult-why", blocked),
+        h("label", {"for": "w-call-result"}, "Result"),
+        h("select", {"id": "w-call-result", "data-action": "choose-result", "disabled": blocked is not None,
+                     "aria-describedby": "w-call-result-why" if blocked else None}, *options),
+        h("button", {"type": "button", "data-action": "set-call-result", "id": "w-set-call-result", "disabled": blocked is not None,
+                     "aria-describedby": "w-call-result-why" if blocked else None}, "Set call result"),
+        _why("w-call-result-why", blocked),
         _why("w-results-note", note),
     ) if can_set else ()
     toggle: tuple[Node | None, ...] = (
@@ -280,10 +280,10 @@ def call_result_view(interaction_id: str, results: CallResults | None, chosen: s
         _why("w-dnc-why", dnc_blocked),
     ) if can_dnc else ()
     return h(
-        "section", {"id": "w-callresult-box", "aria-labelledby": "w-callresult-title", "data-interaction": interaction_id},
-        h("h2", {"id": "w-callresult-title"}, "Call result" if can_set else "Do Not Call"),
+        "section", {"id": "w-call-result-box", "aria-labelledby": "w-call-result-title", "data-interaction": interaction_id},
+        h("h2", {"id": "w-call-result-title"}, "Call result" if can_set else "Do Not Call"),
         *picker, *toggle,
-        status_view("callresult", status),
+        status_view("call-result", status),
     )
 
 

@@ -18,14 +18,13 @@ import dataclasses
 import time
 from collections import OrderedDict
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bridge import Event
 
+from .sidebar import Sidebar
 from .state import PREVIEW, Interaction
 
-if TYPE_CHECKING:
-    from .app import Widget
 
 #: How long WWE's events are gathered before being handled together (a burst is one batch).
 COALESCE_S = 0.02
@@ -48,7 +47,7 @@ class _Batch:
 class WweEvents:
     """The widget's WWE events, gathered and handled in batches."""
 
-    def __init__(self, widget: Widget) -> None:
+    def __init__(self, widget: Sidebar) -> None:
         self.widget = widget
         self._queue: OrderedDict[tuple[str, str], Event] = OrderedDict()
         self._batch = _Batch()

@@ -20,7 +20,7 @@ def test_the_layout_groups_orders_hides_and_relabels(wwe):
     expect(view.locator("[data-name=Custom_Character] output")).to_have_text("b")  # derived from Balance 16.64
     # this agent dials the number OCS chose only, and sets only the listed call results
     expect(view.locator("[data-action=call-record]")).to_have_count(1)
-    expect(view.locator("#w-callresult option")).to_have_text(
+    expect(view.locator("#w-call-result option")).to_have_text(
         ["Choose a call result…", "Answer", "Answering machine", "Busy", "No answer", "Wrong number"])
 
 

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
 
 from bridge import BridgeError, BridgeTimeoutError, MalformedResponseError, OutboundError, QuarantinedError
+from bridge.ui import Op
 
 from .. import views
 from ..controls import DONE_REASON
+from ..sidebar import Sidebar
 from ..state import Area, Interaction, Status
 
-if TYPE_CHECKING:
-    from ..app import Widget
 
 
 #: How a failed read's status starts ("Could not read the chained records: …").
@@ -49,37 +48,38 @@ class Panel:
 
     area = ""
 
-    def __init__(self, widget: Widget) -> None:
-        self.widget = widget
-        self.dom = widget.dom
-        self.outbound = widget.outbound
+    def __init__(self, sidebar: Sidebar) -> None:
+        self.sidebar = sidebar
+        self.page = sidebar.page
+        self.browser = sidebar.browser
+        self.outbound = sidebar.outbound
 
     def shown(self, it: Interaction) -> bool:
-        return self.widget.shown is it
+        return self.sidebar.shown is it
 
     def render(self, it: Interaction) -> None:
         """Draw the panel's section from *it*'s state (only called while it is shown)."""
         raise NotImplementedError
 
-    def patch(self, it: Interaction, ops: list[tuple[object, ...]]) -> None:
+    def patch(self, it: Interaction, ops: list[Op]) -> None:
         """Patch the page for *it*, if it is what the page shows (else its state alone changed)."""
-        self.widget.touched(it)  # (an edit, a revert, a rebase: what mark done waits for may change)
+        self.sidebar.touched(it)  # (an edit, a revert, a rebase: what mark done waits for may change)
         if ops and self.shown(it):
-            self.dom.patch(ops)
+            self.page.patch(ops)
 
     def set_status(self, it: Interaction, status: Status, area: str | None = None) -> None:
         """Store *it*'s status for the area and, if it is shown, patch its status line only:
         the controls around it keep what the agent entered."""
         name = area or self.area
         it.area(name).status = status
-        self.widget.touched(it)  # (a write started or ended)
+        self.sidebar.touched(it)  # (a write started or ended)
         if self.shown(it):
-            self.dom.patch([("replace", f"{name}-status", views.status_view(name, status))])
+            self.page.patch([("replace", f"{name}-status", views.status_view(name, status))])
 
     def withheld(self, it: Interaction, privilege: str, area: str | None = None) -> bool:
         """Whether the deployer withholds ``privilege.outbound.<privilege>`` for *it*; if so the
         area says so, and the caller sends nothing."""
-        if self.widget.settings(it).allows(privilege):
+        if self.sidebar.settings(it).allows(privilege):
             return False
         self.set_status(it, Status("error", NOT_ALLOWED.format(privilege)), area)
         return True
@@ -99,11 +99,11 @@ class Panel:
         (the busy status says why). Returns whether the action succeeded.
         """
         name = area or self.area
-        return await guarded_run(self.widget, it.area(name), lambda status: self.set_status(it, status, name),
+        return await guarded_run(self.sidebar, it.area(name), lambda status: self.set_status(it, status, name),
                                  busy, action, it, name)
 
 
-async def guarded_run(widget: Widget, state: Area, show: Callable[[Status], None], busy: str,
+async def guarded_run(sidebar: Sidebar, state: Area, show: Callable[[Status], None], busy: str,
                       action: Callable[[], Awaitable[str | None]], it: Interaction | None, name: str) -> bool:
     """Run *action* in an area (*state*, drawn by *show*): busy, then done or the error with a
     Retry; one at a time; a bug ends the busy state and is reported (`Widget.unexpected`)."""
@@ -116,7 +116,7 @@ async def guarded_run(widget: Widget, state: Area, show: Callable[[Status], None
         if it is not None and it.done:  # (a Retry pressed after WWE marked it done, too)
             show(Status("error", NOTHING_SENT))
             return False
-        settings = widget.settings(it) if it is not None else widget.session_settings()
+        settings = sidebar.settings(it) if it is not None else sidebar.session_settings()
         if not settings.allows("can-use"):  # WWE's privilege.outbound.can-use: nothing outbound
             show(Status("error", NOT_ALLOWED.format("can-use")))
             return False
@@ -125,11 +125,11 @@ async def guarded_run(widget: Widget, state: Area, show: Callable[[Status], None
         try:
             done = await action()
         except BridgeError as exc:
-            widget.noted(exc)
+            sidebar.noted(exc)
             show(Status("error", describe_error(exc), retry=retryable(exc)))
             return False
         except Exception as exc:  # a bug: end the busy state, say so, and let tests see it
-            widget.unexpected(exc, it, name)
+            sidebar.unexpected(exc, it, name)
             return False
         finally:
             state.busy = False

@@ -3,14 +3,13 @@ when nothing is (markdone.py holds WWE's block meanwhile)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from .. import views
+from ..sidebar import Sidebar
 from ..state import Interaction, Status
 from .base import Panel
 
-if TYPE_CHECKING:
-    from ..app import Widget
 
 #: Why Mark done is not offered on a clean record whose call is still on.
 CALL_ON = "Mark done comes once the call is released."
@@ -31,8 +30,8 @@ class Line(NamedTuple):
 class DonePanel(Panel):
     area = "done"
 
-    def __init__(self, widget: Widget) -> None:
-        super().__init__(widget)
+    def __init__(self, sidebar: Sidebar) -> None:
+        super().__init__(sidebar)
         # what slot-done shows now: redrawing it unchanged on each keystroke cost the page a
         # style and layout pass of the whole form (5.6 -> 11.2 ms a key at 5,000 fields)
         self.drawn: Line | None = None
@@ -46,26 +45,26 @@ class DonePanel(Panel):
 
     def left(self, it: Interaction) -> str | None:
         """What mark done would lose now (None: the record is clean)."""
-        return self.widget.left_to_do(it)
+        return self.sidebar.left_to_do(it)
 
     def offered(self, it: Interaction) -> bool:
         """The widget offers Mark done: the deployment lets it, WWE can be asked, and the
         call is over (WWE refuses a live call's mark done, and a preview is called,
         rejected or cancelled instead)."""
-        return (self.widget.desktop is not None and self.widget.settings(it).mark_done
+        return (self.sidebar.desktop is not None and self.sidebar.settings(it).mark_done
                 and it.phase == "after-call")
 
     def _content(self, it: Interaction) -> Line:
         """What the line shows of *it* (what `render` draws, and `refresh` compares)."""
         status = it.area(self.area).status
-        if self.widget.desktop is None or it.phase in ("preview", "offered"):
+        if self.sidebar.desktop is None or it.phase in ("preview", "offered"):
             return Line(it.id, shown=False)
         if it.done:  # only what the Mark done said, if anything
             return Line(it.id, status=status)
         left = self.left(it)
-        guard = self.widget.guard
+        guard = self.sidebar.guard
         return Line(it.id, status=status, left=left, offered=self.offered(it),
-                    waiting=CALL_ON if it.phase == "call" and self.widget.settings(it).mark_done else None,
+                    waiting=CALL_ON if it.phase == "call" and self.sidebar.settings(it).mark_done else None,
                     refused=guard.failures.get(it.id) if guard is not None and left is not None else None)
 
     def render(self, it: Interaction) -> None:
@@ -73,13 +72,13 @@ class DonePanel(Panel):
 
     def _draw(self, line: Line) -> None:
         self.drawn = line
-        self.dom.render("slot-done", views.mark_done_view(line.iid, line.left, line.status, offered=line.offered,
+        self.page.render("slot-done", views.mark_done_view(line.iid, line.left, line.status, offered=line.offered,
                                                           waiting=line.waiting, unprotected=line.refused)
                         if line.shown else "")
 
     async def mark_done(self, it: Interaction) -> None:
         """The agent's Mark done: only on a clean record (nothing is saved silently)."""
-        desktop = self.widget.desktop
+        desktop = self.sidebar.desktop
         if desktop is None or not self.offered(it):
             return
         left = self.left(it)
@@ -94,4 +93,4 @@ class DonePanel(Panel):
 
         await self.run(it, "Marking done…", action)
         if self.shown(it):
-            self.widget.render_state(it)
+            self.sidebar.render_state(it)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 
 from bridge import BridgeError, CallResults
 from bridge._numbers import whole_number
 
 from .. import views
+from ..sidebar import Sidebar
+from ..signals import RECORD_CHANGED, RESULT_CHOSEN
 from ..state import Interaction, Status
 from .base import MARKED_DONE, READ_FAILED, Panel, describe_error
 
-if TYPE_CHECKING:
-    from ..app import Widget
 
 NOT_CALLED = "Call the record first: WWE takes a call result once the record has been called."
 DNC_NOT_CALLED = "Call the record first: WWE sets Do Not Call on a record that has been called."
@@ -20,11 +19,19 @@ DNC_SET = "Do Not Call is set: WWE refuses a call result until it is removed."
 
 
 class OutcomePanel(Panel):
-    area = "callresult"
+    area = "call-result"
 
-    def __init__(self, widget: Widget) -> None:
-        super().__init__(widget)
+    def __init__(self, sidebar: Sidebar) -> None:
+        super().__init__(sidebar)
         self._warned: set[str] = set()
+        sidebar.signals.connect(RESULT_CHOSEN, self.choose)
+
+    def choose(self, it: Interaction, code: int) -> None:
+        """Preselect the call result *code* (a deployer's rule chose it) if the agent may set it."""
+        if self.allowed(it, code):
+            it.chosen_result = str(code)
+            if self.shown(it):
+                self.render(it)
 
     def blocked(self, it: Interaction) -> str | None:
         """Why WWE would refuse a call result now (None: it would not)."""
@@ -37,20 +44,20 @@ class OutcomePanel(Panel):
     def offered(self, it: Interaction) -> CallResults | None:
         """The call results the agent may pick: WWE's list, or the deployer's
         ``outbound.call-result-values`` of it, in that order."""
-        results = self.widget.session.call_results
-        values = self.widget.settings(it).call_result_values
+        results = self.sidebar.session.call_results
+        values = self.sidebar.settings(it).call_result_values
         if results is None or values is None:
             return results
         missing = [name for name in values if name not in results and name not in self._warned]
         if missing:
             self._warned.update(missing)  # said once, not at every redraw
-            self.dom.warn(f"outbound.call-result-values names {', '.join(missing)}, which WWE's list has not: not offered")
+            self.browser.warn(f"outbound.call-result-values names {', '.join(missing)}, which WWE's list has not: not offered")
         return CallResults({name: results[name].code for name in values if name in results})
 
     def allowed(self, it: Interaction, code: int) -> bool:
         """Whether the agent may set the call result *code* (privilege and configured values)."""
         offered = self.offered(it)
-        return (self.widget.settings(it).allows("can-set-call-result")
+        return (self.sidebar.settings(it).allows("can-set-call-result")
                 and (offered is None or offered.by_code(code) is not None))
 
     def chosen(self, it: Interaction) -> str:
@@ -58,7 +65,7 @@ class OutcomePanel(Panel):
         (``outbound.call-result-automatically-selected``), else the record's result."""
         if it.chosen_result:
             return it.chosen_result
-        selected, results = self.widget.settings(it).call_result_selected, self.widget.session.call_results
+        selected, results = self.sidebar.settings(it).call_result_selected, self.sidebar.session.call_results
         if selected is not None and results is not None and selected in results:
             return str(results[selected].code)
         return str(it.call_result.code) if it.call_result else ""
@@ -66,12 +73,12 @@ class OutcomePanel(Panel):
     def render(self, it: Interaction) -> None:
         if not self.shown(it):
             return  # its state is kept; it is drawn when shown
-        session, settings = self.widget.session, self.widget.settings(it)
+        session, settings = self.sidebar.session, self.sidebar.settings(it)
         can_set, can_dnc = settings.allows("can-set-call-result"), settings.allows("can-mark-do-not-call")
         if not settings.shows("call-result") or not (can_set or can_dnc):
-            self.dom.render("slot-callresult", "")
+            self.page.render("slot-call-result", "")
             return
-        self.dom.render("slot-callresult", views.call_result_view(
+        self.page.render("slot-call-result", views.call_result_view(
             it.id, self.offered(it), self.chosen(it), self.blocked(it), it.dnc,
             DNC_NOT_CALLED if it.in_preview else None, session.results_note, it.area(self.area).status,
             can_set=can_set, can_dnc=can_dnc, known=session.call_results))
@@ -80,12 +87,12 @@ class OutcomePanel(Panel):
         try:
             result = await self.outbound.get_call_result(it.id)
         except BridgeError as exc:
-            self.widget.noted(exc)
+            self.sidebar.noted(exc)
             it.area(self.area).retry = lambda: self.load(it)
             self.set_status(it, Status("error", f"{READ_FAILED} the call result: {describe_error(exc)}", retry=True))
             return
         it.call_result = result
-        self.widget.touched(it)
+        self.sidebar.touched(it)
         self.clear_read_error(it)
         if self.shown(it):
             self.render(it)
@@ -102,7 +109,7 @@ class OutcomePanel(Panel):
             self.set_status(it, Status("error", "Choose a call result first."))
             return
         if not self.allowed(it, code):
-            results = self.widget.session.call_results
+            results = self.sidebar.session.call_results
             name = results.describe(code).label if results is not None else str(code)
             self.set_status(it, Status("error", f"{name} is not a call result you may set here: choose one "
                                                 "from the list. Nothing was sent."))
@@ -112,7 +119,7 @@ class OutcomePanel(Panel):
         async def action() -> str:
             result = await self.outbound.set_call_result(it.id, code)
             it.call_result, it.chosen_result = result, ""
-            self.widget.chain.reload(it)  # the chain shows each record's result
+            self.sidebar.signals.emit(RECORD_CHANGED, it)  # the chain shows each record's result
             return f"Call result set: {result.label}."
 
         await self.run(it, "Setting the call result…", action)
@@ -130,7 +137,7 @@ class OutcomePanel(Panel):
             it.dnc = turn_on
             if self.shown(it):
                 self.render(it)  # the result controls follow; the agent's pick is kept in `it`
-            self.widget.chain.reload(it)
+            self.sidebar.signals.emit(RECORD_CHANGED, it)
             return "Do Not Call set." if turn_on else "Do Not Call removed."
 
         await self.run(it, "Updating Do Not Call…", action)

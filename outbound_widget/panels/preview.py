@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from bridge import BridgeError
 
 from .. import views
+from ..signals import DIAL
 from ..state import PREVIEW, Interaction, Status
 from .base import NOT_ALLOWED, Panel, describe_error, guarded_run
 
@@ -33,11 +34,11 @@ class PreviewPanel(Panel):
 
     def held(self) -> int:
         """Preview records the agent holds now (shown or not, not yet called)."""
-        return sum(1 for it in self.widget.interactions.values() if it.in_preview)
+        return sum(1 for it in self.sidebar.interactions.values() if it.in_preview)
 
     def get_blocked(self) -> str | None:
         """Why Get record is not possible now: ``outbound.preview.max-simultaneous-preview-record``."""
-        limit = self.widget.session_settings().max_previews
+        limit = self.sidebar.session_settings().max_previews
         held = self.held() if limit > 0 else 0
         if limit > 0 and held >= limit:
             return (f"You hold {held} preview record(s), the most allowed at once ({limit}): "
@@ -45,13 +46,13 @@ class PreviewPanel(Panel):
         return None
 
     def render(self, it: Interaction | None) -> None:
-        session, settings = self.widget.session, self.widget.session_settings()
+        session, settings = self.sidebar.session, self.sidebar.session_settings()
         preview = it if it is not None and (it.was_preview or it.in_preview) else None
-        mine = self.widget.settings(it)  # the shown interaction's campaign decides, preview or not
+        mine = self.sidebar.settings(it)  # the shown interaction's campaign decides, preview or not
         if not mine.shows("preview"):
-            self.dom.render("slot-preview", "")
+            self.page.render("slot-preview", "")
             return
-        self.dom.render("slot-preview", views.preview_view(
+        self.page.render("slot-preview", views.preview_view(
             session.campaigns, session.campaign, session.direct_push, session.area.status,
             preview.id if preview else None, self.blocked(preview) if preview else None,
             preview.area(self.area).status if preview else Status(),
@@ -65,7 +66,7 @@ class PreviewPanel(Panel):
         if it.auto_dial_at is None:
             return None
         left = max(0, math.ceil(it.auto_dial_at - asyncio.get_running_loop().time()))
-        settings = self.widget.settings(it)
+        settings = self.sidebar.settings(it)
         ways = [name for name, privilege in (("Reject", "can-reject-record"), ("Cancel record", "can-cancel-record"))
                 if settings.allows(privilege)]
         stop = f": {' or '.join(ways)} to stop it" if ways else ""
@@ -76,22 +77,22 @@ class PreviewPanel(Panel):
         that many seconds, as WWE's timed preview does. The countdown shows; it stops if
         the agent acts on the preview or shows another interaction (it starts again when
         this one is shown again): nothing is dialled that the agent is not looking at."""
-        settings = self.widget.settings(it)
+        settings = self.sidebar.settings(it)
         delay = settings.auto_dial_s
         if delay < 0 or not settings.shows("preview") or not it.in_preview or it.dialing or it.auto_dial_at is not None:
             return  # (with the preview panel hidden there is no countdown to see: nothing is dialled)
         it.auto_dial_at = asyncio.get_running_loop().time() + delay
-        self.widget.spawn(self._auto_dial(it), it, self.area)
+        self.sidebar.spawn(self._auto_dial(it), it, self.area)
         if delay > 0:  # (the widget not visible in WWE: its countdown is not seen, WWE's toast is)
-            self.widget.alert(it, "Preview record about to be dialled",
+            self.sidebar.alert(it, "Preview record about to be dialled",
                               f"Interaction {it.id} is dialled in {delay} s if the outbound widget is in view then "
                               "(outbound.timed-preview-auto-dial).")
 
     def _still_due(self, it: Interaction) -> bool:
-        settings = self.widget.settings(it)  # (its campaign, hence its settings, may be learnt meanwhile)
-        return (self.widget.shown is it and it.in_preview and not it.dialing
+        settings = self.sidebar.settings(it)  # (its campaign, hence its settings, may be learnt meanwhile)
+        return (self.sidebar.shown is it and it.in_preview and not it.dialing
                 and settings.auto_dial_s >= 0 and settings.shows("preview")
-                and not it.area(self.area).busy and self.widget.interactions.get(it.id) is it)
+                and not it.area(self.area).busy and self.sidebar.interactions.get(it.id) is it)
 
     async def _auto_dial(self, it: Interaction) -> None:
         loop = asyncio.get_running_loop()
@@ -108,12 +109,12 @@ class PreviewPanel(Panel):
             due = it.auto_dial_at is not None and self._still_due(it)
             it.auto_dial_at = None
             self.patch(it, [("hidden", "w-auto-dial", True)])
-        desktop = self.widget.desktop
+        desktop = self.sidebar.desktop
         if due and desktop is not None and not await desktop.visible():
             # WWE shows another view: nothing is dialled the agent is not looking at. The
             # countdown starts again once the widget is back in view.
             await desktop.toast("Preview record not dialled", f"Interaction {it.id} waits for you: it is dialled "
-                                f"{self.widget.settings(it).auto_dial_s} s after the outbound widget is back in view.")
+                                f"{self.sidebar.settings(it).auto_dial_s} s after the outbound widget is back in view.")
             while self._still_due(it):
                 await asyncio.sleep(VISIBLE_POLL_S)
                 if self._still_due(it) and await desktop.visible():
@@ -124,22 +125,22 @@ class PreviewPanel(Panel):
             await self.call(it)
 
     def set_session_status(self, status: Status) -> None:
-        self.widget.session.area.status = status
-        self.dom.patch([("replace", f"{self.session_area}-status", views.status_view(self.session_area, status))])
+        self.sidebar.session.area.status = status
+        self.page.patch([("replace", f"{self.session_area}-status", views.status_view(self.session_area, status))])
 
     async def run_session(self, busy: str, action: Callable[[], Awaitable[str]]) -> None:
         """Like `Panel.run`, for what is not about one customer (its status is the session's)."""
-        await guarded_run(self.widget, self.widget.session.area, self.set_session_status, busy, action,
+        await guarded_run(self.sidebar, self.sidebar.session.area, self.set_session_status, busy, action,
                           None, self.session_area)
 
     # -- session-wide ----------------------------------------------------------------
 
     async def load_campaigns(self) -> None:
-        session = self.widget.session
+        session = self.sidebar.session
         try:
             session.campaigns = await self.outbound.get_campaigns()
         except BridgeError as exc:
-            self.widget.noted(exc)
+            self.sidebar.noted(exc)
             session.area.retry = self.load_campaigns
             self.set_session_status(Status("error", f"Could not load campaigns: {describe_error(exc)}", retry=True))
             return
@@ -150,24 +151,24 @@ class PreviewPanel(Panel):
             session.campaign = choices[0].name if choices else None
         if session.area.status.state == "error":
             session.area.status = Status()
-        self.render(self.widget.shown)
+        self.render(self.sidebar.shown)
 
     def check_sections(self, names: list[str]) -> None:
         """A configuration section for a campaign WWE does not have (a typo) would never apply: say so."""
-        for section in self.widget.config.campaigns:
+        for section in self.sidebar.config.campaigns:
             if section not in names:
                 close = difflib.get_close_matches(section, names, n=1)
                 hint = f"did you mean {close[0]!r}?" if close else f"WWE's campaigns: {', '.join(names) or 'none'}"
-                self.dom.warn(f"{self.widget.config.source}: [campaign.{section!r}] matches none of WWE's campaigns "
+                self.browser.warn(f"{self.sidebar.config.source}: [campaign.{section!r}] matches none of WWE's campaigns "
                               f"({hint}): it applies to no interaction")
 
     async def get_preview(self, campaign: str | None) -> None:
-        session = self.widget.session
+        session = self.sidebar.session
         campaign = campaign or session.campaign
         if not campaign:
             return
         session.campaign = campaign
-        if not self.widget.session_settings().allows("can-get-next-preview-record"):
+        if not self.sidebar.session_settings().allows("can-get-next-preview-record"):
             self.set_session_status(Status("error", NOT_ALLOWED.format("can-get-next-preview-record")))
             return
         blocked = self.get_blocked()
@@ -178,17 +179,17 @@ class PreviewPanel(Panel):
         async def action() -> str:
             preview = await self.outbound.get_preview_record(campaign)
             if preview.interaction_id:
-                it = self.widget.remember(preview.interaction_id, PREVIEW, preview.campaign_name or campaign)
+                it = self.sidebar.remember(preview.interaction_id, PREVIEW, preview.campaign_name or campaign)
                 it.was_preview = True
-                self.widget.spawn(self.widget.show(it.id))
+                self.sidebar.spawn(self.sidebar.show(it.id))
             return f"Preview record from {campaign}."
 
         await self.run_session("Getting a preview record…", action)
 
     async def toggle_direct_push(self) -> None:
-        session = self.widget.session
+        session = self.sidebar.session
         turn_on = not session.direct_push
-        if turn_on and not self.widget.session_settings().direct_push:
+        if turn_on and not self.sidebar.session_settings().direct_push:
             self.set_session_status(Status("error", "Direct push preview is turned off here (widget.direct-push): "
                                                     "nothing was sent."))
             return
@@ -196,7 +197,7 @@ class PreviewPanel(Panel):
         async def action() -> str:
             await (self.outbound.start_direct_push_preview() if turn_on else self.outbound.stop_direct_push_preview())
             session.direct_push = turn_on
-            self.render(self.widget.shown)
+            self.render(self.sidebar.shown)
             return "Direct push preview started: records arrive as WWE pushes them." if turn_on else "Direct push preview stopped."
 
         await self.run_session("Starting direct push…" if turn_on else "Stopping direct push…", action)
@@ -208,7 +209,7 @@ class PreviewPanel(Panel):
         if handle is None:
             self.set_status(it, Status("error", "The record's chain is not loaded yet: wait for it, or Retry it below."))
             return
-        await self.widget.chain.call(it, handle, self.area)
+        await self.sidebar.signals.ask(DIAL, it, handle, self.area)
 
     async def drop(self, it: Interaction, kind: str) -> None:
         """Reject (back to the campaign) or cancel (not called in this campaign) the preview."""
@@ -225,5 +226,5 @@ class PreviewPanel(Panel):
             return done
 
         if await self.run(it, "Rejecting…" if kind == "reject" else "Cancelling the record…", action):
-            self.widget.forget(it.id)
+            self.sidebar.forget(it.id)
             self.set_session_status(Status("done", done))

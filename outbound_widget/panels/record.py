@@ -19,11 +19,13 @@ import asyncio
 from typing import Any
 
 from bridge import BridgeError, BridgeTimeoutError, Field, RecordEditor
+from bridge.ui import Op
 
 from ..rules import RuleError
+from ..signals import RECORD_CHANGED
 from ..state import Interaction, Status
 from .base import NOTHING_SENT, describe_error
-from .record_form import Op, RecordForm
+from .record_form import RecordForm
 
 
 #: The lock a save holds (Web Locks: shared by the site's pages), per interaction.
@@ -49,7 +51,7 @@ class RecordPanel(RecordForm):
         """Overwrite WWE's values: they are already the edits' baseline, so saving sends them."""
         it.conflicts = ()
         self.show_conflicts(it)
-        self.widget.spawn(self.save(it), it, self.area)
+        self.sidebar.spawn(self.save(it), it, self.area)
 
     # -- saving --------------------------------------------------------------------------
 
@@ -75,9 +77,9 @@ class RecordPanel(RecordForm):
                 await self._save_alone(it)
             finally:
                 area.busy = it.saving = False
-                self.widget.touched(it)
+                self.sidebar.touched(it)
             if area.status.state == "error":  # the agent may have moved on: WWE's toast says it then
-                self.widget.alert(it, "Outbound record not saved", f"Interaction {it.id}: {area.status.message}")
+                self.sidebar.alert(it, "Outbound record not saved", f"Interaction {it.id}: {area.status.message}")
 
         area.retry = attempt
         await attempt()
@@ -92,7 +94,7 @@ class RecordPanel(RecordForm):
         first's result, and shows a conflict instead of overwriting it. (WWE has no
         compare-and-set, so writers outside this site are caught by the check and the
         read-back, not prevented.)"""
-        acquiring = asyncio.ensure_future(self.widget.dom.acquire(SAVE_LOCK + it.id, SAVE_LOCK_WAIT_S))
+        acquiring = asyncio.ensure_future(self.sidebar.browser.acquire(SAVE_LOCK + it.id, SAVE_LOCK_WAIT_S))
         try:
             done, _ = await asyncio.wait({acquiring}, timeout=SAY_WAITING_S)
             if not done:
@@ -113,7 +115,7 @@ class RecordPanel(RecordForm):
     async def _save(self, it: Interaction) -> None:
         editor = it.editor
         assert editor is not None
-        drafts = self.widget.drafts
+        drafts = self.sidebar.drafts
         if not editor.has_changes():  # a Retry after the edits were reverted
             self.set_status(it, Status("idle", "No changes to save."))
             return
@@ -121,7 +123,7 @@ class RecordPanel(RecordForm):
         try:
             fresh = await self.outbound.get_record_fields(it.id)
         except BridgeError as exc:
-            self.widget.noted(exc)
+            self.sidebar.noted(exc)
             self.set_status(it, Status("error", f"Not saved: the record could not be read to check it first. {describe_error(exc)}",
                                        retry=True))
             return
@@ -151,7 +153,7 @@ class RecordPanel(RecordForm):
             await self._not_confirmed(it, sent, exc)
             return
         except BridgeError as exc:
-            self.widget.noted(exc)
+            self.sidebar.noted(exc)
             drafts.confirmed(it.id)  # refused: nothing of it is on its way any more
             drafts.save(it.id, editor)
             self.set_status(it, Status("error", f"Not saved. {describe_error(exc)}", retry=True))
@@ -161,8 +163,8 @@ class RecordPanel(RecordForm):
         note, fresh_after = await self._read_back(it, sent)
         drafts.save(it.id, editor)
         self.set_status(it, Status("done", f"Saved {len(sent)} change(s).{note}"))
-        self.widget.chain.reload(it)  # the chain shows the record's values too
-        self.widget.rules.after_save(it, sent, fresh_after)
+        self.sidebar.signals.emit(RECORD_CHANGED, it)  # the chain shows the record's values too
+        self.sidebar.rules.after_save(it, sent, fresh_after)
 
     def _before_save(self, it: Interaction) -> bool:
         """The deployer's `before_save` rules: False (with the reason shown) when the save stops.
@@ -184,10 +186,10 @@ class RecordPanel(RecordForm):
                 editor.set_text(name, entered[name]) if name in entered else editor.revert(name)
 
         try:
-            veto = self.widget.rules.before_save(it)
+            veto = self.sidebar.rules.before_save(it)
         except RuleError as exc:
             undo(amended())
-            self.set_status(it, Status("error", f"Not saved: {self.widget.rules.failed(it, exc)}"))
+            self.set_status(it, Status("error", f"Not saved: {self.sidebar.rules.failed(it, exc)}"))
             return False
         changed = amended()
         unfit = [f"{editor.field(n).label}: {editor.problem(n)}" for n in changed if editor.problem(n)]
@@ -198,11 +200,11 @@ class RecordPanel(RecordForm):
             self.set_status(it, Status("error", f"Not saved: {reason}"))
             return False
         if changed:
-            self.widget.rules.derive(it)
+            self.sidebar.rules.derive(it)
             if not self.check(it):
                 problems = "; ".join(f"{label}: {message}" for _, label, message in it.summary)
                 undo(changed)
-                self.widget.rules.derive(it)
+                self.sidebar.rules.derive(it)
                 self.check(it)  # the summary as the agent left the record
                 self.set_status(it, Status("error", f"Not saved: with the changes a before_save rule made, {problems}; "
                                                     "your entries are kept"))
@@ -211,7 +213,7 @@ class RecordPanel(RecordForm):
             for name in changed:
                 ops += self.value_ops(it, editor.index(name)) + self.field_ops(it, editor.index(name))
             self.patch(it, ops + self.count_ops(it))
-            self.widget.drafts.save(it.id, editor)
+            self.sidebar.drafts.save(it.id, editor)
         return True
 
     async def _read_back(self, it: Interaction, sent: dict[str, Any]) -> tuple[str, list[Field] | None]:
@@ -252,26 +254,26 @@ class RecordPanel(RecordForm):
             fresh = await self.outbound.get_record_fields(it.id)
         except BridgeError as read_exc:
             # The sent values stay marked (sessionStorage): a reload will check them too.
-            self.widget.drafts.save(it.id, editor)
+            self.sidebar.drafts.save(it.id, editor)
             self.set_status(it, Status("error", f"Not confirmed: WWE did not answer {waited}, and the record could not be "
                                                 f"read ({describe_error(read_exc)}). Your edits are kept; Retry checks what "
                                                 "WWE has before sending anything again.", retry=True))
             return
-        self.widget.drafts.confirmed(it.id)
+        self.sidebar.drafts.confirmed(it.id)
         if holds(fresh, sent):
             editor.mark_saved(sent)
             self.rebase(it, fresh)
             self.refresh_rows(it, sent)
-            self.widget.drafts.save(it.id, editor)
+            self.sidebar.drafts.save(it.id, editor)
             self.set_status(it, Status("done", f"Saved {len(sent)} change(s): WWE did not confirm in time, but the record "
                                                "shows them."))
-            self.widget.chain.reload(it)
-            self.widget.rules.after_save(it, sent, fresh)
+            self.sidebar.signals.emit(RECORD_CHANGED, it)
+            self.sidebar.rules.after_save(it, sent, fresh)
             return
         rebased = self.rebase(it, fresh)
         if rebased.conflicts:
             it.conflicts = rebased.conflicts
             self.show_conflicts(it)
-        self.widget.drafts.save(it.id, editor)
+        self.sidebar.drafts.save(it.id, editor)
         self.set_status(it, Status("error", f"Not saved: WWE did not answer {waited}, and the record does not show your "
                                             "changes. Your edits are kept.", retry=True))

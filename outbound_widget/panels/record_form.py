@@ -5,10 +5,10 @@ record.py's."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from bridge import BridgeError, Field, RecordEditor
 from bridge.record import Rebased
+from bridge.ui import Op
 
 from .. import views
 from ..controls import DONE_REASON, NOT_USABLE, Control, ControlKind, control_for, duplicate_control
@@ -16,7 +16,6 @@ from ..layout import adjust, relabel, sections
 from ..state import Interaction, Status
 from .base import Panel, describe_error
 
-Op = tuple[Any, ...]
 
 SAVE_OR_REVERT = "Save or revert them."
 WAIT_TO_REVERT = " (revert once it is done: WWE is being sent these changes)"
@@ -40,7 +39,7 @@ class RecordForm(Panel):
         try:
             fields = await self.outbound.get_record_fields(it.id)
         except BridgeError as exc:
-            self.widget.noted(exc)
+            self.sidebar.noted(exc)
             if generation == it.generation:
                 it.load_error = f"Could not load the record: {describe_error(exc)}"
                 it.area(self.area).retry = lambda: self.load(it)
@@ -54,32 +53,32 @@ class RecordForm(Panel):
         self.apply_rules(it)
         if self.shown(it):
             self.render(it)
-            self.widget.render_notice()
-        self.widget.rules.react("record", it.id, it)
+            self.sidebar.render_notice()
+        self.sidebar.rules.react("record", it.id, it)
 
     def apply_rules(self, it: Interaction) -> None:
         """The deployer's computed defaults and derived fields, then its validators' verdicts."""
         assert it.editor is not None
-        filled = self.widget.rules.fill(it)
+        filled = self.sidebar.rules.fill(it)
         if filled:
             labels = ", ".join(it.editor.field(n).label for n in filled)
             it.notice = " ".join(filter(None, [it.notice, f"Set by your team's rules: {labels}."]))
-            self.widget.drafts.save(it.id, it.editor)
-        self.widget.rules.validate(it)
+            self.sidebar.drafts.save(it.id, it.editor)
+        self.sidebar.rules.validate(it)
 
     def set_fields(self, it: Interaction, fields: list[Field]) -> None:
         it.wwe_fields = fields
-        it.fields = relabel(fields, self.widget.settings(it).layout)
+        it.fields = relabel(fields, self.sidebar.settings(it).layout)
         it.editor = RecordEditor(it.fields)
         it.controls = self.controls(it, it.editor, it.fields)
         for control in it.controls:
             if control.warning:
-                self.dom.warn(control.warning)
+                self.browser.warn(control.warning)
 
     def controls(self, it: Interaction, editor: RecordEditor, fields: list[Field]) -> list[Control]:
         """Each row's control: from WWE's metadata, then the deployer's help and locks."""
-        layout, derived = self.widget.settings(it).layout, self.widget.rules.derived
-        if it.done or not self.widget.settings(it).allows("can-use"):
+        layout, derived = self.sidebar.settings(it).layout, self.sidebar.rules.derived
+        if it.done or not self.sidebar.settings(it).allows("can-use"):
             reason = DONE_REASON if it.done else NOT_USABLE
             return [Control(ControlKind.READONLY, hint=control_for(f, True).hint, readonly_reason=reason) for f in fields]
         return [adjust(control_for(f, editor.baseline_problem(f.name) is None), f, layout, derived)
@@ -97,7 +96,7 @@ class RecordForm(Panel):
             it.notice = " ".join(filter(None, [RESTORED.sub("", it.notice).strip(), dropped]))
         it.controls = self.controls(it, it.editor, it.fields)
         if self.shown(it):
-            self.widget.render_all()
+            self.sidebar.render_all()
 
     def drop_unsendable(self, it: Interaction) -> str:
         """On a record marked done, edits can no longer be sent: they leave the form and the
@@ -108,7 +107,7 @@ class RecordForm(Panel):
         kept = "; ".join(f"{editor.field(n).label}: {editor.text(n)}" for n in editor.changed_names())
         for name in editor.changed_names():
             editor.revert(name)
-        self.widget.drafts.save(it.id, editor)
+        self.sidebar.drafts.save(it.id, editor)
         return f"WWE marked this record done before your changes were saved, and sent it to OCS without them: {kept}."
 
     def relayout(self, it: Interaction) -> None:
@@ -119,14 +118,14 @@ class RecordForm(Panel):
         dropped = self.drop_locked_edits(it)
         if dropped:
             it.notice = " ".join(filter(None, [it.notice, dropped]))
-            self.widget.rules.fill(it)
+            self.sidebar.rules.fill(it)
         if self.shown(it):
-            self.widget.render_all()
+            self.sidebar.render_all()
 
     def restore(self, it: Interaction) -> str:
         """Apply the drafts kept before a reload; returns what to tell the agent."""
         assert it.editor is not None
-        drafts = self.widget.drafts
+        drafts = self.sidebar.drafts
         sent = drafts.sent_unconfirmed(it.id)
         notes = []
         if sent:
@@ -162,12 +161,12 @@ class RecordForm(Panel):
                 placeholder = Status("error", it.load_error, retry=True)
             else:
                 placeholder = Status("busy", "Loading the record…")
-            self.dom.render("slot-record", views.status_view(self.area, placeholder))
+            self.page.render("slot-record", views.status_view(self.area, placeholder))
         else:
-            self.dom.render("slot-record", views.record_form(
+            self.page.render("slot-record", views.record_form(
                 it.id, it.fields, it.controls, it.editor, it.conflicts, status,
-                sections(it.fields, self.widget.settings(it).layout), it.rule_problems))
-        self.dom.render("slot-summary", views.error_summary(it.summary))
+                sections(it.fields, self.sidebar.settings(it).layout), it.rule_problems))
+        self.page.render("slot-summary", views.error_summary(it.summary))
 
     def field_ops(self, it: Interaction, index: int) -> list[Op]:
         """Patches that show field *index*'s state after an edit (cost: one field)."""
@@ -216,7 +215,7 @@ class RecordForm(Panel):
         """Whether the agent may change row *index*: shown, and not read-only (WWE's, the
         layout's or a rule's). A hidden or locked field's forged edit is refused here."""
         return (it.editor is not None and 0 <= index < len(it.fields) and it.controls[index].kind is not ControlKind.READONLY
-                and it.fields[index].name not in self.widget.settings(it).layout.hidden)
+                and it.fields[index].name not in self.sidebar.settings(it).layout.hidden)
 
     def drop_locked_edits(self, it: Interaction) -> str:
         """Edits of fields the configuration now locks or hides (drafts kept from before a
@@ -224,7 +223,7 @@ class RecordForm(Panel):
         to send: they are dropped, and said. Fields the rules set are theirs to keep."""
         editor = it.editor
         assert editor is not None
-        layout, rules = self.widget.settings(it).layout, self.widget.rules.rules
+        layout, rules = self.sidebar.settings(it).layout, self.sidebar.rules.rules
         dropped = [name for name in editor.changed_names()
                    if (name in layout.readonly or name in layout.hidden) and name not in rules.derived
                    and name not in rules.defaults]
@@ -232,7 +231,7 @@ class RecordForm(Panel):
             editor.revert(name)
         if not dropped:
             return ""
-        self.widget.drafts.save(it.id, editor)
+        self.sidebar.drafts.save(it.id, editor)
         labels = ", ".join(editor.field(n).label for n in dropped)
         return (f"Your unsaved change(s) to {labels} were dropped: your team's configuration locks or hides "
                 "those fields here.")
@@ -251,19 +250,19 @@ class RecordForm(Panel):
             # while typing, do not shout about a half-typed value
             ops = [op for op in ops if op[1] not in (views.field_id(index), f"{views.field_id(index)}-msg")]
         self.patch(it, ops + self.rule_ops(it, name if validate else None) + self.count_ops(it))
-        self.widget.drafts.save(it.id, editor)
+        self.sidebar.drafts.save(it.id, editor)
 
     def rule_ops(self, it: Interaction, touched: str | None) -> list[Op]:
         """After an edit: the derived fields again and, once the agent left the field
         (*touched*), the verdicts of the validators that name it."""
         editor = it.editor
         assert editor is not None
-        names = set(self.widget.rules.derive(it))
+        names = set(self.sidebar.rules.derive(it))
         ops: list[Op] = []
         for name in names:
             ops += self.value_ops(it, editor.index(name))
         if touched is not None:
-            names |= self.widget.rules.validate(it, touched)
+            names |= self.sidebar.rules.validate(it, touched)
         for name in names:
             if name in editor:
                 ops += self.field_ops(it, editor.index(name))
@@ -285,21 +284,21 @@ class RecordForm(Panel):
         it.editor.revert(it.fields[index].name)
         self.patch(it, [*self.value_ops(it, index), *self.field_ops(it, index),
                         *self.rule_ops(it, it.fields[index].name), *self.count_ops(it), ("focus", views.field_id(index))])
-        self.widget.drafts.save(it.id, it.editor)
+        self.sidebar.drafts.save(it.id, it.editor)
 
     def revert_all(self, it: Interaction) -> None:
         if it.editor is None or self._saving(it):
             return
         it.editor.revert_all()
-        self.widget.rules.derive(it)
-        self.widget.rules.validate(it)
+        self.sidebar.rules.derive(it)
+        self.sidebar.rules.validate(it)
         it.summary, it.conflicts = [], ()
         area = it.area(self.area)
         area.retry, area.status = None, Status()  # nothing is left to save: a Retry has nothing to do
         if self.shown(it):
             self.render(it)
-        self.widget.drafts.save(it.id, it.editor)
-        self.widget.touched(it)  # clean again: WWE's mark-done block goes
+        self.sidebar.drafts.save(it.id, it.editor)
+        self.sidebar.touched(it)  # clean again: WWE's mark-done block goes
 
     def check(self, it: Interaction) -> bool:
         """Show every field that cannot be sent; True when there is none."""
@@ -308,9 +307,9 @@ class RecordForm(Panel):
         it.summary = [(editor.index(p.name), p.label, p.message) for p in editor.problems()]
         own = {p.name for p in editor.problems()}
         it.summary += [(editor.index(name), editor.field(name).label, message)
-                       for name, message in self.widget.rules.blocking(it) if name not in own]
+                       for name, message in self.sidebar.rules.blocking(it) if name not in own]
         it.summary.sort()
-        hidden = self.widget.settings(it).layout.hidden
+        hidden = self.sidebar.settings(it).layout.hidden
         if hidden:  # a rule changed a field the layout hides: say so, since no row shows it
             it.summary = [(i, f"{label} (not shown here: layout.hidden)" if it.fields[i].name in hidden else label, message)
                           for i, label, message in it.summary]
@@ -318,9 +317,9 @@ class RecordForm(Panel):
             ops: list[Op] = []
             for index, _, _ in it.summary:
                 ops += self.field_ops(it, index)
-            self.dom.render("slot-summary", views.error_summary(it.summary))
+            self.page.render("slot-summary", views.error_summary(it.summary))
             if it.summary:
-                self.dom.patch(ops + [("focus", views.field_id(it.summary[0][0]))])
+                self.page.patch(ops + [("focus", views.field_id(it.summary[0][0]))])
         return not it.summary
 
     # -- WWE moved on ------------------------------------------------------------------
@@ -331,7 +330,7 @@ class RecordForm(Panel):
         assert editor is not None
         it.generation += 1  # an older read still on its way must not undo this one
         it.wwe_fields = fresh
-        fresh = relabel(fresh, self.widget.settings(it).layout)
+        fresh = relabel(fresh, self.sidebar.settings(it).layout)
         rebased = editor.rebase(fresh)
         controls = self.controls(it, editor, fresh)
         reshaped = rebased.reshaped or controls != it.controls  # (a label is part of a field's shape)
@@ -365,5 +364,5 @@ class RecordForm(Panel):
         it.conflicts = ()
         self.show_conflicts(it)
         self.patch(it, ops + self.count_ops(it))
-        self.widget.drafts.save(it.id, it.editor)
+        self.sidebar.drafts.save(it.id, it.editor)
         self.set_status(it, Status("done", "Kept WWE's values."))

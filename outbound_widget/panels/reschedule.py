@@ -14,6 +14,8 @@ from bridge import ArgumentValueError, CallingWindow, RecordZone
 from bridge.values import DATE_FORMAT, FieldValueError, parse_date
 
 from .. import views
+from ..sidebar import Sidebar
+from ..signals import CHAIN_LOADED, RECORD_CHANGED
 from ..state import Interaction
 from .base import MARKED_DONE, Panel
 
@@ -30,6 +32,10 @@ class Check:
 class ReschedulePanel(Panel):
     area = "reschedule"
 
+    def __init__(self, sidebar: Sidebar) -> None:
+        super().__init__(sidebar)
+        sidebar.signals.connect(CHAIN_LOADED, self.render)  # its callback is for the chain's first record
+
     def privilege(self, it: Interaction) -> str:
         """The privilege that governs rescheduling *it* now: before the call (a preview not yet
         dialled) or after. The reference: rescheduleRecord works whatever they say, so the
@@ -37,13 +43,13 @@ class ReschedulePanel(Panel):
         return "can-reschedule-before-call" if it.in_preview else "can-reschedule"
 
     def allowed(self, it: Interaction) -> bool:
-        return self.widget.settings(it).allows(self.privilege(it))
+        return self.sidebar.settings(it).allows(self.privilege(it))
 
     def callback_record(self, it: Interaction) -> Any:
         """The chain's record the callback is for: the first, or the one the agent chose
         (``privilege.outbound.can-reschedule-on-new-number``)."""
         chain = it.chain or []
-        if it.callback_handle is not None and self.widget.settings(it).allows("can-reschedule-on-new-number"):
+        if it.callback_handle is not None and self.sidebar.settings(it).allows("can-reschedule-on-new-number"):
             for record in chain:
                 if record.record_handle == it.callback_handle:
                     return record
@@ -55,7 +61,7 @@ class ReschedulePanel(Panel):
 
     def agent_time(self, zone: RecordZone, local: Any) -> str:
         """A record-time moment as the agent's wall clock (HH:MM)."""
-        text, _ = self.dom.local_time(zone.to_utc(local))
+        text, _ = self.browser.local_time(zone.to_utc(local))
         return str(text)[-5:]
 
     def window_text(self, it: Interaction, zone: RecordZone, window: CallingWindow, day: Any) -> str:
@@ -89,10 +95,10 @@ class ReschedulePanel(Panel):
         if zone.to_local(utc) != naive:  # a daylight-saving change skips it: no such time there
             return Check(error=f"{text} does not exist in the record's time zone: its clocks go forward then "
                                f"(it would be {zone.to_local(utc).strftime('%H:%M')}); enter another time")
-        now = self.widget.clock()
+        now = self.sidebar.clock()
         if utc <= now:
             return Check(error=f"{text} is in the past: it is now {zone.to_local(now).strftime(DATE_FORMAT)} in the record's time zone")
-        local, agent_zone = self.dom.local_time(utc)
+        local, agent_zone = self.browser.local_time(utc)
         window = CallingWindow.of(self.callback_record(it))
         warning = None
         if window is not None and not window.contains(naive.time()):
@@ -112,7 +118,7 @@ class ReschedulePanel(Panel):
     def numbers(self, it: Interaction) -> list[tuple[int, str]]:
         """The chain's numbers the callback may go to (handle, label): more than one only with
         ``privilege.outbound.can-reschedule-on-new-number``."""
-        if not self.widget.settings(it).allows("can-reschedule-on-new-number"):
+        if not self.sidebar.settings(it).allows("can-reschedule-on-new-number"):
             return []
         return [(r.record_handle, f"{r.phone or r.record_handle} ({r.phone_type_label})" if r.phone_type_label else
                  str(r.phone or r.record_handle)) for r in it.chain or () if r.record_handle is not None]
@@ -125,9 +131,9 @@ class ReschedulePanel(Panel):
         window = CallingWindow.of(record)
         window_text = None
         if window is not None:
-            day = zone.to_local(self.widget.clock()) if zone.known else None
+            day = zone.to_local(self.sidebar.clock()) if zone.known else None
             window_text = self.window_text(it, zone, window, day) if day is not None else f"{window} record time"
-        label = self.zone_label(it, zone, self.widget.clock())
+        label = self.zone_label(it, zone, self.sidebar.clock())
         numbers = self.numbers(it)
         return views.RescheduleInfo(record.record_handle, record.phone, label, it.scheduled, it.when_text,
                                     it.callback_type, checked.local, checked.error, checked.warning, window_text,
@@ -136,21 +142,21 @@ class ReschedulePanel(Panel):
     def render(self, it: Interaction) -> None:
         if not self.shown(it):
             return  # its state is kept; it is drawn when shown
-        settings = self.widget.settings(it)
+        settings = self.sidebar.settings(it)
         if not settings.shows("reschedule") or not (settings.allows("can-reschedule")
                                                     or settings.allows("can-reschedule-before-call")):
-            self.dom.render("slot-reschedule", "")
+            self.page.render("slot-reschedule", "")
             return
         if it.done:
-            self.dom.render("slot-reschedule", views.reschedule_view(it.id, None, it.area(self.area).status,
+            self.page.render("slot-reschedule", views.reschedule_view(it.id, None, it.area(self.area).status,
                                                                      unavailable=MARKED_DONE))
             return
         if not self.allowed(it):
             later = "once the record has been called" if it.in_preview else "before the call only"
-            self.dom.render("slot-reschedule", views.reschedule_view(it.id, None, it.area(self.area).status,
+            self.page.render("slot-reschedule", views.reschedule_view(it.id, None, it.area(self.area).status,
                                                                      unavailable=f"Rescheduling is available {later}."))
             return
-        self.dom.render("slot-reschedule", views.reschedule_view(it.id, self.info(it), it.area(self.area).status))
+        self.page.render("slot-reschedule", views.reschedule_view(it.id, self.info(it), it.area(self.area).status))
 
     def when_ops(self, checked: Check, *, confirm: bool = False) -> list[tuple[Any, ...]]:
         error, warning = checked.error, checked.warning
@@ -205,7 +211,7 @@ class ReschedulePanel(Panel):
             it.scheduled = f"{sent} {label} ({kind})" + (" outside the calling window" if anyway else "")
             if self.shown(it):
                 self.render(it)
-            self.widget.chain.reload(it)
+            self.sidebar.signals.emit(RECORD_CHANGED, it)
             return f"Rescheduled for {sent} record time."
 
         await self.run(it, "Rescheduling…", action)
@@ -219,7 +225,7 @@ class ReschedulePanel(Panel):
             it.scheduled = None
             if self.shown(it):
                 self.render(it)
-            self.widget.chain.reload(it)
+            self.sidebar.signals.emit(RECORD_CHANGED, it)
             return "Reschedule cancelled."
 
         await self.run(it, "Cancelling the reschedule…", action)

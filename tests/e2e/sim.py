@@ -120,7 +120,7 @@ def wait_for_widget(frame, *, record: bool = True) -> None:  # type: ignore[no-u
     assert frame.evaluate("document.documentElement.dataset.widgetState") == "ready", frame.inner_text("body")
     if record:
         frame.wait_for_selector("#w-form")
-        frame.wait_for_selector("#w-callresult")
+        frame.wait_for_selector("#w-call-result")
         frame.wait_for_selector("#w-chain tbody tr")
 
 

@@ -125,9 +125,9 @@ def test_widget_survives_concurrent_chaos(browser, site: Site) -> None:  # type:
                 # the area can turn busy (a reply or an event redraws it) between the check
                 # and the click: the agent's click then does nothing, as here
                 try:
-                    if not view.locator("#w-set-callresult").is_disabled():
-                        view.locator("#w-callresult").select_option(label=rng.choice(RESULTS), timeout=2000)
-                        view.locator("#w-set-callresult").click(timeout=2000)
+                    if not view.locator("#w-set-call-result").is_disabled():
+                        view.locator("#w-call-result").select_option(label=rng.choice(RESULTS), timeout=2000)
+                        view.locator("#w-set-call-result").click(timeout=2000)
                 except PlaywrightTimeoutError:
                     pass
             elif action == "dnc" and shown == "1":
@@ -155,7 +155,7 @@ def test_widget_survives_concurrent_chaos(browser, site: Site) -> None:  # type:
                 assert set(parameters[1]) <= names, entry
         # The renewal was never given a call result, so its call-result line never showed one.
         show(second)
-        assert view.locator("#callresult-status").get_attribute("data-status") == "idle"
+        assert view.locator("#call-result-status").get_attribute("data-status") == "idle"
 
         for iid, fields in sets.items():
             show(iid)

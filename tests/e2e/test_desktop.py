@@ -38,7 +38,7 @@ def wait_blocks(wwe: Wwe, iid: str, present: bool) -> list[str]:
 def test_documented_states_gate_the_widget(wwe: Wwe) -> None:
     iid = wwe.deliver_preview({"GSW_PHONE": "+15550123"})
     view = open_widget(wwe, f"widget.html?interaction={iid}")
-    assert view.locator("#slot-callresult").inner_text().count("once the record has been called") == 1
+    assert view.locator("#slot-call-result").inner_text().count("once the record has been called") == 1
     assert view.locator("[data-action=call-preview]").count() == 1
     view.locator("[data-action=call-preview]").click()
     # the call is dialled, then answered (TALKING): a call result now, preview actions no more
@@ -46,11 +46,11 @@ def test_documented_states_gate_the_widget(wwe: Wwe) -> None:
     call = wwe.page.wait_for_function("(id) => [...wweSim.service.interactions.values()].find((i) => "
                                       "i.previousInteractionId === id && i.state === 'TALKING')?.interactionId",
                                       arg=iid).json_value()
-    view.wait_for_selector("#w-callresult")
+    view.wait_for_selector("#w-call-result")
     view.wait_for_function("() => document.querySelector('#w-call-preview')?.disabled")  # (said why beside it)
     wwe.set_state(call, "HELD")
     view.wait_for_function("() => document.querySelector('#w-header-box').textContent.includes('HELD')")
-    assert view.locator("#w-callresult").count() == 1
+    assert view.locator("#w-call-result").count() == 1
     wwe.set_state(call, "Some_New_State")  # a state this widget does not know: logged, WWE decides
     view.wait_for_function("() => document.querySelector('#w-header-box').textContent.includes('SOME_NEW_STATE')")
     assert any("does not know" in line["text"] for line in wwe.console)
@@ -90,8 +90,8 @@ def test_mark_done_from_the_widget_and_a_required_call_result(wwe: Wwe) -> None:
     assert "no call result set" in wait_blocks(wwe, "1", True)[0]
     wwe.release("1")
     view.wait_for_function("() => document.querySelector('#w-done-left')?.textContent.includes('no call result')")
-    view.select_option("#w-callresult", label="Busy")
-    view.locator("#w-set-callresult").click()
+    view.select_option("#w-call-result", label="Busy")
+    view.locator("#w-set-call-result").click()
     wait_blocks(wwe, "1", False)
     view.locator("#w-mark-done").click()
     view.wait_for_function("() => document.querySelector('#done-status')?.textContent.includes('sent the record to OCS')")
@@ -120,12 +120,12 @@ def test_options_read_from_wwe_hide_what_wwe_withholds_and_the_file_cannot_re_gr
         content_type="text/plain"))
     wwe.set_options({"privilege.outbound.can-set-call-result": False, "outbound.call-result-values": "Busy,NoAnswer"})
     view = open_widget(wwe)
-    assert view.locator("#w-callresult").count() == 0 and view.locator("[data-action=toggle-dnc]").count() == 1
+    assert view.locator("#w-call-result").count() == 0 and view.locator("[data-action=toggle-dnc]").count() == 1
     assert wwe.requests("configuration.getOption") == [[["privilege.outbound.*", "outbound.*"]]]
     # a view whose origin's filter leaves configuration out: the file alone, and it says so
     wwe.accept_origins(f"{wwe.server.url} (outbound.*, interaction.*, system.*)")
     view = open_widget(wwe, WIDGET + "&again=1")
-    assert view.locator("#w-callresult").count() == 1
+    assert view.locator("#w-call-result").count() == 1
     assert "does not let this view read its options" in view.locator("#slot-notice").inner_text()
 
 

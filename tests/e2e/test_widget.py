@@ -226,18 +226,18 @@ def test_keyboard_only_edit_and_save(widget) -> None:  # type: ignore[no-untyped
 
 def test_call_result_and_do_not_call(widget) -> None:  # type: ignore[no-untyped-def]
     page, view = widget
-    select = view.locator("#w-callresult")
+    select = view.locator("#w-call-result")
     assert select.evaluate("s => s.options[s.selectedIndex].text") == "Busy"
     assert "Answering machine" in select.evaluate("s => [...s.options].map(o => o.text)")
     select.select_option(label="Answering machine")
-    view.locator("#w-set-callresult").click()
-    view.wait_for_selector("#callresult-status[data-status=done]")
+    view.locator("#w-set-call-result").click()
+    view.wait_for_selector("#call-result-status[data-status=done]")
     assert sent(page, "setCallResult") == [["1", 9]]
     view.locator("#w-dnc").click()
     expect(view.locator("#w-dnc")).to_have_attribute("aria-pressed", "true")
-    assert view.locator("#w-callresult").is_disabled() and view.locator("#w-set-callresult").is_disabled()
-    assert "Do Not Call is set" in view.locator("#w-callresult-why").inner_text()
-    assert view.locator("#w-set-callresult").get_attribute("aria-describedby") == "w-callresult-why"
+    assert view.locator("#w-call-result").is_disabled() and view.locator("#w-set-call-result").is_disabled()
+    assert "Do Not Call is set" in view.locator("#w-call-result-why").inner_text()
+    assert view.locator("#w-set-call-result").get_attribute("aria-describedby") == "w-call-result-why"
     assert page.evaluate("wweSim.service.interactions.get('1').doNotCall") is True
     view.locator("#w-dnc").click()
     view.wait_for_selector("#w-dnc[aria-pressed=false]")
@@ -309,9 +309,9 @@ def test_preview_record_end_to_end(widget) -> None:  # type: ignore[no-untyped-d
     assert page.evaluate(f"wweSim.service.interactions.get('{iid}').previousInteractionId") == preview
     assert page.evaluate(f"wweSim.service.interactions.get('{iid}').state") in ("DIALING", "TALKING")
     assert field(view, "Notes").input_value() == "Spoke to the customer"
-    view.locator("#w-callresult").select_option(label="Answer")
-    view.locator("#w-set-callresult").click()
-    view.wait_for_selector("#callresult-status[data-status=done]")
+    view.locator("#w-call-result").select_option(label="Answer")
+    view.locator("#w-set-call-result").click()
+    view.wait_for_selector("#call-result-status[data-status=done]")
     view.locator("#w-when").fill("01/15/2027 09:00")
     view.locator("#w-reschedule").click()
     view.wait_for_selector("#reschedule-status[data-status=done]")
@@ -365,15 +365,15 @@ def test_follows_a_new_interaction_and_drops_a_stale_answer(widget) -> None:  # 
 def test_a_hung_call_times_out_with_a_retry(widget_factory) -> None:  # type: ignore[no-untyped-def]
     page, view = widget_factory(timeout=2)
     page.evaluate("wweSim.setFault('setCallResult', {never: true})")
-    view.locator("#w-callresult").select_option(label="No answer")
-    view.locator("#w-set-callresult").click()
-    expect(view.locator("#callresult-status[data-status=busy]")).to_be_visible()
-    status = view.locator("#callresult-status[data-status=error]")
+    view.locator("#w-call-result").select_option(label="No answer")
+    view.locator("#w-set-call-result").click()
+    expect(view.locator("#call-result-status[data-status=busy]")).to_be_visible()
+    status = view.locator("#call-result-status[data-status=error]")
     status.wait_for()
     assert "did not answer within 2 s" in status.inner_text()
     page.evaluate("wweSim.setFault('setCallResult', null)")
     status.get_by_role("button", name="Retry").click()
-    view.wait_for_selector("#callresult-status[data-status=done]")
+    view.wait_for_selector("#call-result-status[data-status=done]")
     assert page.evaluate("wweSim.service.interactions.get('1').callResult") == 7
 
 
@@ -401,9 +401,9 @@ def hostile_scenario() -> dict[str, Any]:
 def test_wwe_strings_are_text_never_markup(widget_factory) -> None:  # type: ignore[no-untyped-def]
     page, view = widget_factory(scenario=hostile_scenario())
     page.evaluate(f"wweSim.setFault('setCallResult', {{errorMessage: {PAYLOADS[0]!r}}})")
-    view.locator("#w-callresult").select_option(label="Busy")
-    view.locator("#w-set-callresult").click()
-    view.wait_for_selector("#callresult-status[data-status=error]")
+    view.locator("#w-call-result").select_option(label="Busy")
+    view.locator("#w-set-call-result").click()
+    view.wait_for_selector("#call-result-status[data-status=error]")
     assert view.evaluate("window.__xss") is None and page.evaluate("window.__xss") is None
     assert view.locator("#widget img, #widget script").count() == 0
     text = view.locator("#widget").inner_text()

@@ -65,7 +65,7 @@ def test_each_privilege_hides_its_action_and_its_call_is_never_sent(widget_facto
         "can-set-call-result", "can-mark-do-not-call", "can-reschedule", "can-reschedule-before-call",
         "can-dial-alternative-chained-record", "can-reject-record", "can-cancel-record", "can-get-next-preview-record"))
     page, view = open_configured(widget_factory, f"[privilege.outbound]\n{withheld}\n[widget]\ndirect-push = false\n")
-    for hidden in ("#w-callresult", "#w-set-callresult", "#w-dnc", "#w-when", "#w-get-preview", "#w-direct-push"):
+    for hidden in ("#w-call-result", "#w-set-call-result", "#w-dnc", "#w-when", "#w-get-preview", "#w-direct-push"):
         expect(view.locator(hidden)).to_have_count(0)
     # the chain: only the number OCS chose can be dialled
     expect(view.locator("[data-action=call-record]")).to_have_count(1)
@@ -81,7 +81,7 @@ def test_each_privilege_hides_its_action_and_its_call_is_never_sent(widget_facto
     forge(view, "get-preview", values={"w-campaign": "Renewals"})
     view.locator("#w-switch").select_option("1")
     expect(view.locator("#w-iid")).to_have_text("1")
-    forge(view, "set-call-result", values={"w-callresult": "6"})
+    forge(view, "set-call-result", values={"w-call-result": "6"})
     forge(view, "toggle-dnc")
     forge(view, "call-record", handle="284")
     forge(view, "reschedule", values={"w-when": "05/27/2031 10:30"})
@@ -95,10 +95,10 @@ def test_each_privilege_hides_its_action_and_its_call_is_never_sent(widget_facto
 def test_call_result_values_in_order_and_the_automatic_choice(widget_factory) -> None:  # type: ignore[no-untyped-def]
     page, view = open_configured(widget_factory, '[outbound]\ncall-result-values = ["NoAnswer", "Busy", "Answer"]\n'
                                                  'call-result-automatically-selected = "Answer"\n')
-    expect(view.locator("#w-callresult option")).to_have_text(["Choose a call result…", "No answer", "Busy", "Answer"])
-    expect(view.locator("#w-callresult")).to_have_value("33")
-    view.locator("#w-set-callresult").click()
-    expect(view.locator("#callresult-status")).to_have_text("Call result set: Answer.")
+    expect(view.locator("#w-call-result option")).to_have_text(["Choose a call result…", "No answer", "Busy", "Answer"])
+    expect(view.locator("#w-call-result")).to_have_value("33")
+    view.locator("#w-set-call-result").click()
+    expect(view.locator("#call-result-status")).to_have_text("Call result set: Answer.")
     assert sent(page, "setCallResult") == [["1", 33]]
 
 
@@ -218,7 +218,7 @@ def test_a_broken_configuration_shows_its_problems_instead_of_the_widget(browser
             expect(panel).to_contain_text("The widget is not configured correctly")
             for words in expected:
                 expect(panel).to_contain_text(words)
-            expect(view.locator("#w-form, #w-callresult, #w-get-preview")).to_have_count(0)  # no half-working widget
+            expect(view.locator("#w-form, #w-call-result, #w-get-preview")).to_have_count(0)  # no half-working widget
             calls = [e["message"]["request"] for e in log_entries(page, "request") if "request" in e["message"]]
             assert calls == [], calls  # nothing was asked of WWE's outbound service
             assert not log.errors and any("outbound widget: not started" in line for line in log.console)

@@ -14,7 +14,7 @@ from .conftest import py
 from .sim import default_scenario, wait_for_widget, widget_url
 from .widgets import field, flush, row_of, sent, wait_idle, widget, widget_factory  # noqa: F401 (fixtures)
 
-AREAS = ("record", "callresult", "reschedule", "chain", "preview")
+AREAS = ("record", "call-result", "reschedule", "chain", "preview")
 
 
 def shows(view, iid: str) -> None:  # type: ignore[no-untyped-def]
@@ -52,9 +52,9 @@ def test_a_new_record_shows_none_of_the_previous_records_actions(widget) -> None
     view.locator("#w-reschedule").click()
     expect(view.locator("#reschedule-status")).to_have_attribute("data-status", "done")
     page.evaluate("wweSim.setFault('setCallResult', {errorMessage: 'OCS is busy'})")  # WWE refuses it
-    view.select_option("#w-callresult", label="No answer")
-    view.locator("#w-set-callresult").click()
-    expect(view.locator("#callresult-status")).to_have_attribute("data-status", "error")
+    view.select_option("#w-call-result", label="No answer")
+    view.locator("#w-set-call-result").click()
+    expect(view.locator("#call-result-status")).to_have_attribute("data-status", "error")
     page.evaluate("wweSim.setFault('setCallResult', null)")
     pushed = page.evaluate("wweSim.deliver('Renewals')")
     shows(view, pushed)
@@ -68,7 +68,7 @@ def test_a_new_record_shows_none_of_the_previous_records_actions(widget) -> None
     # Back on interaction 1: its own statuses, and its own Retry.
     switch_to(view, "1")
     expect(view.locator("#reschedule-status")).to_contain_text("Rescheduled for 05/27/2031 10:30")
-    result = view.locator("#callresult-status")
+    result = view.locator("#call-result-status")
     expect(result).to_have_attribute("data-status", "error")
     result.get_by_role("button", name="Retry").click()
     wait_idle(view)
@@ -80,9 +80,9 @@ def test_the_chain_is_read_again_after_a_save_and_a_call_result(widget) -> None:
     field(view, "Call Until").fill("21:00")
     view.locator("#w-save").click()
     expect(view.locator("#record-status")).to_have_attribute("data-status", "done")
-    view.locator("#w-callresult").select_option(label="No answer")
-    view.locator("#w-set-callresult").click()
-    expect(view.locator("#callresult-status")).to_have_attribute("data-status", "done")
+    view.locator("#w-call-result").select_option(label="No answer")
+    view.locator("#w-set-call-result").click()
+    expect(view.locator("#call-result-status")).to_have_attribute("data-status", "done")
     wait_idle(view)
     cells = view.locator("#w-chain tbody tr").nth(0).locator("td").all_inner_texts()
     assert cells[3] == "No answer" and cells[5] == "21:00"
@@ -292,17 +292,17 @@ def test_a_value_wwe_changes_while_the_agent_types_it_is_a_conflict_not_overwrit
 
 def test_status_changes_keep_what_the_agent_entered(widget) -> None:  # type: ignore[no-untyped-def]
     page, view = widget
-    view.locator("#w-callresult").select_option(label="Answering machine")
+    view.locator("#w-call-result").select_option(label="Answering machine")
     view.locator("#w-when").fill("05/27/2031 10:30")
     view.locator("#w-campaign").select_option("Winter Promo")
     view.locator("#w-dnc").click()  # Do Not Call on: the call result section changes
     expect(view.locator("#w-dnc")).to_have_attribute("aria-pressed", "true")
     page.evaluate("wweSim.setFault('removeDoNotCall', {errorMessage: 'OCS is down'})")
     view.locator("#w-dnc").click()
-    expect(view.locator("#callresult-status")).to_have_attribute("data-status", "error")
+    expect(view.locator("#call-result-status")).to_have_attribute("data-status", "error")
     view.locator("#w-get-preview").click()  # refused: Winter Promo is not active
     expect(view.locator("[data-status=error]", has_text="Winter Promo")).to_be_visible()
-    assert view.locator("#w-callresult").evaluate("s => s.options[s.selectedIndex].text") == "Answering machine"
+    assert view.locator("#w-call-result").evaluate("s => s.options[s.selectedIndex].text") == "Answering machine"
     assert view.locator("#w-when").input_value() == "05/27/2031 10:30"
     assert view.locator("#w-campaign").input_value() == "Winter Promo"
 
@@ -323,7 +323,7 @@ def test_actions_wwe_would_refuse_are_disabled_with_the_reason(widget) -> None: 
     view.wait_for_selector(".preview-actions:not([hidden])")
     iid = view.locator("#w-iid").inner_text()
     wait_for_widget(view)
-    set_result = view.locator("#w-set-callresult")
+    set_result = view.locator("#w-set-call-result")
     expect(set_result).to_be_disabled()
     assert "Call the record first" in view.locator(f"#{set_result.get_attribute('aria-describedby')}").inner_text()
     view.locator("#w-call-preview").click()
@@ -540,9 +540,9 @@ def test_a_dialled_preview_keeps_its_edits_under_the_calls_new_id_or_its_own(wid
         assert drafts == [f"wwe-outbound-widget:draft:{call}"]
         view.locator("#w-save").click()
         expect(view.locator("#record-status")).to_have_attribute("data-status", "done")
-        view.locator("#w-callresult").select_option(label="Answer")
-        view.locator("#w-set-callresult").click()
-        expect(view.locator("#callresult-status")).to_have_attribute("data-status", "done")
+        view.locator("#w-call-result").select_option(label="Answer")
+        view.locator("#w-set-call-result").click()
+        expect(view.locator("#call-result-status")).to_have_attribute("data-status", "done")
         assert sent(page, "updateRecordFields")[-1][0] == call and sent(page, "setCallResult") == [[call, 33]]
         assert view.locator("#chain-status").get_attribute("data-status") != "error"
 

@@ -126,7 +126,7 @@ def test_a_looping_validator_is_stopped_said_and_off_for_the_record_after_a_relo
         from outbound_widget.app import Widget
         from bridge import Outbound
         from .test_widget_state import NOW
-        again = Widget(reloaded, Outbound(wwe.host, timeout=5), "1", clock=lambda: NOW, config=parse_config(""),
+        again = Widget(reloaded.page, reloaded, Outbound(wwe.host, timeout=5), "1", clock=lambda: NOW, config=parse_config(""),
                        rules=looping_rules(calls))
         await again.start()
         await again.idle()

@@ -153,9 +153,9 @@ def test_other_errors_keep_every_frame() -> None:
 
 def test_dom_layer_offers_what_bridge_ui_sends() -> None:
     exports = set(re.findall(r"^export function (\w+)", DOM_JS, re.MULTILINE))
-    assert {"render", "renderChildren", "patch", "when", "queryJSON", "listen"} <= exports
-    # the patch ops bridge.ui sends are all handled
-    for op in ("text", "attr", "hidden", "disabled", "value", "focus"):
+    assert {"renderChildren", "patch", "when", "queryJSON", "listen"} <= exports
+    # every op of bridge.ui.Op is handled (the contract test compares what they do: tests/e2e/test_ui_contract.py)
+    for op in ("text", "attr", "hidden", "disabled", "value", "checked", "class", "focus", "replace"):
         assert f'case "{op}"' in DOM_JS
 
 

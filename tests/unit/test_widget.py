@@ -118,7 +118,7 @@ def wwe(**overrides: Any) -> FakeHost:
 
 
 async def started(host: FakeHost, dom: FakeDom, iid: str | None = "1") -> Widget:
-    widget = Widget(dom, Outbound(host), iid)
+    widget = Widget(dom.page, dom, Outbound(host), iid)
     await widget.start()
     await widget.idle()
     return widget
@@ -134,7 +134,7 @@ def test_shows_the_record_and_saves_only_changes() -> None:
     async def scenario() -> None:
         host, dom = wwe(getRecordFields=lambda args: held, updateRecordFields=update), FakeDom()
         widget = await started(host, dom)
-        assert "GSW_CUSTOM_STRING" in dom.text("slot-record") and "Busy" in dom.text("slot-callresult")
+        assert "GSW_CUSTOM_STRING" in dom.text("slot-record") and "Busy" in dom.text("slot-call-result")
         widget.handle({"type": "input", "field": "1", "id": "f1", "value": "New text"})
         widget.handle({"type": "change", "field": "2", "id": "f2", "value": "4"})
         assert dom.text("w-save") == "Save 2 changes"

@@ -20,7 +20,7 @@ from .test_widget_state import NOTES, NOW, TYPE, UNTIL, VISITS, Wwe, _buttons, c
 
 async def start(wwe: Wwe, config: str = "", rules: Rules | None = None, iid: str | None = "1") -> tuple[Widget, FakeDom]:
     dom = FakeDom()
-    widget = Widget(dom, Outbound(wwe.host, timeout=5), iid, clock=lambda: NOW, config=parse_config(config), rules=rules)
+    widget = Widget(dom.page, dom, Outbound(wwe.host, timeout=5), iid, clock=lambda: NOW, config=parse_config(config), rules=rules)
     await widget.start()
     await widget.idle()
     return widget, dom
@@ -34,7 +34,7 @@ def campaign(wwe: Wwe, iid: str, name: str, state: str = "TALKING") -> None:
 def labels(dom: FakeDom) -> list[str]:
     """The record form's rows, in the order shown, by label."""
     from bridge.tree import walk
-    return [el[1]["data-name"] for el in walk(dom.slots["slot-record"]) if "data-name" in el[1]
+    return [el[1]["data-name"] for el in walk(dom.roots["slot-record"]) if "data-name" in el[1]
             and "field" in el[1].get("class", "")]
 
 
@@ -49,11 +49,11 @@ def test_each_privilege_hides_its_action_and_a_click_regardless_sends_nothing() 
             "can-get-next-preview-record"))
         wwe = Wwe()
         widget, dom = await start(wwe, f"[privilege.outbound]\n{withheld}")
-        assert dom.text("slot-callresult") == "" and dom.text("slot-reschedule") == ""
+        assert dom.text("slot-call-result") == "" and dom.text("slot-reschedule") == ""
         assert not dom.has("w-get-preview")
         # only the number OCS chose can be dialled from the chain
         assert [b[1]["data-handle"] for b in _buttons(dom, "call-record")] == ["283"]
-        for action, extra in (("set-call-result", {"values": {"w-callresult": "6"}}), ("toggle-dnc", {}),
+        for action, extra in (("set-call-result", {"values": {"w-call-result": "6"}}), ("toggle-dnc", {}),
                               ("reschedule", {"values": {"w-when": "06/02/2030 10:00"}}), ("cancel-reschedule", {}),
                               ("call-record", {"handle": "284"}), ("get-preview", {"values": {"w-campaign": "Sales"}})):
             click(widget, action, **extra)
@@ -62,7 +62,7 @@ def test_each_privilege_hides_its_action_and_a_click_regardless_sends_nothing() 
                        "getPreviewRecord"):
             assert wwe.sent(method) == [], method
         # (its panel is not shown; the last refusal is kept as its status)
-        assert widget.shown.area("callresult").status.message.startswith("Not allowed for you (privilege.outbound.")
+        assert widget.shown.area("call-result").status.message.startswith("Not allowed for you (privilege.outbound.")
         assert "Not allowed for you (privilege.outbound.can-get-next-preview-record)" in dom.status("campaign")[1]
         deliver_preview(wwe, widget, "P9")
         await widget.idle()
@@ -111,13 +111,13 @@ def test_call_result_values_their_order_and_the_automatic_pick() -> None:
         widget, dom = await start(wwe, '[outbound]\ncall-result-values = ["NoAnswer", "Busy"]\n'
                                         'call-result-automatically-selected = "Busy"')
         from bridge.tree import walk
-        options = [el[1]["value"] for el in walk(dom.element("w-callresult")) if el[0] == "option"]
+        options = [el[1]["value"] for el in walk(dom.element("w-call-result")) if el[0] == "option"]
         assert options == ["", "7", "6"]
-        assert dom.value("w-callresult") == "6"
-        click(widget, "set-call-result", values={"w-callresult": "0"})  # OK: WWE has it, the deployer did not list it
+        assert dom.value("w-call-result") == "6"
+        click(widget, "set-call-result", values={"w-call-result": "0"})  # OK: WWE has it, the deployer did not list it
         await widget.idle()
-        assert wwe.sent("setCallResult") == [] and dom.status("callresult")[1].startswith("Ok is not a call result you may set")
-        click(widget, "set-call-result", values={"w-callresult": "6"})
+        assert wwe.sent("setCallResult") == [] and dom.status("call-result")[1].startswith("Ok is not a call result you may set")
+        click(widget, "set-call-result", values={"w-call-result": "6"})
         await widget.idle()
         assert [a[1] for a in wwe.sent("setCallResult")] == [6]
     run(scenario())
@@ -169,7 +169,7 @@ def test_panels_and_direct_push_can_be_turned_off() -> None:
     async def scenario() -> None:
         widget, dom = await start(Wwe(), "[widget]\ndirect-push = false\n"
                                          "panels = { chain = false, reschedule = false, call-result = false }")
-        assert dom.text("slot-chain") == dom.text("slot-reschedule") == dom.text("slot-callresult") == ""
+        assert dom.text("slot-chain") == dom.text("slot-reschedule") == dom.text("slot-call-result") == ""
         assert not dom.has("w-direct-push") and dom.has("w-get-preview")
         click(widget, "toggle-direct-push")
         await widget.idle()
@@ -177,7 +177,7 @@ def test_panels_and_direct_push_can_be_turned_off() -> None:
         wwe = Wwe()
         widget, dom = await start(wwe, "[widget.panels]\ncall-result = false\nreschedule = false\nchain = false\n"
                                         "preview = false\n[outbound]\ntimed-preview-auto-dial = 0")
-        for action, extra in (("set-call-result", {"values": {"w-callresult": "6"}}), ("toggle-dnc", {}),
+        for action, extra in (("set-call-result", {"values": {"w-call-result": "6"}}), ("toggle-dnc", {}),
                               ("reschedule", {"values": {"w-when": "06/02/2030 10:00"}}), ("call-record", {"handle": "283"}),
                               ("get-preview", {"values": {"w-campaign": "Sales"}})):
             click(widget, action, **extra)  # a hidden panel's forged click does nothing
@@ -368,7 +368,7 @@ def test_defaults_fill_empty_fields_and_reactions_pick_a_call_result() -> None:
         widget, dom = await start(wwe, rules=rules)
         assert widget.shown.editor.text("NOTES") == "3 visits" and widget.shown.editor.is_changed("NOTES")
         assert "Set by your team's rules: Notes." in dom.text("slot-notice")
-        assert dom.value("w-callresult") == "6"
+        assert dom.value("w-call-result") == "6"
         campaign(wwe, "1", "Sales")
         await widget.idle()
         assert seen == ["CHANGED"] and dom.text("slot-notice").endswith("WWE says CHANGED")
@@ -423,7 +423,7 @@ def test_edits_of_fields_the_configuration_locks_or_hides_are_dropped_and_said()
         wwe = Wwe()
         storage = MemoryStorage()
         dom = FakeDom(storage)
-        widget = Widget(dom, Outbound(wwe.host, timeout=5), "1", clock=lambda: NOW, config=parse_config(""))
+        widget = Widget(dom.page, dom, Outbound(wwe.host, timeout=5), "1", clock=lambda: NOW, config=parse_config(""))
         await widget.start()
         await widget.idle()
         type_into(widget, NOTES, "draft notes")
@@ -431,7 +431,7 @@ def test_edits_of_fields_the_configuration_locks_or_hides_are_dropped_and_said()
         widget.close()
         # the deployer locks Notes and hides Visits; the agent reloads the page
         dom = FakeDom(storage)
-        reloaded = Widget(dom, Outbound(wwe.host, timeout=5), "1", clock=lambda: NOW,
+        reloaded = Widget(dom.page, dom, Outbound(wwe.host, timeout=5), "1", clock=lambda: NOW,
                           config=parse_config('[layout]\nreadonly = ["NOTES"]\nhidden = ["VISITS"]'))
         await reloaded.start()
         await reloaded.idle()

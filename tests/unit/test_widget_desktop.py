@@ -52,7 +52,7 @@ class Desk(Wwe):
 
 async def start(desk: Desk, config: str = "", iid: str | None = "1", dom: FakeDom | None = None) -> tuple[Widget, FakeDom]:
     dom = dom or FakeDom()
-    widget = Widget(dom, Outbound(desk.host, timeout=5), iid, clock=lambda: NOW, config=parse_config(config),
+    widget = Widget(dom.page, dom, Outbound(desk.host, timeout=5), iid, clock=lambda: NOW, config=parse_config(config),
                     desktop=Desktop.on(desk.host, timeout=5))
     await widget.start()
     await widget.idle()
@@ -80,12 +80,12 @@ def test_a_view_opened_during_a_preview_asks_wwe_and_offers_no_call_result() -> 
         widget, dom = await start(desk)
         assert desk.sent("interaction.getByInteractionId") == [["1"]]
         assert widget.shown is not None and widget.shown.state == "PREVIEW"
-        click(widget, "set-call-result", values={"w-callresult": "6"})
+        click(widget, "set-call-result", values={"w-call-result": "6"})
         await widget.idle()
-        assert desk.sent("setCallResult") == [] and "once the record has been called" in dom.status("callresult")[1]
+        assert desk.sent("setCallResult") == [] and "once the record has been called" in dom.status("call-result")[1]
         state(desk, "1", "Talking")  # any case
         await settle(widget)
-        click(widget, "set-call-result", values={"w-callresult": "6"})
+        click(widget, "set-call-result", values={"w-call-result": "6"})
         await widget.idle()
         assert desk.sent("setCallResult") == [["1", 6]]
     run(scenario())
@@ -100,7 +100,7 @@ def test_a_state_the_widget_does_not_know_is_logged_once_and_wwe_decides() -> No
         await settle(widget)
         assert sum("WRAPPING_UP_SOMEHOW" in w for w in dom.warnings) == 1
         assert widget.shown is not None and widget.shown.phase == "unknown"
-        click(widget, "set-call-result", values={"w-callresult": "6"})  # not refused by the widget
+        click(widget, "set-call-result", values={"w-call-result": "6"})  # not refused by the widget
         await widget.idle()
         assert desk.sent("setCallResult") == [["1", 6]]
     run(scenario())
@@ -209,7 +209,7 @@ def test_fields_to_correct_and_a_required_call_result_block_too() -> None:
         await settle(widget)
         assert "1 field to correct (Visits)" in desk.blocks["1"]
         click(widget, "revert", field=str(VISITS))
-        click(widget, "set-call-result", values={"w-callresult": "6"})
+        click(widget, "set-call-result", values={"w-call-result": "6"})
         await settle(widget)
         assert "1" not in desk.blocks
     run(scenario())
@@ -233,7 +233,7 @@ def test_a_record_marked_done_changes_no_more_and_edits_wwe_sent_without_are_kep
     async def scenario() -> None:
         desk = Desk()
         widget, dom = await start(desk)
-        click(widget, "set-call-result", values={"w-callresult": "6"})
+        click(widget, "set-call-result", values={"w-call-result": "6"})
         await settle(widget)
         type_into(widget, NOTES, "call back after 5", "input")
         desk.host.hold("updateRecordFields")
@@ -250,14 +250,14 @@ def test_a_record_marked_done_changes_no_more_and_edits_wwe_sent_without_are_kep
         assert "sent it to OCS without them: Notes: call back after 5" in dom.text("slot-notice")
         assert widget.shown is not None and widget.shown.editor is not None and not widget.shown.editor.has_changes()
         assert all(c.kind.value == "readonly" for c in widget.shown.controls)
-        assert "Marked done" in dom.text("w-callresult-why")
+        assert "Marked done" in dom.text("w-call-result-why")
         updates = len(desk.sent("updateRecordFields"))
         type_into(widget, NOTES, "forged", "input")  # a forged edit, the Retry, a forged call result
         click(widget, "retry", area="record")
-        click(widget, "set-call-result", values={"w-callresult": "7"})
+        click(widget, "set-call-result", values={"w-call-result": "7"})
         await settle(widget)
         assert len(desk.sent("updateRecordFields")) == updates and desk.sent("setCallResult") == [["1", 6]]
-        assert dom.status("callresult")[1].startswith("Marked done") and dom.status("record")[1].endswith("Nothing was sent.")
+        assert dom.status("call-result")[1].startswith("Marked done") and dom.status("record")[1].endswith("Nothing was sent.")
         assert "1" not in desk.blocks  # nothing left that a save could still do
     run(scenario())
 
@@ -323,8 +323,8 @@ def test_wwe_withholds_a_privilege_and_the_file_cannot_re_grant_it() -> None:
         widget, dom = await start(desk, "[privilege.outbound]\ncan-set-call-result = true\n"
                                         "[outbound]\ncall-result-values = ['Answer', 'Busy']")
         assert desk.sent("configuration.getOption") == [[["privilege.outbound.*", "outbound.*"]]]
-        assert not dom.has("w-callresult")
-        click(widget, "set-call-result", values={"w-callresult": "6"})
+        assert not dom.has("w-call-result")
+        click(widget, "set-call-result", values={"w-call-result": "6"})
         await widget.idle()
         assert desk.sent("setCallResult") == []
         assert widget.settings(widget.shown).call_result_values == ("BUSY",)
@@ -339,7 +339,7 @@ def test_a_view_wwe_does_not_let_read_options_follows_the_file_and_says_so() -> 
         widget, dom = await start(desk)
         assert desk.sent("configuration.getOption") == []
         assert "does not let this view read its options" in dom.text("slot-notice")
-        assert dom.has("w-callresult")  # the file (defaults) alone
+        assert dom.has("w-call-result")  # the file (defaults) alone
     run(scenario())
 
 

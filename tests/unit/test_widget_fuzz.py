@@ -73,7 +73,7 @@ def test_hostile_record_fields_never_break_the_widget(payload: Any) -> None:
         dom = FakeDom()
         host = FakeHost({"getRecordFields": payload, "getCallResult": 6, "getChainedRecords": [{"records": []}],
                          "getListOfCallResults": {"OK": 0}, "getCampaigns": []})
-        widget = Widget(dom, Outbound(host), "1")
+        widget = Widget(dom.page, dom, Outbound(host), "1")
         await widget.start()
         await widget.idle()
         # and the agent types into every control the widget made, and saves
@@ -85,15 +85,15 @@ def test_hostile_record_fields_never_break_the_widget(payload: Any) -> None:
         return dom
 
     dom = run(scenario())
-    for tree in dom.slots.values():
+    for tree in dom.roots.values():
         for child in tree[2:]:
             check_tree(child)
-    for op in dom.ops:
+    for op in dom.patches:
         if op[0] == "attr" and op[3] is not None:
             assert ATTRIBUTE.fullmatch(op[2])
         if op[0] == "replace":
             check_tree(op[2])
-    record = dom.slots["slot-record"]
+    record = dom.roots["slot-record"]
     usable = isinstance(payload, list) and all(
         isinstance(f, dict) and isinstance(f.get("name"), str) and f["name"] for f in payload)
     if usable:

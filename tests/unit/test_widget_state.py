@@ -126,7 +126,7 @@ async def turn() -> None:
 
 async def start(wwe: Wwe, dom: FakeDom | None = None, iid: str | None = "1") -> tuple[Widget, FakeDom]:
     dom = dom or FakeDom()
-    widget = Widget(dom, Outbound(wwe.host, timeout=5), iid, clock=lambda: NOW)
+    widget = Widget(dom.page, dom, Outbound(wwe.host, timeout=5), iid, clock=lambda: NOW)
     await widget.start()
     await widget.idle()
     return widget, dom
@@ -137,12 +137,12 @@ def click(widget: Widget, action: str, **extra: Any) -> None:
 
 
 def type_into(widget: Widget, index: int, text: str, kind: str = "change") -> None:
-    widget.dom.patch([("value", f"f{index}", text)])  # what the browser does as the agent types
+    widget.page.patch([("value", f"f{index}", text)])  # what the browser does as the agent types
     widget.handle({"type": kind, "field": str(index), "id": f"f{index}", "value": text})
 
 
 def when(widget: Widget, text: str) -> None:
-    widget.dom.patch([("value", "w-when", text)])
+    widget.page.patch([("value", "w-when", text)])
     widget.handle({"type": "input", "id": "w-when", "value": text})
 
 
@@ -189,7 +189,7 @@ def test_statuses_and_retries_stay_with_their_interaction() -> None:
         await turn()
         await widget.idle()
         assert widget.interaction_id == "P9"
-        for area in ("reschedule", "chain", "callresult", "record", "preview"):
+        for area in ("reschedule", "chain", "call-result", "record", "preview"):
             assert dom.status(area)[0] in ("idle", None), (area, dom.status(area))
             assert "Rescheduled" not in dom.status(area)[1] and "refused" not in dom.status(area)[1]
         assert dom.value("w-when") == ""
@@ -212,19 +212,19 @@ def test_an_action_finishing_after_a_switch_lands_on_its_own_interaction() -> No
         wwe = Wwe()
         widget, dom = await start(wwe)
         wwe.host.hold("setCallResult")
-        click(widget, "set-call-result", values={"w-callresult": "7"})
+        click(widget, "set-call-result", values={"w-call-result": "7"})
         await turn()
-        assert dom.status("callresult")[0] == "busy"
+        assert dom.status("call-result")[0] == "busy"
         switch(widget, "2")
         await turn()
-        assert dom.status("callresult") == ("idle", "")
+        assert dom.status("call-result") == ("idle", "")
         wwe.host.last("setCallResult").answer(None)
         await widget.idle()
-        assert dom.status("callresult") == ("idle", "") and widget.interaction_id == "2"
+        assert dom.status("call-result") == ("idle", "") and widget.interaction_id == "2"
         assert wwe.sent("setCallResult") == [["1", 7]]
         switch(widget, "1")
         await widget.idle()
-        assert dom.status("callresult")[0] == "done" and "No answer" in dom.status("callresult")[1]
+        assert dom.status("call-result")[0] == "done" and "No answer" in dom.status("call-result")[1]
     run(scenario())
 
 
@@ -517,19 +517,19 @@ def test_controls_keep_what_the_agent_entered_across_status_changes() -> None:
     async def scenario() -> None:
         wwe = Wwe()
         widget, dom = await start(wwe)
-        widget.handle({"type": "change", "action": "choose-result", "id": "w-callresult", "value": "7"})
+        widget.handle({"type": "change", "action": "choose-result", "id": "w-call-result", "value": "7"})
         when(widget, "06/03/2030 09:00")
         widget.handle({"type": "change", "action": "choose-callback-type", "id": "w-callback-type", "value": "CAMPAIGN"})
         click(widget, "toggle-dnc")  # re-draws the call result section
         await widget.idle()
         click(widget, "cancel-reschedule")
         await widget.idle()
-        assert dom.value("w-callresult") == "7" and dom.value("w-when") == "06/03/2030 09:00"
+        assert dom.value("w-call-result") == "7" and dom.value("w-when") == "06/03/2030 09:00"
         assert dom.value("w-callback-type") == "CAMPAIGN"
         wwe.host.replies["removeDoNotCall"] = lambda a: (_ for _ in ()).throw(FakeFailure("no"))
         click(widget, "toggle-dnc")
         await widget.idle()
-        assert dom.status("callresult")[0] == "error" and dom.value("w-callresult") == "7"
+        assert dom.status("call-result")[0] == "error" and dom.value("w-call-result") == "7"
     run(scenario())
 
 
@@ -538,7 +538,7 @@ def test_writes_re_read_the_chain() -> None:
         wwe = Wwe()
         widget, dom = await start(wwe)
         assert "Busy" not in dom.text("w-chain") and "21:00" in dom.text("w-chain")
-        click(widget, "set-call-result", values={"w-callresult": "6"})
+        click(widget, "set-call-result", values={"w-call-result": "6"})
         await widget.idle()
         wwe.interactions["1"]["chain"][0]["GSW_UNTIL"] = 72000  # 20:00, as a save would change it
         type_into(widget, NOTES, "x")
@@ -560,8 +560,8 @@ def test_actions_wwe_would_refuse_are_disabled_with_the_reason() -> None:
         await widget.idle()
         assert widget.interaction_id == "P1"
         # a preview: no call result or Do Not Call yet
-        assert dom.disabled("w-set-callresult") and dom.attr("w-set-callresult", "aria-describedby") == "w-callresult-why"
-        assert "Call the record first" in dom.text("w-callresult-why") and dom.disabled("w-dnc")
+        assert dom.disabled("w-set-call-result") and dom.attr("w-set-call-result", "aria-describedby") == "w-call-result-why"
+        assert "Call the record first" in dom.text("w-call-result-why") and dom.disabled("w-dnc")
         assert not dom.disabled("w-call-preview")
         click(widget, "call-preview")
         await widget.idle()
@@ -570,7 +570,7 @@ def test_actions_wwe_would_refuse_are_disabled_with_the_reason() -> None:
             assert dom.disabled(button) and dom.attr(button, "aria-describedby") == "w-preview-why"
         assert "has been called" in dom.text("w-preview-why")
         assert all("disabled" in b[1] for b in _buttons(dom, "call-record"))
-        assert not dom.disabled("w-set-callresult")
+        assert not dom.disabled("w-set-call-result")
         calls = len(wwe.sent("callPreviewRecord"))
         click(widget, "call-preview")
         click(widget, "reject-preview")
@@ -581,7 +581,7 @@ def test_actions_wwe_would_refuse_are_disabled_with_the_reason() -> None:
 
 def _buttons(dom: FakeDom, action: str) -> list[list[Any]]:
     from bridge.tree import walk
-    return [el for root in dom.slots.values() for el in walk(root) if el[1].get("data-action") == action]
+    return [el for root in dom.roots.values() for el in walk(root) if el[1].get("data-action") == action]
 
 
 def test_a_callback_in_the_past_or_badly_written_is_refused_before_sending() -> None:
@@ -629,8 +629,8 @@ def test_an_unexpected_error_ends_the_busy_state_is_shown_and_reaches_idle() -> 
         click(widget, "toggle-dnc")
         with pytest.raises(RuntimeError, match="a bug"):
             await widget.idle()
-        state, text = dom.status("callresult")
-        assert state == "error" and "Unexpected error" in text and not widget.shown.area("callresult").busy  # type: ignore[union-attr]
+        state, text = dom.status("call-result")
+        assert state == "error" and "Unexpected error" in text and not widget.shown.area("call-result").busy  # type: ignore[union-attr]
         assert "RuntimeError: a bug" in dom.errors[-1]
         await widget.idle()  # reported once
     run(scenario())
@@ -686,7 +686,7 @@ def test_interaction_events_update_switch_and_prune() -> None:
                                                                               "doNotCall": True}})
         await widget.idle()
         assert "COMPLETED" in dom.text("slot-header") and dom.attr("w-dnc", "aria-pressed") == "true"
-        assert "Marked done" in dom.text("w-callresult-why")  # (before Do Not Call: nothing of it can change)
+        assert "Marked done" in dom.text("w-call-result-why")  # (before Do Not Call: nothing of it can change)
         renders = dom.renders
         wwe.host.emit("interaction", {"eventType": "CHANGED", "interaction": {"interactionId": "1", "state": "COMPLETED",
                                                                               "doNotCall": True}})
@@ -700,7 +700,7 @@ def test_interaction_events_update_switch_and_prune() -> None:
         await widget.idle()
         assert widget.shown is None and "Interaction 1 is gone" in dom.text("slot-notice")
         assert dom.text("slot-record") == "No interaction yet."
-        assert not [key for key in dom.storage.items if key.startswith(PREFIX)] and dom.text("slot-callresult") == ""
+        assert not [key for key in dom.storage.items if key.startswith(PREFIX)] and dom.text("slot-call-result") == ""
         wwe.host.emit("interaction", {"eventType": "OTHER", "interaction": {"interactionId": "9"}})
         await widget.idle()
         wwe.host.emit("outbound", {"eventType": "Nothing"})
@@ -721,7 +721,7 @@ def test_not_connected_to_wwe_says_how_to_open_the_page() -> None:
 
     async def scenario() -> None:
         dom = FakeDom()
-        widget = Widget(dom, Outbound(NoWwe({})), "1")
+        widget = Widget(dom.page, dom, Outbound(NoWwe({})), "1")
         await widget.start()
         assert "Not connected to WWE" in dom.text("slot-notice") and "simulator" in dom.text("slot-record")
     run(scenario())
@@ -736,16 +736,16 @@ def test_loading_failures_have_their_own_retry() -> None:
             wwe.host.replies[method] = lambda a: (_ for _ in ()).throw(FakeFailure("OCS is down"))
         widget, dom = await start(wwe)
         assert "Could not load the record" in dom.text("slot-record")
-        assert "Could not read the call result" in dom.status("callresult")[1]
+        assert "Could not read the call result" in dom.status("call-result")[1]
         assert "Could not read the chained records" in dom.status("chain")[1]
         assert "Could not load campaigns" in dom.status("campaign")[1]
         assert "Using the standard call results" in dom.text("w-results-note")
         wwe.host.replies.update(saved)
-        for area in ("record", "callresult", "chain", "campaign"):
+        for area in ("record", "call-result", "chain", "campaign"):
             click(widget, "retry", area=area)
         await widget.idle()
         assert dom.has("w-form") and "Sales" in dom.text("w-campaign") and dom.has("w-chain")
-        assert dom.value("w-callresult") == "28"
+        assert dom.value("w-call-result") == "28"
     run(scenario())
 
 
@@ -852,14 +852,14 @@ def test_outcome_and_schedule_edges() -> None:
     async def scenario() -> None:
         wwe = Wwe()
         widget, dom = await start(wwe)
-        click(widget, "set-call-result", values={"w-callresult": ""})
+        click(widget, "set-call-result", values={"w-call-result": ""})
         await widget.idle()
-        assert dom.status("callresult") == ("error", "Choose a call result first.")
+        assert dom.status("call-result") == ("error", "Choose a call result first.")
         click(widget, "toggle-dnc")
         await widget.idle()
-        click(widget, "set-call-result", values={"w-callresult": "6"})  # disabled on the page; refused here too
+        click(widget, "set-call-result", values={"w-call-result": "6"})  # disabled on the page; refused here too
         await widget.idle()
-        assert "Do Not Call is set" in dom.status("callresult")[1] and wwe.sent("setCallResult") == []
+        assert "Do Not Call is set" in dom.status("call-result")[1] and wwe.sent("setCallResult") == []
         click(widget, "reschedule", values={"w-when": ""})
         await widget.idle()
         assert "enter the callback" in dom.text("w-when-error")
@@ -875,7 +875,7 @@ def test_outcome_and_schedule_edges() -> None:
         await widget.idle()
         click(widget, "toggle-dnc")
         await widget.idle()
-        assert "Call the record first" in dom.status("callresult")[1] and wwe.sent("setDoNotCall") == [["1"]]
+        assert "Call the record first" in dom.status("call-result")[1] and wwe.sent("setDoNotCall") == [["1"]]
         widget.shown.chain = []  # type: ignore[union-attr]
         click(widget, "call-preview")
         await widget.idle()
@@ -929,7 +929,7 @@ def test_a_reload_keeps_every_interaction_reachable_with_its_state_and_drafts() 
         await widget.idle()
         assert dom.value("f0") == "draft on P9" and "Restored 1 unsaved change(s)" in dom.text("slot-notice")
         # WWE's events had said P9 is a preview: what WWE would refuse stays disabled
-        assert dom.disabled("w-set-callresult") and dom.disabled("w-dnc") and not dom.disabled("w-call-preview")
+        assert dom.disabled("w-set-call-result") and dom.disabled("w-dnc") and not dom.disabled("w-call-preview")
     run(scenario())
 
 
@@ -1005,7 +1005,7 @@ def test_a_dialled_preview_that_gets_a_new_id_keeps_its_record_drafts_and_status
         click(widget, "save")
         await widget.idle()
         assert wwe.sent("updateRecordFields")[-1] == ["C1", {"NOTES": "typed on the preview"}]
-        click(widget, "set-call-result", values={"w-callresult": "6"})
+        click(widget, "set-call-result", values={"w-call-result": "6"})
         await widget.idle()
         assert wwe.sent("setCallResult") == [["C1", 6]]
     run(scenario())
@@ -1017,17 +1017,17 @@ def test_wwes_rate_limit_is_said_once_and_each_area_can_retry() -> None:
     async def scenario() -> None:
         wwe = Wwe()
         dom = FakeDom()
-        widget = Widget(dom, Outbound(wwe.host, rate_limit=RateLimit(3, 0.3, pace=False)), "1", clock=lambda: NOW)
+        widget = Widget(dom.page, dom, Outbound(wwe.host, rate_limit=RateLimit(3, 0.3, pace=False)), "1", clock=lambda: NOW)
         await widget.start()  # five reads at once: the fourth goes over the limit, and the fifth is ignored too
         await widget.idle()
         assert dom.text("slot-notice").count("went over WWE's rate limit") == 1
-        failed = [area for area in ("record", "callresult", "chain") if dom.status(area)[0] == "error"] + \
+        failed = [area for area in ("record", "call-result", "chain") if dom.status(area)[0] == "error"] + \
             (["record"] if "Not sent" in dom.text("slot-record") else [])
         assert failed and all("Not sent: WWE is ignoring this view" in (dom.status(a)[1] or dom.text("slot-record"))
                               for a in failed)
         assert len(wwe.host.calls) == 3
         await asyncio.sleep(0.35)
-        for area in ("record", "callresult", "chain"):
+        for area in ("record", "call-result", "chain"):
             click(widget, "retry", area=area)
             await widget.idle()
         assert dom.has("w-form") and dom.has("w-chain")

@@ -104,20 +104,22 @@ function buildStamp(templates, rows) {
 }
 
 /**
- * Replace the children of #id with the tree ("" empties it). If the agent was in a
- * control there, the control of the same id in the new tree gets the focus back,
- * with the caret where it was: a section redrawn after an action must not take
- * the keyboard away (keystrokes would go nowhere).
+ * Replace the children of #id with a list of trees (bridge.ui's `Page.render`; the
+ * record widget's slots too). If the agent was in a control there, the control of
+ * the same id in the new trees gets the focus back, with the caret where it was: a
+ * section redrawn after an action must not take the keyboard away (keystrokes would
+ * go nowhere).
  */
-export function render(id, treeJson) {
+export function renderChildren(id, childrenJson) {
   const target = byId(id);
-  if (!target) return;
-  const tree = JSON.parse(treeJson);
+  if (!target) throw new Error(`there is no element with id "${id}" in the page`);
+  const children = JSON.parse(childrenJson);
+  if (!Array.isArray(children)) throw new Error("renderChildren takes a list of trees");
   const active = document.activeElement;
   const focused = active && active !== document.body && target.contains(active) && active.id ? active : null;
   const caret = focused && typeof focused.selectionStart === "number"
     ? [focused.selectionStart, focused.selectionEnd, focused.selectionDirection] : null;
-  target.replaceChildren(...(tree === "" ? [] : [build(tree)]));
+  target.replaceChildren(...children.map(build));
   if (!focused) return;
   const again = byId(focused.id);
   if (!again || again.disabled) return;
@@ -125,15 +127,6 @@ export function render(id, treeJson) {
   if (caret && typeof again.setSelectionRange === "function") {
     try { again.setSelectionRange(...caret); } catch { /* not a text control any more */ }
   }
-}
-
-/** Replace the children of #id with a list of trees (bridge.ui's `page.render`). */
-export function renderChildren(id, childrenJson) {
-  const target = byId(id);
-  if (!target) throw new Error(`there is no element with id "${id}" in the page`);
-  const children = JSON.parse(childrenJson);
-  if (!Array.isArray(children)) throw new Error("renderChildren takes a list of trees");
-  target.replaceChildren(...children.map(build));
 }
 
 /**

@@ -1,0 +1,194 @@
+"""One page, two implementations: the same renders and patches through `bridge.testing.FakePage`
+(CPython, what views' and the widget's unit tests read) and through the page's DOM layer
+(web/ui/dom.js, in Chromium) must leave the same elements, attributes, text and control state.
+
+The sequence is recorded from `bridge.ui.Page` itself (the calls it makes on its port), so
+both sides get the very JSON a view sends; it covers every `bridge.ui.Op`, stamped rows,
+a render into an element an earlier render made, and a patch of an element that is gone.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from bridge.testing import FakePage
+from bridge.tree import slot, stamp
+from bridge.ui import Page, h
+
+from .conftest import PageLog, Site, open_page, wait_for_boot
+
+pytestmark = pytest.mark.e2e
+
+ROOT_ID = "contract-root"
+
+
+class Recording(FakePage):
+    """A FakePage that also keeps the port calls, to replay them in the browser."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[tuple[str, list[Any]]] = []
+
+    def render(self, target: str, children_json: str) -> None:
+        self.calls.append(("renderChildren", [target, children_json]))
+        super().render(target, children_json)
+
+    def patch(self, ops_json: str) -> None:
+        self.calls.append(("patch", [ops_json]))
+        super().patch(ops_json)
+
+
+def sequence(page: Page) -> None:
+    row = h("li", {"class": "row", "data-handle": slot(0)}, "record ", slot(1))
+    page.render(ROOT_ID, h(
+        "section", {"id": "form", "class": "record"},
+        h("h2", {"id": "title"}, "Record ", h("span", {"id": "handle"}, "283")),
+        h("label", {"for": "phone"}, "Phone"),
+        h("input", {"id": "phone", "type": "text", "value": "+33 6 47 00 50 05", "aria-invalid": "false"}),
+        h("select", {"id": "kind"}, h("option", {"value": "home", "selected": True}, "Home"),
+          h("option", {"value": "mobile"}, "Mobile")),
+        h("input", {"id": "consent", "type": "checkbox"}),
+        h("textarea", {"id": "note"}, ""),
+        h("p", {"id": "status", "role": "status", "data-status": "idle"}, "Nothing to save"),
+        h("button", {"id": "save", "type": "button", "disabled": True}, "Save"),
+        h("ul", {"id": "chain"}, stamp([(row, [283, "one"]), (row, [284, "two"])])),
+        h("div", {"id": "later"}),
+    ))
+    page.text("title", "Record <b>284</b>")            # text, always text
+    page.attr("phone", "aria-invalid", "true")
+    page.attr("phone", "title", "write it in E.164")
+    page.attr("status", "data-status", None)           # removed
+    page.set_value("phone", "+14155550123")
+    page.set_value("kind", "mobile")
+    page.patch([("checked", "consent", True), ("class", "form", "dirty", True), ("class", "form", "record", False),
+                ("disabled", "save", False), ("hidden", "note", True), ("hidden", "note", False), ("hidden", "chain", True)])
+    page.patch([("replace", "status", h("p", {"id": "status", "role": "status", "data-status": "saved"}, "Saved"))])
+    page.render("later", [h("em", {"id": "inner"}, "drawn later")], "and text")
+    page.text("inner", "changed")
+    page.patch([("text", "gone", "nobody"), ("attr", "gone", "title", "x")])  # no such element: skipped
+    page.disable("phone")
+    page.focus("consent")
+
+
+# What each side's state is, the same way: tag, attributes (booleans as True), the state of
+# controls as the agent sees it (value, checked), children (adjacent text joined).
+SNAPSHOT_JS = """(rootId) => {
+  const BOOLEAN = new Set(["hidden", "disabled", "checked", "selected"]);
+  const walk = (el) => {
+    const attrs = {};
+    for (const {name, value} of el.attributes) {
+      if (name === "value" || name === "selected" || name === "checked") continue;  // as state, below
+      attrs[name] = BOOLEAN.has(name) ? true : value;
+    }
+    if (el.hidden) attrs.hidden = true; else delete attrs.hidden;
+    if ("disabled" in el) { if (el.disabled) attrs.disabled = true; else delete attrs.disabled; }
+    if (el.tagName === "INPUT" && el.type === "checkbox") attrs.checked = el.checked;
+    else if (["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName)) attrs.value = el.value;
+    const children = [];
+    for (const node of el.childNodes) {
+      if (node.nodeType === Node.TEXT_NODE) {
+        if (!node.data || el.tagName === "TEXTAREA") continue;  // a textarea's text is its value
+        if (typeof children.at(-1) === "string") children[children.length - 1] += node.data;
+        else children.push(node.data);
+      } else if (node.nodeType === Node.ELEMENT_NODE) {
+        children.push(walk(node));
+      }
+    }
+    return [el.tagName.toLowerCase(), attrs, ...children];
+  };
+  return walk(document.getElementById(rootId)).slice(2);
+}"""
+
+
+def snapshot_of_fake(fake: FakePage) -> list[Any]:
+    boolean = {"hidden", "disabled", "checked", "selected"}
+
+    def walk(node: list[Any]) -> list[Any]:
+        tag, raw = node[0], node[1]
+        attrs = {k: True if k in boolean else v for k, v in raw.items() if k not in ("value", "selected", "checked")}
+        if raw.get("hidden") is None or raw.get("hidden") is False:
+            attrs.pop("hidden", None)
+        if tag in ("input", "select", "textarea", "button"):
+            attrs.pop("disabled", None)
+            if raw.get("disabled") not in (None, False):
+                attrs["disabled"] = True
+        if tag == "input" and raw.get("type") == "checkbox":
+            attrs["checked"] = raw.get("checked") not in (None, False)
+        elif tag == "select":
+            chosen = [o for o in node[2:] if isinstance(o, list) and o[1].get("selected") not in (None, False)]
+            attrs["value"] = str((chosen[0] if chosen else node[2])[1].get("value", ""))
+        elif tag in ("input", "textarea"):
+            attrs["value"] = str(raw.get("value", "")) if tag == "input" else "".join(c for c in node[2:] if isinstance(c, str))
+        children: list[Any] = []
+        for child in node[2:]:
+            if isinstance(child, str):
+                if not child or tag == "textarea":
+                    continue
+                if children and isinstance(children[-1], str):
+                    children[-1] += child
+                else:
+                    children.append(child)
+            else:
+                children.append(walk(child))
+        return [tag, attrs, *children]
+
+    root = fake.element(ROOT_ID)
+    assert root is not None
+    return [walk(child) if isinstance(child, list) else child for child in root[2:]]
+
+
+@pytest.fixture(scope="module")
+def booted(browser, site: Site) -> Iterator[Any]:  # type: ignore[no-untyped-def]
+    log = PageLog()
+    context, page = open_page(browser, log)
+    page.goto(site.url + "boot.html")
+    assert wait_for_boot(page) == "ready"
+    yield page
+    context.close()
+    assert not log.errors, f"uncaught page errors: {log.errors}"
+
+
+def replay(booted: Any, calls: list[tuple[str, list[Any]]]) -> None:
+    booted.evaluate("""async ({rootId, calls}) => {
+      const ui = await import(document.querySelector('link[href*="ui/dom.js"]').href);
+      document.getElementById(rootId)?.remove();
+      const root = document.createElement("div");
+      root.id = rootId;
+      document.body.append(root);
+      for (const [method, args] of calls) ui[method](...args);
+    }""", {"rootId": ROOT_ID, "calls": calls})
+
+
+def test_the_fake_page_and_the_dom_layer_end_in_the_same_page(booted) -> None:  # type: ignore[no-untyped-def]
+    fake = Recording()
+    sequence(Page(fake))
+    assert {method for method, _ in fake.calls} == {"renderChildren", "patch"}
+    ops = {op[0] for method, args in fake.calls if method == "patch" for op in json.loads(args[0])}
+    assert ops == {"text", "attr", "value", "checked", "class", "disabled", "hidden", "replace", "focus"}
+    replay(booted, fake.calls)
+    in_browser = booted.evaluate(SNAPSHOT_JS, ROOT_ID)
+    assert snapshot_of_fake(fake) == in_browser
+    assert fake.focused == booted.evaluate("() => document.activeElement?.id") == "consent"
+    # and what the fake's readers say agrees with it
+    assert fake.text_of("title") == "Record <b>284</b>" and fake.text_of("status") == "Saved"
+    assert fake.value("kind") == "mobile" and fake.value("phone") == "+14155550123" and fake.disabled("phone")
+    assert fake.text_of("chain") == "record onerecord two" and fake.attr("chain", "hidden") is not None
+
+
+def test_focus_stays_in_a_control_a_render_draws_again(booted) -> None:  # type: ignore[no-untyped-def]
+    """renderChildren gives the focus (and caret) back to the control of the same id."""
+    fake = Recording()
+    page = Page(fake)
+    page.render(ROOT_ID, h("input", {"id": "typing", "type": "text", "value": "abcdef"}))
+    replay(booted, fake.calls)
+    booted.evaluate("() => { const el = document.getElementById('typing'); el.focus(); el.setSelectionRange(2, 3); }")
+    fake.calls.clear()
+    page.render(ROOT_ID, h("input", {"id": "typing", "type": "text", "value": "abcdef"}), "redrawn")
+    booted.evaluate("""({calls}) => import(document.querySelector('link[href*="ui/dom.js"]').href)
+      .then((ui) => { for (const [method, args] of calls) ui[method](...args); })""", {"calls": fake.calls})
+    assert booted.evaluate("() => [document.activeElement?.id, document.activeElement?.selectionStart]") == ["typing", 2]
+
