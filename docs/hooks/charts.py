@@ -38,8 +38,6 @@ def ratios_chart(data: dict[str, Any]) -> str:
     body = []
     height = 30 + ROW_H * len(rows)
     one = LABEL_W + scale
-    body.append(f'<line x1="{one:.1f}" y1="18" x2="{one:.1f}" y2="{height - 6}" stroke="#555" stroke-dasharray="4 3"/>')
-    body.append(f'<text x="{one + 4:.1f}" y="12" fill="#555">{escape(baseline)} = 1</text>')
     for i, row in enumerate(rows):
         y = 26 + i * ROW_H
         body.append(f'<text x="0" y="{y + BAR_H:.0f}">{escape(row["label"])}</text>')
@@ -49,12 +47,18 @@ def ratios_chart(data: dict[str, Any]) -> str:
             body.append(f'<rect x="{LABEL_W}" y="{top_y}" width="{ratio * scale:.1f}" height="{BAR_H}" '
                         f'fill="{COLOURS[subject]}"><title>{escape(subject)}: {ratio:.2f}</title></rect>')
             body.append(f'<text x="{LABEL_W + ratio * scale + 4:.1f}" y="{top_y + BAR_H - 3}">{escape(subject)} {ratio:.2f}</text>')
+    # the baseline over the bars, so that each bar reads against it
+    body.append(f'<line x1="{one:.1f}" y1="18" x2="{one:.1f}" y2="{height - 6}" stroke="#222" stroke-dasharray="4 3"/>')
+    body.append(f'<text x="{one + 4:.1f}" y="12" fill="#222">{escape(baseline)} = 1</text>')
     return _svg(height, body, f"widget and view against {baseline}, medians of {data['runs']} runs")
+
+
+STAGE_ORDER = ("download", "interpreter", "packages", "bridge")  # as the boot runs them (web/boot/boot.js)
 
 
 def stages_chart(data: dict[str, Any]) -> str:
     """The widget's boot, stage after stage (ms), on a first visit and on a reload."""
-    stages = data["stages"]
+    stages = {name: data["stages"][name] for name in STAGE_ORDER if name in data["stages"]}
     totals = {kind: sum(v[kind] for v in stages.values()) for kind in ("cold", "reload")}
     scale = (WIDTH - 120) / max(totals.values())
     body = []
@@ -69,7 +73,12 @@ def stages_chart(data: dict[str, Any]) -> str:
             if w > 60:
                 body.append(f'<text x="{x + 4:.1f}" y="{y + 15}" fill="#fff">{escape(stage)} {values[kind]:.0f}</text>')
             x += w
-    return _svg(84, body, "the widget's boot stages, medians (ms)")
+    x = 110.0
+    for stage in stages:  # the legend: a stage too short for its name inside its bar is named here
+        body.append(f'<rect x="{x:.1f}" y="82" width="12" height="12" fill="{COLOURS.get(stage, "#999")}"/>')
+        body.append(f'<text x="{x + 16:.1f}" y="92">{escape(stage)}</text>')
+        x += 30 + 7 * len(stage)
+    return _svg(104, body, "the widget's boot stages, medians (ms)")
 
 
 CHARTS = {"boot-ratios": ratios_chart, "boot-stages": stages_chart}
@@ -79,6 +88,9 @@ def on_page_markdown(markdown: str, **_: Any) -> str:
     if "<!-- chart: " not in markdown:
         return markdown
     data = json.loads(DATA.read_text())
+    caption = escape(f"bench/boot.py, {data['date']}: medians of {data['runs']} runs ({data['throttled_runs']} "
+                     f"throttled), Chromium {data['chromium']}")
     for name, draw in CHARTS.items():
-        markdown = markdown.replace(f"<!-- chart: {name} -->", f'<figure class="chart">{draw(data)}</figure>')
+        markdown = markdown.replace(f"<!-- chart: {name} -->",
+                                    f'<figure class="chart">{draw(data)}<figcaption>{caption}</figcaption></figure>')
     return markdown

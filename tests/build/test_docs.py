@@ -100,6 +100,23 @@ def test_the_docs_build_with_warnings_as_errors_and_the_reference_is_the_codes(s
     assert "before_save" in rules and "Veto" in rules
 
 
+def test_the_performance_charts_are_drawn_from_the_benchmarks_output(site: Path) -> None:
+    import json
+
+    data = json.loads((DOCS / "data" / "boot.json").read_text())
+    html = (site / "performance" / "index.html").read_text()
+    assert html.count('<figure class="chart">') == 2 and "<!-- chart:" not in html
+    start = html.index('<figure class="chart">')
+    ratios = html[start:html.index("</svg>", start)]
+    rows = [r for r in data["rows"] if r["values"].get("bare+pyc")]
+    assert ratios.count("<rect") == 2 * len(rows)  # the widget's and the view's bar per row
+    first = rows[0]
+    for subject in ("widget", "view"):
+        assert f"{subject} {first['values'][subject] / first['values']['bare+pyc']:.2f}" in ratios
+    for stage in data["stages"]:
+        assert f"{stage}: {data['stages'][stage]['cold']:.0f} ms" in html
+
+
 class _Links(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
