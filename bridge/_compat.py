@@ -12,9 +12,9 @@ changes meaning, not only when it goes. Supporting another Pyodide: check each
 function here and in the JS half against its sources, run those tests, add it
 to the list.
 
-With `_pyodide.py` (the JS boundary) and the console's session, the only code
-that reaches into Pyodide; importable in CPython (nothing is imported from
-Pyodide until a function needs it).
+It imports nothing of Pyodide's: the JS boundary (`_pyodide.py`) and the console's
+session hand it what it works on (the running version, a loop, `pyodide.console`), so
+`_pyodide.py` stays the one module of `bridge` that imports `js` or `pyodide`.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import asyncio
 import json
 from collections.abc import Callable
 from importlib import resources
+from types import ModuleType
 from typing import Any
 
 from .errors import UnsupportedPyodideError
@@ -34,13 +35,9 @@ def supported_versions() -> tuple[str, ...]:
     return tuple(data["supported"])
 
 
-def check_pyodide_version(version: str | None = None) -> None:
-    """Raise `UnsupportedPyodideError` unless *version* (default: the running Pyodide's)
-    is one this layer supports."""
-    if version is None:
-        import pyodide
-
-        version = pyodide.__version__
+def check_pyodide_version(version: str) -> None:
+    """Raise `UnsupportedPyodideError` unless *version* (``pyodide.__version__``) is one
+    this layer supports."""
     supported = supported_versions()
     if version not in supported:
         raise UnsupportedPyodideError(version, supported)
@@ -76,17 +73,15 @@ def exit_handlers(loop: asyncio.AbstractEventLoop) -> tuple[Callable[[Any], None
 # -- the console (pyodide.console's internals) -----------------------------------------------
 
 
-def use_lenient_console_streams(errors: str = "backslashreplace") -> None:
+def use_lenient_console_streams(console: ModuleType, version: str, errors: str = "backslashreplace") -> None:
     """Make the streams `pyodide.console.Console` creates show what UTF-8 cannot carry (a
     lone surrogate) escaped instead of failing the `print`.
 
-    Pyodide's console makes its stdout/stderr with ``errors="strict"`` through the private
-    class `pyodide.console._WriteStream` and offers no way to ask otherwise: the module is
-    given a subclass with *errors* as its default.
+    *console* is the module `pyodide.console` of Pyodide *version*. Its console makes its
+    stdout/stderr with ``errors="strict"`` through the private class ``_WriteStream`` and
+    offers no way to ask otherwise: the module is given a subclass with *errors* as its default.
     """
-    check_pyodide_version()
-    from pyodide import console
-
+    check_pyodide_version(version)
     usual = console._WriteStream
     if getattr(usual, "_wwe_lenient", False):
         return
@@ -97,4 +92,4 @@ def use_lenient_console_streams(errors: str = "backslashreplace") -> None:
         def __init__(self, write_handler: Any, name: str, encoding: str = "utf-8", errors: str = errors) -> None:
             super().__init__(write_handler, name, encoding, errors)
 
-    console._WriteStream = LenientWriteStream  # type: ignore[misc]
+    console._WriteStream = LenientWriteStream  # type: ignore[attr-defined]  # (a module given as ModuleType)

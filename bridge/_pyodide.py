@@ -154,8 +154,10 @@ def allow_run_sync() -> Iterator[None]:
 
 
 def _bridge_loop_class() -> type:
-    _compat.check_pyodide_version()
+    import pyodide
     from pyodide.webloop import WebLoop
+
+    _compat.check_pyodide_version(pyodide.__version__)
 
     class BridgeLoop(WebLoop):
         """Pyodide's WebLoop with a ready queue run from microtasks.

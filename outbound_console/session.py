@@ -16,6 +16,8 @@ import traceback
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
+import pyodide
+import pyodide.console as _pyodide_console
 from pyodide.console import PyodideConsole
 
 import bridge
@@ -63,7 +65,7 @@ def namespace() -> dict[str, Any]:
 
 # The console's stdout/stderr show what UTF-8 cannot carry (a lone surrogate) escaped
 # instead of failing the `print` (through Pyodide's private stream class: bridge/_compat.py).
-_compat.use_lenient_console_streams()
+_compat.use_lenient_console_streams(_pyodide_console, pyodide.__version__)
 
 
 class _Console(PyodideConsole):

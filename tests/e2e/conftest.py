@@ -4,7 +4,10 @@ test on any uncaught page error and record every request they make."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 
@@ -44,6 +47,27 @@ def open_page(browser, log: PageLog, **context_options):  # type: ignore[no-unty
     page.on("request", lambda req: log.requests.append(req.url))
     page.on("console", lambda msg: log.console.append(f"{msg.type}: {msg.text}"))
     return context, page
+
+
+@contextmanager
+def booted_page(browser, site: Site, path: str = "boot.html") -> Iterator[Any]:  # type: ignore[no-untyped-def]
+    """A page in a context of its own, booted to ready at *path*; fails on any uncaught page error."""
+    log = PageLog()
+    context, page = open_page(browser, log)
+    try:
+        page.goto(site.url + path)
+        assert wait_for_boot(page) == "ready"
+        yield page
+    finally:
+        context.close()
+    assert not log.errors, f"uncaught page errors: {log.errors}"
+
+
+@pytest.fixture(scope="module")
+def booted(browser, site: Site) -> Iterator[Any]:  # type: ignore[no-untyped-def]
+    """One booted page (boot.html, the bridge's event loop) per test module."""
+    with booted_page(browser, site) as page:
+        yield page
 
 
 @pytest.fixture

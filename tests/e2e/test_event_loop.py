@@ -13,17 +13,6 @@ import pytest
 from .conftest import PageLog, Site, open_page, py, wait_for_boot
 
 
-@pytest.fixture(scope="module")
-def booted(browser, site: Site) -> Iterator[Any]:  # type: ignore[no-untyped-def]
-    log = PageLog()
-    context, page = open_page(browser, log)
-    page.goto(site.url + "boot.html")
-    assert wait_for_boot(page) == "ready"
-    yield page
-    context.close()
-    assert not log.errors, f"uncaught page errors: {log.errors}"
-
-
 def test_the_boot_installs_the_bridge_loop(booted) -> None:  # type: ignore[no-untyped-def]
     assert booted.evaluate("bridgeBoot.eventLoop") == "bridge"
     assert py(booted, "import asyncio; type(asyncio.get_running_loop()).__name__") == "BridgeLoop"

@@ -18,22 +18,11 @@ import pytest
 
 from wwe_build import common, fetch
 
-from .conftest import PageLog, Site, open_page, py, wait_for_boot
+from .conftest import PageLog, Site, booted_page, open_page, py, wait_for_boot
 
 pytestmark = pytest.mark.pyodide
 
 MB = 1 << 20
-
-
-@pytest.fixture(scope="module")
-def booted(browser, site: Site) -> Iterator[Any]:  # type: ignore[no-untyped-def]
-    log = PageLog()
-    context, page = open_page(browser, log)
-    page.goto(site.url + "boot.html")
-    assert wait_for_boot(page) == "ready"
-    yield page
-    context.close()
-    assert not log.errors, f"uncaught page errors: {log.errors}"
 
 
 def renderer_pids(browser) -> set[int]:  # type: ignore[no-untyped-def]
@@ -134,13 +123,8 @@ reported
 @pytest.fixture(scope="module")
 def pyodide_loop_page(browser, site: Site) -> Iterator[Any]:  # type: ignore[no-untyped-def]
     """A page booted on Pyodide's own loop (WebLoop), to hold ours to its behaviour."""
-    log = PageLog()
-    context, page = open_page(browser, log)
-    page.goto(site.url + "boot.html?event-loop=pyodide")
-    assert wait_for_boot(page) == "ready"
-    yield page
-    context.close()
-    assert not log.errors, f"uncaught page errors: {log.errors}"
+    with booted_page(browser, site, "boot.html?event-loop=pyodide") as page:
+        yield page
 
 
 @pytest.mark.parametrize("loop_kind", ["BridgeLoop", "WebLoop"])
@@ -182,9 +166,11 @@ def test_the_consoles_streams_escape_what_utf8_cannot_carry(booted) -> None:  # 
     """`pyodide.console._WriteStream`, replaced by the layer: a console's print of a lone
     surrogate shows it escaped instead of raising."""
     assert py(booted, r"""
+import pyodide
+import pyodide.console
 from bridge import _compat
 from pyodide.console import Console
-_compat.use_lenient_console_streams()
+_compat.use_lenient_console_streams(pyodide.console, pyodide.__version__)
 out, err = [], []
 console = Console(stdout_callback=out.append, stderr_callback=err.append)
 await console.push("print('a\\ud800b')")
@@ -218,7 +204,8 @@ try:
     _compat.check_pyodide_version("315.0.0")
 except UnsupportedPyodideError as exc:
     message = str(exc)
-_compat.check_pyodide_version()  # the running one passes
+import pyodide
+_compat.check_pyodide_version(pyodide.__version__)  # the running one passes
 message
 """) == ("this page runs Pyodide 315.0.0, but wwe-outbound-bridge supports only Pyodide "
          f"{fetch.PYODIDE_VERSION}: serve the runtime the build ships (python3 build.py), not another one")

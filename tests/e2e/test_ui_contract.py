@@ -10,7 +10,6 @@ a render into an element an earlier render made, and a patch of an element that 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,7 +18,6 @@ from bridge.testing import FakePage
 from bridge.tree import slot, stamp
 from bridge.ui import Page, h
 
-from .conftest import PageLog, Site, open_page, wait_for_boot
 
 pytestmark = pytest.mark.e2e
 
@@ -139,17 +137,6 @@ def snapshot_of_fake(fake: FakePage) -> list[Any]:
     root = fake.element(ROOT_ID)
     assert root is not None
     return [walk(child) if isinstance(child, list) else child for child in root[2:]]
-
-
-@pytest.fixture(scope="module")
-def booted(browser, site: Site) -> Iterator[Any]:  # type: ignore[no-untyped-def]
-    log = PageLog()
-    context, page = open_page(browser, log)
-    page.goto(site.url + "boot.html")
-    assert wait_for_boot(page) == "ready"
-    yield page
-    context.close()
-    assert not log.errors, f"uncaught page errors: {log.errors}"
 
 
 def replay(booted: Any, calls: list[tuple[str, list[Any]]]) -> None:
