@@ -57,10 +57,10 @@ def install_asyncgen_hooks(loop: asyncio.AbstractEventLoop) -> None:
     loop._install_asyncgen_hooks()  # type: ignore[attr-defined]
 
 
-def run_handle(handle: asyncio.Handle) -> None:
-    """Run one ready callback as asyncio's loops do (`Handle._run`): an exception goes to
-    the loop's exception handler; only `SystemExit` and `KeyboardInterrupt` propagate."""
-    handle._run()
+#: Run one ready callback as asyncio's loops do (`Handle._run`): an exception goes to the
+#: loop's exception handler; only `SystemExit` and `KeyboardInterrupt` propagate. The method
+#: itself, not a wrapper: the bridge's loop calls it once per callback.
+run_handle: Callable[[asyncio.Handle], None] = asyncio.Handle._run
 
 
 def exit_handlers(loop: asyncio.AbstractEventLoop) -> tuple[Callable[[Any], None] | None, Callable[[], None] | None]:

@@ -221,13 +221,14 @@ def _bridge_loop_class() -> type:
             # Only what was ready when this run began: callbacks they schedule
             # wait for the next run, as in asyncio's own loop.
             count = len(self._ready)
+            run = _compat.run_handle
             try:
                 for _ in range(count):
                     handle = self._ready.popleft()
                     if handle.cancelled():
                         continue
                     try:
-                        _compat.run_handle(handle)  # exceptions go to the loop's exception handler
+                        run(handle)  # exceptions go to the loop's exception handler
                     except SystemExit as exc:
                         on_exit = _compat.exit_handlers(self)[0]
                         if on_exit is None:

@@ -31,9 +31,10 @@ from bridge.contract import is_known_state
 from bridge.ui import Page
 
 from . import views
+from .browser import Browser
 from .config import Settings, WidgetConfig
 from .desktop import Desktop
-from .drafts import FULL, SENDING, Drafts, Storage
+from .drafts import FULL, SENDING, Drafts
 from .markdone import MarkDoneGuard, left_to_do
 from .page_events import PageEvents
 from .panels.base import describe_error
@@ -45,7 +46,6 @@ from .panels.record import RecordPanel
 from .panels.reschedule import ReschedulePanel
 from .rule_runner import RuleRunner
 from .rules import Rules
-from .browser import Browser
 from .signals import Signals
 from .state import Interaction, Session, Status
 from .wwe_events import COALESCE_S, MAX_INTERACTIONS, WweEvents

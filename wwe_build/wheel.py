@@ -86,7 +86,8 @@ def build_browser_wheel(out_dir: Path, compiled: Path | None = None) -> Path:
     (*compiled*, compile step), byte-for-byte the same for the same inputs (the build id
     is the site's content). Cached in .cache/wheel/ by what goes into it."""
     digest = hashlib.sha256()
-    for path in [ROOT / "pyproject.toml", *HOOKS, *own_sources((".py", ".typed", ".json"))]:
+    # (README.md too: pyproject.toml makes it the long description in METADATA)
+    for path in [ROOT / "pyproject.toml", ROOT / "README.md", *HOOKS, *own_sources((".py", ".typed", ".json"))]:
         digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + sha256_file(path).encode())
     if compiled is not None:
         for path in sorted(compiled.rglob("*.pyc")):

@@ -45,10 +45,13 @@ def _site(root: Path) -> Path:
             raise RuntimeError(f"{SITE_ENV}={given} is not a built site (no index.html): run `python3 build.py` first")
         return site
     # `pip install .` from a checkout: build the site as `python3 build.py` would (the
-    # steps are cached, so an unchanged checkout only checks them).
+    # steps are cached, so an unchanged checkout only checks them). The wheel leaves the
+    # precompressed copies out, so they are made fast unless asked otherwise (best takes
+    # minutes on a fresh checkout).
     from wwe_build.layout import DIST
     from wwe_build.pipeline import build
 
+    os.environ.setdefault("WWE_COMPRESSION", "fast")
     build()
     return DIST
 

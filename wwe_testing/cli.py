@@ -132,12 +132,28 @@ def test_shows_the_record_and_sets_busy(wwe):
 '''
 
 
+def _collected_by_pytest(name: str) -> bool:
+    """Whether pytest would collect NAME.py as a test module (its default python_files:
+    test_*.py and *_test.py)."""
+    return name.startswith("test_") or name.endswith("_test")
+
+
+def _another_name(name: str) -> str:
+    """A name like *name* that is free: neither collected by pytest nor a module the tests use."""
+    base = name.strip("_").removeprefix("test_").removesuffix("_test") or "my"
+    candidate = f"{base}_view"
+    while candidate in TAKEN or candidate in sys.stdlib_module_names or _collected_by_pytest(candidate):
+        candidate = f"my_{candidate}"
+    return candidate
+
+
 def cmd_new_view(name: str, folder: str) -> int:
     if not NAME.match(name) or keyword.iskeyword(name):
         raise CliError(f"{name!r}: a view's name is a Python module name (lowercase letters, digits, _), e.g. my_view")
-    if name in TAKEN or name in sys.stdlib_module_names or name.startswith("test"):
-        raise CliError(f"{name!r} would {'be collected by pytest' if name.startswith('test') else 'shadow a module'}"
-                       f" (its {name}.py sits beside your tests): choose another name, e.g. {name.lstrip('_')}_view")
+    collected = _collected_by_pytest(name)
+    if name in TAKEN or name in sys.stdlib_module_names or collected:
+        raise CliError(f"{name!r} would {'be collected by pytest' if collected else 'shadow a module'}"
+                       f" (its {name}.py sits beside your tests): choose another name, e.g. {_another_name(name)}")
     target = Path(folder).expanduser().resolve()
     target.mkdir(parents=True, exist_ok=True)
     title = name.replace("_", " ").capitalize()
@@ -149,7 +165,8 @@ def cmd_new_view(name: str, folder: str) -> int:
     for file_name, text in files.items():
         (target / file_name).write_text(text)
         print(f"wrote {target / file_name}")
-    print(f"\nTry it:   wwe-bridge serve --pages {folder}\nTest it:  cd {folder} && pytest --wwe-pages=. test_{name}.py")
+    go = "" if target == Path.cwd() else f"cd {folder} && "
+    print(f"\nTry it:   wwe-bridge serve --pages {folder}\nTest it:  {go}pytest --wwe-pages=. test_{name}.py")
     return 0
 
 

@@ -114,7 +114,7 @@ def test_pages_reference_only_files_that_exist(root: Path, built: str) -> None:
         assert f"b/{built}" in html
 
 
-def test_own_wheel_holds_only_the_browser_packages(build_dir: Path) -> None:
+def test_own_wheel_holds_only_the_browser_packages(root: Path, build_dir: Path) -> None:
     wheel = next(build_dir.glob("wwe_outbound_bridge-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     assert "bridge/__init__.py" in names and "bridge/py.typed" in names
@@ -124,6 +124,8 @@ def test_own_wheel_holds_only_the_browser_packages(build_dir: Path) -> None:
     assert all(n.startswith(allowed) for n in names), names
     metadata = zipfile.ZipFile(wheel).read(f"wwe_outbound_bridge-{bridge.__version__}.dist-info/METADATA")
     assert f"Version: {bridge.__version__}".encode() in metadata
+    # pyproject.toml's readme is the long description: the wheel is rebuilt when it changes
+    assert (root / "README.md").read_bytes().strip() in metadata
     # no entry points: they name host-side code (pytest inside Pyodide would load the plugin's)
     assert not [n for n in names if n.endswith("entry_points.txt")]
     record = zipfile.ZipFile(wheel).read(f"wwe_outbound_bridge-{bridge.__version__}.dist-info/RECORD").decode()

@@ -76,28 +76,46 @@ def test_the_sparse_restore_ran_in_a_real_boot_and_left_the_zero_pages_untouched
 
 def test_the_running_loop_and_async_generator_hooks_are_ours_in_every_callback(booted) -> None:  # type: ignore[no-untyped-def]
     """`_install_running_loop` and `_install_asyncgen_hooks` (WebLoop's) make our loop the one
-    asyncio sees while its callbacks run, and let it finalize an abandoned async generator."""
+    asyncio sees and its hooks the ones that finalize async generators. Each is taken away
+    first (as a stack switch can leave the thread state): `install_running_loop` must put the
+    loop back by itself, and the hooks must be back in the next callback; a generator whose
+    clean-up awaits is then closed through the loop's finalizer (garbage collection alone
+    cannot run an await)."""
     assert py(booted, """
-import asyncio, gc
+import asyncio, gc, sys
+from bridge import _compat
 loop = asyncio.get_running_loop()
+try:  # (no await while the running loop is taken away)
+    asyncio.events._set_running_loop(None)
+    _compat.install_running_loop(loop)
+    restored = asyncio.events._get_running_loop() is loop
+finally:
+    asyncio.events._set_running_loop(loop)
 seen = []
-loop.call_soon(lambda: seen.append(asyncio.get_running_loop() is loop))
+def check():
+    hooks = sys.get_asyncgen_hooks()
+    seen.append([asyncio.get_running_loop() is loop, getattr(hooks.finalizer, "__self__", None) is loop,
+                 getattr(hooks.firstiter, "__self__", None) is loop])
+sys.set_asyncgen_hooks(None, None)
+loop.call_soon(check)
+await asyncio.sleep(0)
 closed = []
 async def numbers():
     try:
         yield 1
         yield 2
     finally:
+        await asyncio.sleep(0)  # only the loop's aclose() can run this
         closed.append(True)
 async def take_one():
     agen = numbers()
     await agen.__anext__()
 await take_one()
 gc.collect()
-for _ in range(3):
+for _ in range(5):
     await asyncio.sleep(0)
-[type(loop).__name__, seen, closed]
-""") == ["BridgeLoop", [True], [True]]
+[type(loop).__name__, restored, seen, closed]
+""") == ["BridgeLoop", True, [[True, True, True]], [True]]
 
 
 def test_a_failing_callback_reaches_the_exception_handler_with_its_handle(booted) -> None:  # type: ignore[no-untyped-def]
@@ -194,6 +212,8 @@ def test_the_page_refuses_a_pyodide_the_layer_does_not_support(page, site: Site)
     assert wait_for_boot(page) == "error"
     error = page.evaluate("bridgeBoot.error.message")
     assert "Pyodide 999.0.0" in error and f"supports only Pyodide {version}" in error, error
+    # refused before any private part ran: no snapshot restored, Int8Array#set untouched
+    assert page.evaluate("[bridgeBoot.restore ?? null, Object.hasOwn(Int8Array.prototype, 'set')]") == [None, False]
 
 
 def test_python_refuses_another_pyodide_too(booted) -> None:  # type: ignore[no-untyped-def]

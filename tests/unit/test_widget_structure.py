@@ -7,7 +7,10 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parents[2] / "outbound_widget"
+import outbound_widget
+
+# (the installed package's sources: inside Pyodide the wheel's, beside the tests the checkout's)
+PACKAGE = Path(outbound_widget.__file__).resolve().parent
 PANELS = ("record", "outcome", "reschedule", "chain", "preview", "done")
 
 

@@ -447,12 +447,15 @@ export async function boot({
     // once loadPyodide() asks for it (its import then finds it done). Not awaited:
     // loadPyodide() must not wait for it to ask for the wasm (see start()).
     import(new URL("pyodide.asm.mjs", config.pyodideURL).href).catch(() => {}); // loadPyodide reports a failure
-    let lock, loadPyodide;
+    let lock, loadPyodide, version;
     try {
-      [lock, { loadPyodide }] = await Promise.all([
+      [lock, { loadPyodide, version }] = await Promise.all([
         fetchOk(new URL("pyodide-lock.json", config.assetsURL)).then((r) => r.json()),
         import(new URL("pyodide.mjs", config.pyodideURL).href),
       ]);
+      // before any of Pyodide's private parts is used (pyodide-compat.js); Pyodide itself
+      // refuses a pyodide.asm.mjs of another version than this pyodide.mjs
+      checkPyodideVersion(version);
       resolvePackages(lock, packages); // an unknown package fails now, not after the download
     } catch (err) {
       early.watch.restore();
@@ -488,7 +491,6 @@ export async function boot({
         onStage("download", "done", { ms: timings.download });
         return await run("interpreter", async () => {
           const pyodide = await withTimeout(starting, "interpreter", "starting Python");
-          checkPyodideVersion(pyodide.version);
           if (snapshot) {
             info.restore = { ...restore, released: releaseSnapshot(pyodide) };
             await afterRestore(pyodide, stdlibURL);
