@@ -25,6 +25,7 @@ runs in CPython against a fake with `page_clients`:
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -165,6 +166,46 @@ class FakeFailure(Exception):
         super().__init__(error_message)
 
 
+# What the page's DOM layer accepts in element trees (web/ui/dom.js, TAGS and ATTRIBUTE; a
+# build test keeps the two the same): FakePage refuses the rest, as the page would.
+TAGS = frozenset({
+    "a", "button", "div", "form", "h2", "h3", "input", "label", "li", "ol", "option", "output", "p", "section",
+    "select", "span", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul", "code", "small", "em",
+    "h1", "h4", "pre", "textarea", "fieldset", "legend", "header", "footer", "nav", "article", "aside",
+    "details", "summary", "dl", "dt", "dd", "caption", "br", "hr", "b", "i", "abbr", "time", "kbd", "mark",
+    "meter", "progress", "optgroup", "tfoot",
+})
+ATTRIBUTE = re.compile(
+    r"(id|class|name|type|value|for|role|title|placeholder|inputmode|autocomplete|spellcheck|step|min|max|"
+    r"maxlength|minlength|pattern|scope|tabindex|hidden|disabled|readonly|required|checked|selected|multiple|"
+    r"size|rows|cols|open|colspan|rowspan|datetime|low|high|lang|dir|label|novalidate|href|(aria|data)-[a-z-]+)")
+_IN_PAGE_LINK = re.compile(r"#[A-Za-z0-9_-]*")
+
+
+def _check_attribute(tag: str, name: str, value: Any) -> None:
+    """Refuse an attribute as the DOM layer's setAttribute does (same messages)."""
+    from .errors import ArgumentValueError
+
+    if not isinstance(name, str) or not ATTRIBUTE.fullmatch(name):
+        raise ArgumentValueError(f"attribute {name} is not allowed in element trees")
+    if name == "href" and not _IN_PAGE_LINK.fullmatch(str(value)):
+        raise ArgumentValueError("only in-page links are allowed")
+
+
+def _check_tree(node: Any) -> None:
+    from .errors import ArgumentValueError
+
+    if isinstance(node, str):
+        return
+    if node[0] not in TAGS:
+        raise ArgumentValueError(f"element {node[0]} is not allowed in element trees")
+    for name, value in node[1].items():
+        if value is not None and value is not False:
+            _check_attribute(node[0], name, value)
+    for child in node[2:]:
+        _check_tree(child)
+
+
 def _plain(node: Any) -> list[Any]:
     """A tree as the page's DOM layer builds it: stamps expanded, fresh lists."""
     from .tree import STAMP, expand
@@ -222,9 +263,12 @@ class FakePage:
         self.listeners: list[tuple[str, Callable[[str], None]]] = []
         self.focused: str | None = None
         self.renders = 0
-        # element id -> ["#root", {}, *children]: what was rendered into each element the
-        # page's own HTML holds, with patches applied
+        # element id -> the element of the page's own HTML it names ("#page"), with what was
+        # rendered into it; patches and later renders apply to these trees
         self.roots: dict[str, list[Any]] = {}
+        # a select's or textarea's value a patch set (by element), as the DOM keeps it apart
+        # from the element's attributes and text
+        self._values: dict[int, str] = {}
 
     # -- PagePort ----------------------------------------------------------------------
 
@@ -233,63 +277,99 @@ class FakePage:
         import json
 
         children = json.loads(children_json)
+        plain = [tree for child in children for tree in _plain(copy.deepcopy(child))]
+        for tree in plain:
+            _check_tree(tree)
         self.renders += 1
         self.rendered[target] = children
         self.texts.pop(target, None)
-        plain = [tree for child in children for tree in _plain(copy.deepcopy(child))]
         found = self._find(target)
-        if found is not None and found[1] is not None:  # an element an earlier render made
-            found[0][2:] = plain
+        if found is None:  # (a fake knows no HTML: an id not drawn yet is one of the page's own)
+            element: list[Any] = ["#page", {"id": target}]
+            self.roots[target] = element
         else:
-            self.roots[target] = ["#root", {}, *plain]
+            element = found[0]
+        focused = self.focused if self.focused and self._inside(element, self.focused) else None
+        element[2:] = plain
+        if focused is not None:  # the control of the same id gets the focus back (dom.js renderChildren)
+            again = self._find(focused)
+            self.focused = focused if again is not None and not self._is_disabled(again[0]) else None
 
     def patch(self, ops_json: str) -> None:
         import copy
         import json
 
+        from .errors import ArgumentValueError
+
         for op in json.loads(ops_json):
             self.patches.append(op)
             name, element_id, *args = op
-            if name == "text":
-                self.texts[element_id] = args[0]
             found = self._find(element_id)
             if found is None:
-                continue  # gone (or the page's own HTML): skipped, as the DOM layer skips it
+                if name == "text":
+                    self.texts[element_id] = args[0]  # an element of the page's HTML (or gone: skipped there)
+                continue
             element, parent = found
             if name == "text":
+                self.texts.pop(element_id, None)
                 element[2:] = [args[0]] if args[0] else []
             elif name == "attr":
                 if args[0] is None or args[1] is None:
-                    element[1].pop(args[0], None)
+                    element[1].pop(args[0] or "", None)
                 else:
+                    _check_attribute(element[0], args[0], args[1])
                     element[1][args[0]] = args[1]
             elif name in ("hidden", "disabled", "checked"):
                 if args[0]:
                     element[1][name] = ""
                 else:
                     element[1].pop(name, None)
+                if name == "disabled" and args[0] and self.focused == element_id:
+                    self.focused = self._status_near(element_id)  # as dom.js moves it to the area's status
             elif name == "class":
+                token, on = args[0], args[1]
+                if not token or any(c.isspace() for c in token):
+                    raise ArgumentValueError(f"class {token!r} is not one token (the page's classList refuses it)")
                 classes = element[1].get("class", "").split()
-                if args[1] and args[0] not in classes:
-                    classes.append(args[0])
-                elif not args[1] and args[0] in classes:
-                    classes.remove(args[0])
-                element[1]["class"] = " ".join(classes)
+                if on and token not in classes:
+                    classes.append(token)
+                elif not on:
+                    classes = [c for c in classes if c != token]
+                if classes or "class" in element[1]:
+                    element[1]["class"] = " ".join(classes)
             elif name == "value" and element[0] == "select":
-                for option in element[2:]:
-                    if isinstance(option, list):
-                        option[1].pop("selected", None)
-                        if option[1].get("value") == args[0]:
-                            option[1]["selected"] = ""
+                matched = False
+                for option in self._options(element):
+                    option[1].pop("selected", None)
+                    if not matched and option[1].get("value", self._text(option)) == args[0]:
+                        option[1]["selected"] = ""
+                        matched = True
+                self._values[id(element)] = args[0] if matched else ""
+            elif name == "value" and element[0] == "textarea":
+                self._values[id(element)] = args[0]
             elif name == "value":
                 element[1]["value"] = args[0]
             elif name == "focus":
-                self.focused = element_id
-            elif name == "replace" and parent is not None:
-                position = next(i for i, child in enumerate(parent) if child is element)
-                parent[position:position + 1] = _plain(copy.deepcopy(args[0]))
-            elif name != "replace":
-                raise AssertionError(f"unknown patch {name!r}: the page's DOM layer would refuse it")
+                if not self._is_disabled(element):
+                    self.focused = element_id
+            elif name == "replace":
+                replacement = _plain(copy.deepcopy(args[0]))
+                for tree in replacement:
+                    _check_tree(tree)
+                had_focus = self.focused == element_id
+                if parent is None:  # an element of the page's HTML: its new trees stand in its place
+                    del self.roots[element_id]
+                    for tree in replacement:
+                        if isinstance(tree, list) and tree[1].get("id"):
+                            self.roots[tree[1]["id"]] = tree
+                else:
+                    position = next(i for i, child in enumerate(parent) if child is element)
+                    parent[position:position + 1] = replacement
+                if had_focus:
+                    again = self._find(element_id)
+                    self.focused = element_id if again is not None else None
+            else:
+                raise ArgumentValueError(f"unknown patch {name}")
 
     def when(self, event_type: str, selector: str, handler_id: int, dispatch: Callable[[int, str], None]) -> None:
         self.handlers.append((event_type, selector, handler_id, dispatch))
@@ -300,28 +380,72 @@ class FakePage:
     def listen(self, root_id: str, dispatch: Callable[[str], None]) -> None:
         self.listeners.append((root_id, dispatch))
 
-    # -- what a person sees ----------------------------------------------------------------
+    # -- the model ---------------------------------------------------------------------------
 
-    def _find(self, element_id: str) -> tuple[list[Any], list[Any] | None] | None:
-        """The element with this id and its parent (None for an element of the page's HTML)."""
-        if element_id in self.roots:
-            return self.roots[element_id], None
-
-        def visit(node: list[Any]) -> tuple[list[Any], list[Any]] | None:
+    def _path(self, element_id: str) -> list[list[Any]] | None:
+        """The elements from a root down to the one with this id (drawn elements first: a
+        page element rendered over by its parent is gone, as in the page)."""
+        def visit(node: list[Any], path: list[list[Any]]) -> list[list[Any]] | None:
             for child in node[2:]:
                 if isinstance(child, list):
                     if child[1].get("id") == element_id:
-                        return child, node
-                    hit = visit(child)
+                        return [*path, child]
+                    hit = visit(child, [*path, child])
                     if hit:
                         return hit
             return None
 
         for root in self.roots.values():
-            hit = visit(root)
+            hit = visit(root, [root])
             if hit:
                 return hit
+        own = self.roots.get(element_id)
+        return [own] if own is not None else None
+
+    def _find(self, element_id: str) -> tuple[list[Any], list[Any] | None] | None:
+        """The element with this id and its parent (None for an element of the page's HTML)."""
+        path = self._path(element_id)
+        if path is None:
+            return None
+        return path[-1], (path[-2] if len(path) > 1 else None)
+
+    def _inside(self, element: list[Any], element_id: str) -> bool:
+        path = self._path(element_id)
+        return path is not None and any(node is element for node in path[:-1])
+
+    @staticmethod
+    def _is_disabled(element: list[Any]) -> bool:
+        return element[1].get("disabled") not in (None, False)
+
+    def _status_near(self, element_id: str) -> str | None:
+        """The status line (``role=status``) of the form or section around an element."""
+        path = self._path(element_id) or []
+        for ancestor in reversed(path[:-1]):
+            if ancestor[0] in ("form", "section"):
+                for node in self._descendants(ancestor):
+                    if node[1].get("role") == "status" and node[1].get("id"):
+                        return str(node[1]["id"])
+                return None
         return None
+
+    def _descendants(self, element: list[Any]) -> list[list[Any]]:
+        found: list[list[Any]] = []
+        for child in element[2:]:
+            if isinstance(child, list):
+                found.append(child)
+                found += self._descendants(child)
+        return found
+
+    def _options(self, select: list[Any]) -> list[list[Any]]:
+        return [node for node in self._descendants(select) if node[0] == "option"]
+
+    @staticmethod
+    def _text(element: list[Any]) -> str:
+        from .tree import text_of
+
+        return "".join(text_of(child) for child in element[2:])
+
+    # -- what a person sees ----------------------------------------------------------------
 
     def element(self, element_id: str) -> list[Any] | None:
         """The element with this id as a tree (``[tag, attrs, *children]``), or None."""
@@ -333,13 +457,11 @@ class FakePage:
 
     def text_of(self, target: str) -> str:
         """The text a person would read in element *target*: what was rendered into it, or
-        the text a patch set (also for an element of the page's own HTML)."""
-        from .tree import text_of
-
+        the text a patch set on an element of the page's own HTML."""
         element = self.element(target)
         if element is None:
             return self.texts.get(target, "")
-        return "".join(text_of(child) for child in element[2:])
+        return self._text(element)
 
     def attr(self, element_id: str, name: str) -> str | None:
         element = self.element(element_id)
@@ -350,13 +472,19 @@ class FakePage:
         return self.attr(element_id, "disabled") is not None
 
     def value(self, element_id: str) -> str | None:
-        """A control's value (a select's: its selected option's), or None for no such element."""
+        """A control's value as the page has it (a select's: the chosen option's, else its
+        first's; a textarea's: its text until a patch sets it), or None for no such element."""
         element = self.element(element_id)
         if element is None:
             return None
+        if id(element) in self._values:
+            return self._values[id(element)]
         if element[0] == "select":
-            chosen = [o for o in element[2:] if isinstance(o, list) and "selected" in o[1]]
-            return chosen[0][1].get("value") if chosen else None
+            options = self._options(element)
+            chosen = [o for o in options if o[1].get("selected") not in (None, False)] or options[:1]
+            return str(chosen[0][1].get("value", self._text(chosen[0]))) if chosen else ""
+        if element[0] == "textarea":
+            return self._text(element)
         return str(element[1].get("value", ""))
 
     # -- events ----------------------------------------------------------------------------

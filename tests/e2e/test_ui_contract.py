@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from bridge.errors import ArgumentValueError
 from bridge.testing import FakePage
 from bridge.tree import slot, stamp
 from bridge.ui import Page, h
@@ -179,3 +180,102 @@ def test_focus_stays_in_a_control_a_render_draws_again(booted) -> None:  # type:
       .then((ui) => { for (const [method, args] of calls) ui[method](...args); })""", {"calls": fake.calls})
     assert booted.evaluate("() => [document.activeElement?.id, document.activeElement?.selectionStart]") == ["typing", 2]
 
+
+
+PROBE_JS = """(ids) => Object.fromEntries(ids.map((id) => {
+  const el = document.getElementById(id);
+  if (!el) return [id, null];
+  const value = ["INPUT", "SELECT", "TEXTAREA"].includes(el.tagName) ? el.value : null;
+  return [id, [el.textContent, value, el.disabled === true, el.getAttribute("class")]];
+}))"""
+
+
+def probe_fake(fake: FakePage, ids: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for element_id in ids:
+        element = fake.element(element_id)
+        if element is None:
+            out[element_id] = None
+            continue
+        value = fake.value(element_id) if element[0] in ("input", "select", "textarea") else None
+        out[element_id] = [fake.text_of(element_id) if element[0] != "textarea" else fake._text(element),
+                           value, fake.disabled(element_id), fake.attr(element_id, "class")]
+    return out
+
+
+def edge_cases(page: Page) -> None:
+    page.render(ROOT_ID, h(
+        "section", {"id": "area"},
+        h("div", {"id": "host"}, h("ul", {"id": "list"})),
+        h("select", {"id": "plain"}, h("option", {"value": "a"}, "A"), h("option", {"value": "b"}, "B")),
+        h("select", {"id": "grouped"}, h("optgroup", {"label": "G"}, h("option", {"value": "a"}, "A"),
+                                          h("option", {"value": "b"}, "B"))),
+        h("select", {"id": "missing"}, h("option", {"value": "a"}, "A")),
+        h("textarea", {"id": "note"}, "hello"),
+        h("textarea", {"id": "typed"}, "before"),
+        h("span", {"id": "twice", "class": "a a b"}, "x"),
+        h("span", {"id": "bare"}, "y"),
+        h("p", {"id": "area-status", "role": "status", "tabindex": "-1"}, "idle"),
+        h("button", {"id": "go", "type": "button"}, "Go"),
+        h("button", {"id": "off", "type": "button", "disabled": True}, "Off"),
+        h("div", {"id": "parent"}, h("span", {"id": "child"}, "old")),
+    ))
+    page.render("list", h("li", {}, "x"))
+    page.render("host", h("ul", {"id": "list"}))                 # the list drawn before is gone with its parent
+    page.set_value("grouped", "b")
+    page.set_value("missing", "zzz")                             # no such option: nothing chosen
+    page.set_value("typed", "after")
+    page.patch([("class", "twice", "a", False), ("class", "bare", "z", False)])
+    page.text("child", "new")
+    page.render("parent", h("em", {"id": "other"}, "other"))     # the text set on #child went with it
+    page.focus("off")                                            # disabled: the focus does not move
+    page.focus("go")
+    page.disable("go")                                           # the focus goes to the area's status
+
+
+EDGE_IDS = ["list", "plain", "grouped", "missing", "note", "typed", "twice", "bare", "child", "other", "go"]
+
+
+def test_the_fake_and_the_dom_layer_agree_on_edge_cases(booted) -> None:  # type: ignore[no-untyped-def]
+    fake = Recording()
+    edge_cases(Page(fake))
+    replay(booted, fake.calls)
+    assert probe_fake(fake, EDGE_IDS) == booted.evaluate(PROBE_JS, EDGE_IDS)
+    assert fake.focused == booted.evaluate("() => document.activeElement?.id") == "area-status"
+    assert fake.value("plain") == "a" and fake.value("missing") == "" and fake.text_of("list") == ""
+
+
+def test_an_element_of_the_pages_html_replaced(booted) -> None:  # type: ignore[no-untyped-def]
+    fake = Recording()
+    page = Page(fake)
+    page.render("host-element", "drawn into the page's own element")
+    page.patch([("replace", "host-element", h("div", {"id": "successor"}, "in its place"))])
+    booted.evaluate("""() => { document.getElementById("host-element")?.remove(); document.getElementById("successor")?.remove();
+      const el = document.createElement("div"); el.id = "host-element"; document.body.append(el); }""")
+    replay_only(booted, fake.calls)
+    ids = ["host-element", "successor"]
+    assert probe_fake(fake, ids) == booted.evaluate(PROBE_JS, ids) == {"host-element": None,
+                                                                       "successor": ["in its place", None, False, None]}
+
+
+@pytest.mark.parametrize("op", [("attr", "go", "onclick", "alert(1)"), ("attr", "go", "href", "https://example.com"),
+                                ("class", "go", "two words", True)])
+def test_what_the_page_refuses_the_fake_refuses(booted, op: tuple[Any, ...]) -> None:  # type: ignore[no-untyped-def]
+    fake = Recording()
+    page = Page(fake)
+    page.render(ROOT_ID, h("button", {"id": "go", "type": "button"}, "Go"))
+    replay(booted, fake.calls)
+    with pytest.raises(ArgumentValueError):
+        page.patch([op])
+    refused = booted.evaluate("""async (ops) => {
+      const ui = await import(document.querySelector('link[href*="ui/dom.js"]').href);
+      try { ui.patch(ops); return null; } catch (err) { return String(err); }
+    }""", json.dumps([list(op)]))
+    assert refused is not None
+
+
+def replay_only(booted: Any, calls: list[tuple[str, list[Any]]]) -> None:
+    booted.evaluate("""async (calls) => {
+      const ui = await import(document.querySelector('link[href*="ui/dom.js"]').href);
+      for (const [method, args] of calls) ui[method](...args);
+    }""", calls)

@@ -225,3 +225,14 @@ def test_a_syntax_error_shows_no_frame_of_the_runner() -> None:
                  os.path.join(os.path.dirname(bridge.__file__), "_pyodide.py"), "exec"), runner)
     text = runner["run"]("def broken(:\n", "/custom/view.py")
     assert "Traceback" not in text and 'File "/custom/view.py", line 1' in text and "SyntaxError" in text
+
+
+def test_the_fake_page_refuses_what_the_dom_layer_refuses() -> None:
+    """bridge.testing.FakePage's allow-lists are dom.js's (the e2e contract test compares the two
+    pages; this keeps the lists from drifting)."""
+    from bridge import testing
+
+    tags = set(re.findall(r'"([a-z0-9]+)"', re.search(r"const TAGS = new Set\(\[(.*?)\]\)", DOM_JS, re.S).group(1)))  # type: ignore[union-attr]
+    attribute = re.search(r"const ATTRIBUTE = /\^\((.*?)\)\$/;", DOM_JS).group(1)  # type: ignore[union-attr]
+    assert testing.TAGS == tags
+    assert testing.ATTRIBUTE.pattern == f"({attribute})"
