@@ -266,9 +266,10 @@ class FakePage:
         # element id -> the element of the page's own HTML it names ("#page"), with what was
         # rendered into it; patches and later renders apply to these trees
         self.roots: dict[str, list[Any]] = {}
-        # a select's or textarea's value a patch set (by element), as the DOM keeps it apart
-        # from the element's attributes and text
-        self._values: dict[int, str] = {}
+        # a control's value a patch set, as the DOM keeps it apart from the element's
+        # attributes and text: id(element) -> (element, value) (the element kept, so that an
+        # id Python reuses for a new list never finds an old value)
+        self._values: dict[int, tuple[list[Any], str]] = {}
 
     # -- PagePort ----------------------------------------------------------------------
 
@@ -291,9 +292,10 @@ class FakePage:
             element = found[0]
         focused = self.focused if self.focused and self._inside(element, self.focused) else None
         element[2:] = plain
+        self._values.pop(id(element), None)  # (a select's or textarea's value follows its new children)
         if focused is not None:  # the control of the same id gets the focus back (dom.js renderChildren)
             again = self._find(focused)
-            self.focused = focused if again is not None and not self._is_disabled(again[0]) else None
+            self.focused = focused if again is not None and self._focusable(focused) else None
 
     def patch(self, ops_json: str) -> None:
         import copy
@@ -312,7 +314,10 @@ class FakePage:
             element, parent = found
             if name == "text":
                 self.texts.pop(element_id, None)
+                if self.focused and self._inside(element, self.focused):
+                    self.focused = None  # (the focused control went with the old children)
                 element[2:] = [args[0]] if args[0] else []
+                self._values.pop(id(element), None)
             elif name == "attr":
                 if args[0] is None or args[1] is None:
                     element[1].pop(args[0] or "", None)
@@ -320,43 +325,44 @@ class FakePage:
                     _check_attribute(element[0], args[0], args[1])
                     element[1][args[0]] = args[1]
             elif name in ("hidden", "disabled", "checked"):
+                had_focus = self.focused is not None and (self.focused == element_id or self._inside(element, self.focused))
                 if args[0]:
                     element[1][name] = ""
                 else:
                     element[1].pop(name, None)
                 if name == "disabled" and args[0] and self.focused == element_id:
                     self.focused = self._status_near(element_id)  # as dom.js moves it to the area's status
+                elif name == "hidden" and args[0] and had_focus:
+                    self.focused = None  # a hidden control loses the focus
             elif name == "class":
                 token, on = args[0], args[1]
                 if not token or any(c.isspace() for c in token):
                     raise ArgumentValueError(f"class {token!r} is not one token (the page's classList refuses it)")
                 classes = element[1].get("class", "").split()
-                if on and token not in classes:
-                    classes.append(token)
-                elif not on:
-                    classes = [c for c in classes if c != token]
-                if classes or "class" in element[1]:
+                if (token in classes) != bool(on):  # (no change leaves the attribute as written)
+                    unique = list(dict.fromkeys(classes))  # the page's classList rewrites it as a set
+                    classes = [*unique, token] if on else [c for c in unique if c != token]
                     element[1]["class"] = " ".join(classes)
             elif name == "value" and element[0] == "select":
                 matched = False
                 for option in self._options(element):
                     option[1].pop("selected", None)
-                    if not matched and option[1].get("value", self._text(option)) == args[0]:
+                    if not matched and self._option_value(option) == args[0]:
                         option[1]["selected"] = ""
                         matched = True
-                self._values[id(element)] = args[0] if matched else ""
-            elif name == "value" and element[0] == "textarea":
-                self._values[id(element)] = args[0]
+                self._values[id(element)] = (element, args[0] if matched else "")
             elif name == "value":
-                element[1]["value"] = args[0]
+                self._values[id(element)] = (element, self._sanitized(element, str(args[0])))
             elif name == "focus":
-                if not self._is_disabled(element):
+                if self._focusable(element_id):  # (focus() on anything else leaves it where it was)
                     self.focused = element_id
             elif name == "replace":
                 replacement = _plain(copy.deepcopy(args[0]))
                 for tree in replacement:
                     _check_tree(tree)
                 had_focus = self.focused == element_id
+                if self.focused is not None and self._inside(element, self.focused):
+                    self.focused = None  # (a control inside went with it)
                 if parent is None:  # an element of the page's HTML: its new trees stand in its place
                     del self.roots[element_id]
                     for tree in replacement:
@@ -365,9 +371,8 @@ class FakePage:
                 else:
                     position = next(i for i, child in enumerate(parent) if child is element)
                     parent[position:position + 1] = replacement
-                if had_focus:
-                    again = self._find(element_id)
-                    self.focused = element_id if again is not None else None
+                if had_focus:  # dom.js gives it back to the new element of that id, if it can have it
+                    self.focused = element_id if self._find(element_id) and self._focusable(element_id) else None
             else:
                 raise ArgumentValueError(f"unknown patch {name}")
 
@@ -417,16 +422,48 @@ class FakePage:
     def _is_disabled(element: list[Any]) -> bool:
         return element[1].get("disabled") not in (None, False)
 
+    def _focusable(self, element_id: str) -> bool:
+        """Whether focus() moves the focus there: a control (not disabled), a link, or an
+        element with a tabindex, none of it hidden."""
+        path = self._path(element_id)
+        if not path:
+            return False
+        element = path[-1]
+        if any(node[1].get("hidden") not in (None, False) for node in path):
+            return False
+        if element[0] in ("input", "select", "textarea", "button"):
+            return not self._is_disabled(element)
+        return "tabindex" in element[1] or (element[0] == "a" and "href" in element[1])
+
     def _status_near(self, element_id: str) -> str | None:
-        """The status line (``role=status``) of the form or section around an element."""
+        """Where dom.js moves the focus from a control it disables: the first ``role=status``
+        of the form or section around it, if that can have the focus (None: nowhere, or an
+        element without an id)."""
         path = self._path(element_id) or []
         for ancestor in reversed(path[:-1]):
             if ancestor[0] in ("form", "section"):
-                for node in self._descendants(ancestor):
-                    if node[1].get("role") == "status" and node[1].get("id"):
-                        return str(node[1]["id"])
-                return None
+                status = next((n for n in self._descendants(ancestor) if n[1].get("role") == "status"), None)
+                status_id = status[1].get("id") if status is not None else None
+                return str(status_id) if status_id and self._focusable(str(status_id)) else None
         return None
+
+    def _option_value(self, option: list[Any]) -> str:
+        """An option's value: its ``value``, else its text with the spaces collapsed."""
+        value = option[1].get("value")
+        return str(value) if value is not None else " ".join(self._text(option).split())
+
+    @staticmethod
+    def _sanitized(element: list[Any], value: str) -> str:
+        """A value as the browser keeps it for this kind of input (HTML's value sanitization)."""
+        kind = element[1].get("type", "text") if element[0] == "input" else element[0]
+        if kind in ("text", "search", "tel", "url", "email", "password"):
+            return value.replace("\r", "").replace("\n", "")
+        if kind == "number":
+            try:
+                float(value)
+            except ValueError:
+                return ""
+        return value
 
     def _descendants(self, element: list[Any]) -> list[list[Any]]:
         found: list[list[Any]] = []
@@ -477,15 +514,23 @@ class FakePage:
         element = self.element(element_id)
         if element is None:
             return None
-        if id(element) in self._values:
-            return self._values[id(element)]
+        entry = self._values.get(id(element))
+        if entry is not None and entry[0] is element:
+            return entry[1]
         if element[0] == "select":
             options = self._options(element)
-            chosen = [o for o in options if o[1].get("selected") not in (None, False)] or options[:1]
-            return str(chosen[0][1].get("value", self._text(chosen[0]))) if chosen else ""
+            chosen = [o for o in options if o[1].get("selected") not in (None, False)]
+            if chosen:
+                return self._option_value(chosen[-1])  # (two marked selected: the last one is)
+            if element[1].get("multiple") not in (None, False):
+                return ""
+            enabled = [o for o in options if not self._is_disabled(o)]
+            return self._option_value(enabled[0]) if enabled else ""
         if element[0] == "textarea":
             return self._text(element)
-        return str(element[1].get("value", ""))
+        if element[1].get("type") in ("checkbox", "radio"):
+            return str(element[1].get("value", "on"))
+        return self._sanitized(element, str(element[1].get("value", "")))
 
     # -- events ----------------------------------------------------------------------------
 

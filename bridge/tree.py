@@ -115,8 +115,20 @@ def stamp(rows: list[tuple[Node, list[Any]]]) -> list[Any]:
     return Element([STAMP, {}, templates, packed])
 
 
+def _as_page_text(value: Any) -> str:
+    """A row value as the page's DOM layer writes it into text (JavaScript's ``String()`` of
+    the value after JSON): ``true``, ``null``, ``1`` for 1.0. Pass strings to show what you mean."""
+    if value is True or value is False:
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _fill_text(text: str, values: list[Any]) -> str:
-    return _SLOT.sub(lambda m: str(values[int(m.group(1))]), text)
+    return _SLOT.sub(lambda m: _as_page_text(values[int(m.group(1))]), text)
 
 
 def _fill(node: Node, values: list[Any]) -> list[Node]:

@@ -26,7 +26,9 @@ NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 # file pytest reads itself, nor shadow a module the tests or the tools import.
 TAKEN = {"conftest", "playwright", "pytest", "_pytest", "pluggy", "iniconfig", "packaging", "pygments", "greenlet",
          "pyee", "typing_extensions", "bridge", "wwe_testing", "outbound_widget", "outbound_console", "js",
-         "pyodide", "micropip", "setup"}
+         "pyodide", "micropip", "setup",
+         # what pytest and its usual plugins import (py.py would shadow pytest's own shim)
+         "py", "hypothesis", "xdist", "tomli", "exceptiongroup", "attr", "attrs"}
 
 
 class CliError(SiteError):
@@ -138,11 +140,19 @@ def _collected_by_pytest(name: str) -> bool:
     return name.startswith("test_") or name.endswith("_test")
 
 
+def _refused(name: str) -> bool:
+    """Whether NAME.py beside the tests would break them: collected by pytest, a module they
+    import, or a dunder module (``__init__.py`` makes the folder a package and runs the view)."""
+    return (name in TAKEN or name in sys.stdlib_module_names or _collected_by_pytest(name)
+            or (name.startswith("__") and name.endswith("__")))
+
+
 def _another_name(name: str) -> str:
-    """A name like *name* that is free: neither collected by pytest nor a module the tests use."""
-    base = name.strip("_").removeprefix("test_").removesuffix("_test") or "my"
+    """A name like *name* that is free: a module name, neither collected by pytest nor a module
+    the tests use."""
+    base = name.strip("_").removeprefix("test_").removesuffix("_test").strip("_") or "my"
     candidate = f"{base}_view"
-    while candidate in TAKEN or candidate in sys.stdlib_module_names or _collected_by_pytest(candidate):
+    while not NAME.match(candidate) or _refused(candidate):
         candidate = f"my_{candidate}"
     return candidate
 
@@ -151,7 +161,7 @@ def cmd_new_view(name: str, folder: str) -> int:
     if not NAME.match(name) or keyword.iskeyword(name):
         raise CliError(f"{name!r}: a view's name is a Python module name (lowercase letters, digits, _), e.g. my_view")
     collected = _collected_by_pytest(name)
-    if name in TAKEN or name in sys.stdlib_module_names or collected:
+    if _refused(name):
         raise CliError(f"{name!r} would {'be collected by pytest' if collected else 'shadow a module'}"
                        f" (its {name}.py sits beside your tests): choose another name, e.g. {_another_name(name)}")
     target = Path(folder).expanduser().resolve()

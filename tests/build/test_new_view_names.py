@@ -11,7 +11,8 @@ import pytest
 from wwe_testing.cli import CliError, cmd_new_view
 
 
-@pytest.mark.parametrize("name", ["test_view", "my_test", "test_", "conftest", "json", "playwright"])
+@pytest.mark.parametrize("name", ["test_view", "my_test", "test_", "conftest", "json", "playwright", "test_1",
+                                  "test_9lives", "_1_test", "__init__", "__main__", "py", "hypothesis"])
 def test_a_refused_name_suggests_one_that_is_taken(name: str, tmp_path: Path) -> None:
     with pytest.raises(CliError, match="choose another name, e.g. ") as info:
         cmd_new_view(name, str(tmp_path / "refused"))

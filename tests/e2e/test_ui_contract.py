@@ -10,6 +10,7 @@ a render into an element an earlier render made, and a patch of an element that 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -117,11 +118,8 @@ def snapshot_of_fake(fake: FakePage) -> list[Any]:
                 attrs["disabled"] = True
         if tag == "input" and raw.get("type") == "checkbox":
             attrs["checked"] = raw.get("checked") not in (None, False)
-        elif tag == "select":
-            chosen = [o for o in node[2:] if isinstance(o, list) and o[1].get("selected") not in (None, False)]
-            attrs["value"] = str((chosen[0] if chosen else node[2])[1].get("value", ""))
-        elif tag in ("input", "textarea"):
-            attrs["value"] = str(raw.get("value", "")) if tag == "input" else "".join(c for c in node[2:] if isinstance(c, str))
+        elif tag in ("input", "select", "textarea"):
+            attrs["value"] = fake.value(raw["id"])  # (the sequence gives every control an id)
         children: list[Any] = []
         for child in node[2:]:
             if isinstance(child, str):
@@ -219,6 +217,7 @@ def edge_cases(page: Page) -> None:
         h("button", {"id": "go", "type": "button"}, "Go"),
         h("button", {"id": "off", "type": "button", "disabled": True}, "Off"),
         h("div", {"id": "parent"}, h("span", {"id": "child"}, "old")),
+        h("div", {"id": "more"}),
     ))
     page.render("list", h("li", {}, "x"))
     page.render("host", h("ul", {"id": "list"}))                 # the list drawn before is gone with its parent
@@ -231,9 +230,34 @@ def edge_cases(page: Page) -> None:
     page.focus("off")                                            # disabled: the focus does not move
     page.focus("go")
     page.disable("go")                                           # the focus goes to the area's status
+    # what the re-check found (each a difference the fake had)
+    page.render("plain", h("option", {"value": "c"}, "C"), h("option", {"value": "d"}, "D"))  # a value set before goes
+    page.render("more", h(
+        "div", {},
+        h("select", {"id": "first-off"}, h("option", {"value": "w", "disabled": True}, "W"), h("option", {"value": "x"}, "X")),
+        h("select", {"id": "two"}, h("option", {"value": "a", "selected": True}, "A"),
+          h("option", {"value": "b", "selected": True}, "B")),
+        h("select", {"id": "many", "multiple": True}, h("option", {"value": "a"}, "A")),
+        h("select", {"id": "spaces"}, h("option", {}, "  Home  office ")),
+        h("input", {"id": "typed-then-attr", "type": "text", "value": "a"}),
+        h("input", {"id": "number", "type": "number", "value": "abc"}),
+        h("input", {"id": "oneline", "type": "text"}),
+        h("input", {"id": "box", "type": "checkbox"}),
+        h("span", {"id": "dup", "class": "a a b"}, "d"),
+        h("span", {"id": "spaced", "class": " a  b "}, "s"),
+        h("ul", {"id": "stamped"}, stamp([(h("li", {"title": slot(1)}, slot(0)), [True, None]), (h("li", {}, slot(0)), [1.0])])),
+        h("div", {"id": "plain-div"}, "not focusable"),
+    ))
+    page.set_value("typed-then-attr", "typed")
+    page.attr("typed-then-attr", "value", "other")               # the value set by script wins
+    page.set_value("oneline", "line1\nline2")
+    page.patch([("class", "dup", "c", True), ("class", "spaced", "zz", False)])
+    page.focus("plain-div")                                      # not focusable: the focus stays on the status
 
 
-EDGE_IDS = ["list", "plain", "grouped", "missing", "note", "typed", "twice", "bare", "child", "other", "go"]
+EDGE_IDS = ["list", "plain", "grouped", "missing", "note", "typed", "twice", "bare", "child", "other", "go",
+            "first-off", "two", "many", "spaces", "typed-then-attr", "number", "oneline", "box", "dup", "spaced",
+            "stamped"]
 
 
 def test_the_fake_and_the_dom_layer_agree_on_edge_cases(booted) -> None:  # type: ignore[no-untyped-def]
@@ -242,7 +266,8 @@ def test_the_fake_and_the_dom_layer_agree_on_edge_cases(booted) -> None:  # type
     replay(booted, fake.calls)
     assert probe_fake(fake, EDGE_IDS) == booted.evaluate(PROBE_JS, EDGE_IDS)
     assert fake.focused == booted.evaluate("() => document.activeElement?.id") == "area-status"
-    assert fake.value("plain") == "a" and fake.value("missing") == "" and fake.text_of("list") == ""
+    assert fake.value("plain") == "c" and fake.value("missing") == "" and fake.text_of("list") == ""
+    assert fake.value("first-off") == "x" and fake.value("two") == "b" and fake.text_of("stamped") == "true1"
 
 
 def test_an_element_of_the_pages_html_replaced(booted) -> None:  # type: ignore[no-untyped-def]
@@ -279,3 +304,36 @@ def replay_only(booted: Any, calls: list[tuple[str, list[Any]]]) -> None:
       const ui = await import(document.querySelector('link[href*="ui/dom.js"]').href);
       for (const [method, args] of calls) ui[method](...args);
     }""", calls)
+
+
+FOCUS_STEPS: list[tuple[str, Callable[[Page], None]]] = [
+    ("a control", lambda page: page.focus("b1")),
+    ("hidden while focused", lambda page: page.hide("b1")),
+    ("focused again", lambda page: (page.show("b1"), page.focus("b1"))),  # type: ignore[func-returns-value]
+    ("its parent's text replaced", lambda page: page.text("box1", "gone")),
+    ("a control in another box", lambda page: page.focus("b2")),
+    ("its parent replaced, a control of its id inside", lambda page: page.patch(
+        [("replace", "box2", h("div", {"id": "box2"}, h("button", {"id": "b2", "type": "button"}, "B2")))])),
+    ("a third control", lambda page: page.focus("b3")),
+    ("replaced by a span of its id", lambda page: page.patch([("replace", "b3", h("span", {"id": "b3"}, "B3"))])),
+    ("a fourth control", lambda page: page.focus("b4")),
+    ("disabled, its status not focusable", lambda page: page.disable("b4")),
+]
+
+
+def test_the_focus_goes_where_the_page_sends_it(booted) -> None:  # type: ignore[no-untyped-def]
+    fake = Recording()
+    page = Page(fake)
+    page.render(ROOT_ID, h("section", {"id": "s"},
+                           h("div", {"id": "box1"}, h("button", {"id": "b1", "type": "button"}, "B1")),
+                           h("div", {"id": "box2"}, h("button", {"id": "b2", "type": "button"}, "B2")),
+                           h("button", {"id": "b3", "type": "button"}, "B3"),
+                           h("button", {"id": "b4", "type": "button"}, "B4"),
+                           h("p", {"id": "st", "role": "status"}, "no tabindex")))
+    replay(booted, fake.calls)
+    for label, step in FOCUS_STEPS:
+        fake.calls.clear()
+        step(page)
+        replay_only(booted, fake.calls)
+        in_browser = booted.evaluate("() => document.activeElement?.id || null")
+        assert fake.focused == in_browser, label
