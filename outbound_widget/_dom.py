@@ -7,7 +7,6 @@ through `bridge.ui.page`; what it reads here is decided in page_settings.py (pla
 from __future__ import annotations
 
 import asyncio
-import json
 from datetime import datetime
 from collections.abc import Callable
 from typing import Any

@@ -5,8 +5,6 @@ in real Pyodide: asyncio semantics kept, the page kept responsive, and blocking
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
